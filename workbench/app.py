@@ -1,0 +1,58 @@
+"""GUI bootstrap: logging → crash hook → QApplication → open the file → main window."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from workbench.services.clock import system_clock
+
+
+def run_gui(
+    db_path: Path, *, smoke: bool = False, start_area: str = "today", started: float | None = None
+) -> int:
+    started = time.perf_counter() if started is None else started
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from workbench.logs import setup_logging
+    from workbench.store import StoreError, open_workbench
+    from workbench.ui.context import AppContext
+    from workbench.ui.crash import CrashHandler
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.theme import apply_theme
+
+    log_path = setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Prospecting Workbench")
+    app.setOrganizationName("ProspectingWorkbench")
+    apply_theme(app)
+    CrashHandler(log_path).install()
+    try:
+        wb = open_workbench(db_path)
+    except StoreError as exc:
+        if smoke:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        QMessageBox.critical(None, "Cannot open the workbench", str(exc))
+        return 2
+    ctx = AppContext(wb, system_clock)
+    window = MainWindow(ctx, start_area=start_area)
+    if smoke:
+
+        def _done() -> None:
+            ms = (time.perf_counter() - started) * 1000
+            print(f"ready in {ms:.0f} ms", flush=True)
+            app.quit()
+
+        if window._ready_sent:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, _done)
+        else:
+            window.ready.connect(_done)
+    window.show()
+    code = app.exec()
+    ctx.replace_workbench(None)
+    return int(code)

@@ -1,0 +1,74 @@
+"""``workbench`` — the app and its subcommands.
+
+The contract scripts rely on: every subcommand takes ``--db PATH``; one that writes
+creates a workbench there if none exists (``demo`` alone refuses to overwrite);
+``--json`` prints exactly one JSON object on stdout; messages go to stderr; exit 0 on
+success, 2 for bad input or usage (nothing written), 1 for anything unexpected.
+
+Each subcommand lives in its own module with ``register(subparsers)``; add new ones
+to ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from workbench.cli.common import CliError, db_path_arg, resolve_db
+
+#: Modules under ``workbench.cli`` that each register one or more subcommands.
+COMMANDS: tuple[str, ...] = ("check",)
+
+log = logging.getLogger("workbench.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from workbench import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Prospecting Workbench: target accounts, leads, outreach and pipeline in one file. "
+        "Without a subcommand, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    db_path_arg(parser, top_level=True)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the main window, wait until it shows data, print 'ready in N ms' and exit",
+    )
+    parser.add_argument("--manager", action="store_true", help="open the app on the Manager view")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMANDS:
+        module = importlib.import_module(f"workbench.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from workbench.app import run_gui
+
+        start = "manager" if args.manager else "today"
+        return run_gui(resolve_db(args), smoke=args.smoke, start_area=start, started=started)
+    try:
+        return int(handler(args) or 0)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted; nothing more was written", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        log.exception("unexpected error in %s", args.command)
+        print(f"unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,326 @@
+"""The tables of a workbench file, as SQLModel classes.
+
+Conventions that every service relies on:
+
+* ``id`` is the fast integer key used for joins inside one file; ``uuid`` is the
+  stable identity that exports, rollups and team pushes use across files.
+* datetimes are timezone-aware UTC (SQLModel refuses naive ones); the UI converts
+  to local time for display. SQLite keeps them as sortable ISO text.
+* ``deleted_at`` set means "in the trash": every list query filters it out, and a
+  restore clears it (with the record's activities).
+* Vocabulary columns hold the text of the enums in :mod:`workbench.domain.enums`.
+* Denormalised touch columns (``first_touch_at``, ``last_touch_at``,
+  ``next_followup_at``, ``speed_to_lead_s``) are kept current by the outreach
+  service so that big tables can sort on them through an index.
+"""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Index, Table, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_uuid() -> str:
+    return str(_uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware in UTC: the form every datetime column stores."""
+    return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a model, for bulk inserts and SQL that the ORM would slow down."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+class Record(SQLModel):
+    """Columns shared by every user-visible record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None, index=True)
+
+
+class Owned(Record):
+    """Records that belong to one rep (team mode guards them by owner)."""
+
+    owner: str = Field(default="", max_length=120, index=True)
+
+
+class Setting(SQLModel, table=True):
+    """One configuration value, JSON-encoded, so a rep's setup travels with the file."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    value: str = Field(default="null")
+
+
+class LeadSource(SQLModel, table=True):
+    __tablename__ = "lead_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    position: int = 0
+    active: bool = True
+
+
+class IcpCriterion(Record, table=True):
+    __tablename__ = "icp_criterion"
+
+    name: str = Field(max_length=200)
+    description: str = ""
+    weight: float = 1.0
+    position: int = 0
+
+
+class Account(Owned, table=True):
+    name: str = Field(max_length=300, index=True)
+    name_norm: str = Field(default="", max_length=300, index=True)
+    domain: str = Field(default="", max_length=253, index=True)
+    website: str = ""
+    industry: str = Field(default="", max_length=120, index=True)
+    employees: int | None = None
+    region: str = Field(default="", max_length=120)
+    is_target: bool = Field(default=False, index=True)
+    tier: str | None = Field(default=None, max_length=1)
+    status: str = Field(default="researching", max_length=20, index=True)
+    park_reason: str = ""
+    pain_hypothesis: str = ""
+    notes: str = ""
+    fit_score: float | None = None
+    target_since: datetime | None = None
+    last_touch_at: datetime | None = Field(default=None, index=True)
+    next_followup_at: datetime | None = None
+
+
+class AccountCheck(SQLModel, table=True):
+    """One ICP criterion judged on one account, with the evidence behind it."""
+
+    __tablename__ = "account_check"
+    __table_args__ = (UniqueConstraint("account_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="icp_criterion.id", index=True, ondelete="CASCADE")
+    state: str = Field(default="unknown", max_length=10)
+    evidence: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AccountEvent(SQLModel, table=True):
+    """History of a target account: promoted, demoted, parked, status changes."""
+
+    __tablename__ = "account_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    what: str = Field(max_length=40)
+    old: str = ""
+    new: str = ""
+    reason: str = ""
+
+
+class Contact(Owned, table=True):
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    first_name: str = ""
+    last_name: str = ""
+    name: str = Field(default="", max_length=300, index=True)
+    title: str = ""
+    buying_role: str = Field(default="unknown", max_length=20)
+    email: str = ""
+    email_norm: str = Field(default="", max_length=320, index=True)
+    phone: str = ""
+    phone_e164: str = Field(default="", max_length=32)
+    linkedin_url: str = ""
+    notes: str = ""
+    # The lead this contact was created from. No foreign key: lead already points to
+    # contact, and a cycle of constraints would make table order undefined.
+    origin_lead_id: int | None = None
+    last_touch_at: datetime | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import of one file: what came in, and enough to undo it whole."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True)
+    file_name: str = ""
+    file_hash: str = Field(default="", max_length=64, index=True)
+    file_size: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    rows: int = 0
+    inserted: int = 0
+    merged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    status: str = Field(default="done", max_length=10)
+    undone_at: datetime | None = None
+    options: str = "{}"
+
+
+class ImportMerge(SQLModel, table=True):
+    """The fields an import filled on an existing lead, so undo can empty them again."""
+
+    __tablename__ = "import_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True, ondelete="CASCADE")
+    lead_id: int = Field(foreign_key="lead.id", index=True, ondelete="CASCADE")
+    before_json: str = "{}"
+
+
+class Lead(Owned, table=True):
+    __table_args__ = (
+        Index("ix_lead_status_received", "status", "received_at"),
+        Index("ix_lead_kind_received", "kind", "received_at"),
+    )
+
+    first_name: str = ""
+    last_name: str = ""
+    name: str = Field(default="", max_length=300, index=True)
+    company: str = Field(default="", max_length=300, index=True)
+    company_norm: str = Field(default="", max_length=300, index=True)
+    title: str = Field(default="", max_length=300, index=True)
+    email: str = ""
+    email_norm: str = Field(default="", max_length=320, index=True)
+    email_domain: str = Field(default="", max_length=253, index=True)
+    phone: str = ""
+    phone_e164: str = Field(default="", max_length=32, index=True)
+    kind: str = Field(default="inbound", max_length=10)
+    source: str = Field(default="", max_length=120, index=True)
+    campaign: str = Field(default="", max_length=200, index=True)
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    status: str = Field(default="new", max_length=20)
+    status_changed_at: datetime | None = None
+    disqualify_reason: str = Field(default="", max_length=40)
+    disqualify_note: str = ""
+    nurture_until: date | None = Field(default=None, index=True)
+    q_budget: str = Field(default="unknown", max_length=10)
+    q_budget_note: str = ""
+    q_authority: str = Field(default="unknown", max_length=10)
+    q_authority_note: str = ""
+    q_need: str = Field(default="unknown", max_length=10)
+    q_need_note: str = ""
+    q_timeline: str = Field(default="unknown", max_length=10)
+    q_timeline_note: str = ""
+    q_asked: str = Field(default="unknown", max_length=10)
+    q_asked_note: str = ""
+    notes: str = ""
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    first_touch_at: datetime | None = Field(default=None, index=True)
+    last_touch_at: datetime | None = Field(default=None, index=True)
+    next_followup_at: datetime | None = Field(default=None, index=True)
+    speed_to_lead_s: int | None = Field(default=None, index=True)
+
+
+class PipelineStage(Record, table=True):
+    __tablename__ = "pipeline_stage"
+
+    name: str = Field(max_length=120)
+    position: int = 0
+    probability: float = 0.0
+    kind: str = Field(default="open", max_length=10)
+    stale_days: int | None = None
+
+
+class Opportunity(Owned, table=True):
+    name: str = Field(max_length=300, index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    amount: float = 0.0
+    currency: str = Field(default="USD", max_length=3)
+    stage_id: int = Field(foreign_key="pipeline_stage.id", index=True)
+    probability: float | None = None
+    expected_close: date | None = Field(default=None, index=True)
+    next_step: str = ""
+    next_step_due: date | None = None
+    outcome: str = Field(default="open", max_length=10, index=True)
+    close_reason: str = Field(default="", max_length=40)
+    close_note: str = ""
+    closed_at: datetime | None = None
+    # The converted lead (no foreign key for the same reason as Contact.origin_lead_id).
+    origin_lead_id: int | None = Field(default=None, index=True)
+    kind: str = Field(default="inbound", max_length=10, index=True)
+    source: str = Field(default="", max_length=120, index=True)
+    campaign: str = Field(default="", max_length=200)
+    lead_received_at: datetime | None = None
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    last_touch_at: datetime | None = Field(default=None, index=True)
+
+
+class StageChange(SQLModel, table=True):
+    """One move of one opportunity between stages; the funnel is computed from these."""
+
+    __tablename__ = "stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True, ondelete="CASCADE")
+    from_stage_id: int | None = Field(default=None, foreign_key="pipeline_stage.id")
+    to_stage_id: int = Field(foreign_key="pipeline_stage.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    note: str = ""
+
+
+class Activity(Owned, table=True):
+    __table_args__ = (
+        Index("ix_activity_lead_at", "lead_id", "at"),
+        Index("ix_activity_account_at", "account_id", "at"),
+    )
+
+    channel: str = Field(max_length=10, index=True)
+    outcome: str = Field(default="", max_length=20, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    duration_min: int | None = None
+    note: str = ""
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id", index=True)
+
+
+class FollowUp(Owned, table=True):
+    __tablename__ = "follow_up"
+
+    title: str = ""
+    due_at: datetime = Field(index=True)
+    done_at: datetime | None = Field(default=None, index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id")
+
+
+ALL_TABLES: tuple[type[SQLModel], ...] = (
+    Setting,
+    LeadSource,
+    IcpCriterion,
+    Account,
+    AccountCheck,
+    AccountEvent,
+    Contact,
+    ImportBatch,
+    ImportMerge,
+    Lead,
+    PipelineStage,
+    Opportunity,
+    StageChange,
+    Activity,
+    FollowUp,
+)

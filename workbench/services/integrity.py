@@ -1,0 +1,43 @@
+"""Integrity of a workbench file: SQLite's own checks plus record counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
+from workbench.store import Workbench
+from workbench.store.sqlite_file import integrity_problems
+
+
+@dataclass
+class IntegrityReport:
+    path: str
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ok": self.ok, "problems": self.problems, "counts": self.counts}
+
+    def lines(self) -> list[str]:
+        head = f"{self.path}: " + ("ok" if self.ok else f"{len(self.problems)} problem(s)")
+        body = [f"  {p}" for p in self.problems]
+        body += [f"  {name}: {n}" for name, n in self.counts.items()]
+        return [head, *body]
+
+
+def check_file(wb: Workbench, *, full: bool = True) -> IntegrityReport:
+    report = IntegrityReport(str(wb.path))
+    with wb.engine.connect() as conn:
+        report.problems.extend(integrity_problems(conn, full=full))
+        for model in (Account, Contact, Lead, Activity, FollowUp, Opportunity):
+            table = table_of(model)
+            n = conn.execute(select(func.count()).select_from(table).where(table.c.deleted_at.is_(None)))
+            report.counts[table.name] = int(n.scalar_one())
+    return report

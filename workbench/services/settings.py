@@ -1,0 +1,70 @@
+"""Typed settings stored inside the workbench file, so a rep's setup travels with it.
+
+Each setting has a default here; the file holds only what the rep changed. Values are
+JSON. Other services register their own defaults by adding to ``DEFAULTS``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from workbench.domain import Setting
+from workbench.store import Workbench
+
+DEFAULTS: dict[str, Any] = {
+    "profile.rep_name": "",
+    "profile.currency": "USD",
+    "goals.touches_per_day": 20,
+    "goals.touches_per_week": 100,
+    "targets.goal": 20,
+    "targets.untouched_days": 14,
+    "leads.stale_days_new": 3,
+    "leads.stale_days_working": 14,
+    "leads.nurture_days": 90,
+    "pipeline.stale_days": 21,
+}
+
+
+def get(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return json.loads(row.value)
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    encoded = json.dumps(value)
+    if row is None:
+        session.add(Setting(key=key, value=encoded))
+    else:
+        row.value = encoded
+        session.add(row)
+
+
+def read(wb: Workbench, key: str) -> Any:
+    with wb.reading() as session:
+        return get(session, key)
+
+
+def write(wb: Workbench, key: str, value: Any) -> None:
+    with wb.session() as session:
+        put(session, key, value)
+
+
+def read_all(wb: Workbench) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    with wb.reading() as session:
+        for row in session.exec(select(Setting)):
+            values[row.key] = json.loads(row.value)
+    return values
+
+
+def write_many(wb: Workbench, values: Mapping[str, Any]) -> None:
+    with wb.session() as session:
+        for key, value in values.items():
+            put(session, key, value)

@@ -1,0 +1,144 @@
+"""SQLite-specific knowledge: the file header, PRAGMAs, and how a workbench file is recognised.
+
+Kept here so the rest of the code stays portable SQL through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from workbench.store.errors import CorruptFileError, NewerSchemaError, NotAWorkbenchError
+
+#: "PWB1" — written into the SQLite header so any tool can tell a workbench file.
+APPLICATION_ID = 0x50574231
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def read_header(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(100)
+
+
+def recognise(path: Path, supported_version: int) -> int:
+    """Check an existing file without changing a byte; return its schema version.
+
+    Raises NotAWorkbenchError, NewerSchemaError or CorruptFileError.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkbenchError(path, "the file is empty")
+    header = read_header(path)
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotAWorkbenchError(path, "it is not an SQLite database")
+    if len(header) < 100:
+        raise CorruptFileError(path, "the file is truncated (its header is incomplete)")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise NotAWorkbenchError(path, "it is an SQLite database of another program")
+    try:
+        version = _read_user_version(path)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptFileError(path, str(exc)) from exc
+    if version > supported_version:
+        raise NewerSchemaError(path, version, supported_version)
+    return version
+
+
+def _read_user_version(path: Path) -> int:
+    # mode=ro: never writes the main file, even when a WAL must be read.
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        row = conn.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+    finally:
+        conn.close()
+
+
+def create_empty_file(path: Path) -> None:
+    """Create a new file readable by its owner only, stamped as a workbench (R14)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def make_engine(path: Path, *, readonly: bool = False, echo: bool = False) -> Engine:
+    """An engine whose every connection has the workbench PRAGMAs and real transactions."""
+    url = f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    _install_pragmas(engine, readonly=readonly)
+    return engine
+
+
+def _install_pragmas(engine: Engine, *, readonly: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin, so that
+        # DDL in migrations is transactional too (SQLAlchemy's pysqlite recipe).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            if not readonly:
+                cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA temp_store = MEMORY")
+            cur.execute("PRAGMA cache_size = -32000")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def pragma(engine: Engine, name: str) -> Any:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def set_user_version(conn: Any, version: int) -> None:
+    conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+
+
+def restrict_permissions(path: Path) -> None:
+    """Owner-only access for the file and its WAL companions (R14)."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError, NotImplementedError):
+            os.chmod(candidate, 0o600)
+
+
+def checkpoint(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def integrity_problems(conn: Any, *, full: bool = True) -> list[str]:
+    """SQLite's ``integrity_check`` (or the faster ``quick_check``) and ``foreign_key_check``."""
+    problems: list[str] = []
+    check = "integrity_check" if full else "quick_check"
+    rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {check}")]
+    if rows != ["ok"]:
+        problems.extend(str(r) for r in rows)
+    if full:
+        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid} points to a missing {parent} record")
+    return problems
