@@ -30,3 +30,9 @@ AREAS: tuple[AreaEntry, ...] = (
     AreaEntry("insights", "Insights", "workbench.ui.views.insights", "InsightsArea", "Ctrl+5"),
     AreaEntry("manager", "Manager", "workbench.ui.views.manager", "ManagerArea", "Ctrl+6"),
 )
+
+
+#: Modules with an ``install_actions(window)`` function for window-wide actions that
+#: must work from every area (quick log, new lead, global search…). Installed when the
+#: main window is built; keep these modules light to import (start-up time, P2).
+GLOBAL_ACTIONS: tuple[str, ...] = ()
