@@ -13,7 +13,7 @@ def run_gui(
     db_path: Path, *, smoke: bool = False, start_area: str = "today", started: float | None = None
 ) -> int:
     started = time.perf_counter() if started is None else started
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from workbench.logs import setup_logging
     from workbench.store import StoreError, open_workbench
@@ -35,8 +35,12 @@ def run_gui(
         if smoke:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        QMessageBox.critical(None, "Cannot open the workbench", str(exc))
-        return 2
+        from workbench.ui.dialogs.recovery import offer_recovery
+
+        recovered = offer_recovery(None, db_path, exc)
+        if recovered is None:
+            return 2
+        wb = recovered
     ctx = AppContext(wb, system_clock)
     window = MainWindow(ctx, start_area=start_area)
     if smoke:

@@ -20,10 +20,15 @@ from workbench.store.lock import WriterLock
 from workbench.store.sqlite_file import (
     checkpoint,
     create_empty_file,
+    integrity_problems,
     make_engine,
     recognise,
     restrict_permissions,
 )
+
+#: Files up to this size get SQLite's quick_check at open (tens of milliseconds); bigger
+#: ones are checked in the background once the window shows, so start-up stays fast.
+QUICK_CHECK_AT_OPEN_MAX_BYTES = 64 * 1024 * 1024
 
 #: Called with (path, from_version) just before an existing file is migrated, so the
 #: backup service can copy it first. Set by higher layers; the store imports none of them.
@@ -111,8 +116,8 @@ def open_workbench(
     try:
         if not exists:
             _create(path)
-        elif version < migrate.SCHEMA_VERSION and before_migrate is not None:
-            before_migrate(path, version)
+        elif version < migrate.SCHEMA_VERSION:
+            (before_migrate or backup_before_migration)(path, version)
         engine = make_engine(path)
         if version < migrate.SCHEMA_VERSION:
             try:
@@ -123,6 +128,8 @@ def open_workbench(
                     _remove_new_file(path)
                 raise
         restrict_permissions(path)
+        if exists and path.stat().st_size <= QUICK_CHECK_AT_OPEN_MAX_BYTES:
+            _quick_check(path, engine)
         wb = Workbench(path, engine, lock, created=not exists)
         if not exists:
             from workbench.services.setup import seed_defaults
@@ -132,6 +139,27 @@ def open_workbench(
     except BaseException:
         lock.release()
         raise
+
+
+def backup_before_migration(path: Path, version: int) -> None:
+    """A verified copy of the file as it was, before its schema changes (R5)."""
+    from workbench.paths import backup_dir_for
+    from workbench.store.backup import backup_file
+
+    backup_file(path, backup_dir_for(path), reason=f"before-migration-v{version}")
+
+
+def _quick_check(path: Path, engine: Engine) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with engine.connect() as conn:
+            problems = integrity_problems(conn, full=False)
+    except DatabaseError as exc:
+        problems = [str(exc.orig)]
+    if problems:
+        engine.dispose()
+        raise CorruptFileError(path, "; ".join(problems[:3]))
 
 
 def _create(path: Path) -> None:

@@ -42,6 +42,7 @@ def recognise(path: Path, supported_version: int) -> int:
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise NotAWorkbenchError(path, "it is an SQLite database of another program")
+    _check_size(path, header, size)
     try:
         version = _read_user_version(path)
     except sqlite3.DatabaseError as exc:
@@ -49,6 +50,21 @@ def recognise(path: Path, supported_version: int) -> int:
     if version > supported_version:
         raise NewerSchemaError(path, version, supported_version)
     return version
+
+
+def _check_size(path: Path, header: bytes, size: int) -> None:
+    """Catch a truncated file from its header alone: the page count SQLite recorded at the
+    last checkpoint must fit in the file (pages written since live in the WAL)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CorruptFileError(path, "its header is damaged (impossible page size)")
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    if counter_valid and pages and size < pages * page_size:
+        raise CorruptFileError(
+            path, f"the file is truncated ({size:,} bytes where {pages * page_size:,} were written)"
+        )
 
 
 def _read_user_version(path: Path) -> int:

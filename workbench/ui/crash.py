@@ -23,7 +23,16 @@ class CrashHandler:
         sys.excepthook = self.handle
 
     def handle(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        from workbench.ui.errors import expected_message
+
         text = "".join(traceback.format_exception(exc_type, exc, tb))
+        expected = expected_message(exc)
+        if expected is not None and QApplication.instance() is not None:
+            # The action was aborted and its transaction rolled back; the app is in a
+            # known state, so say what happened and carry on.
+            log.warning("expected failure: %s", exc)
+            QMessageBox.warning(QApplication.activeWindow(), "Prospecting Workbench", expected)
+            return
         log.critical("unhandled exception\n%s", text)
         if self._handling:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from workbench.paths import config_dir
 from workbench.store import StoreError, Workbench, open_workbench
-from workbench.ui.areas import AREAS, AreaEntry
+from workbench.ui.areas import AREAS, GLOBAL_ACTIONS, AreaEntry
 from workbench.ui.context import AppContext
 from workbench.ui.views.base import Area
 
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.menu("Edit").addActions([undo, redo])
         self.addActions([undo, redo])
+        for module in GLOBAL_ACTIONS:
+            importlib.import_module(module).install_actions(self)
         for entry in AREAS:
             self.add_action(
                 "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut

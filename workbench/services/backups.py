@@ -1,0 +1,103 @@
+"""Backups as the rep sees them: back up now, automatically, before risky steps; list; restore; thin."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from workbench.paths import backup_dir_for
+from workbench.services import settings
+from workbench.services.clock import Clock, system_clock
+from workbench.store import Workbench
+from workbench.store.backup import BackupInfo, Progress, backup_file, delete_backup, list_backups
+from workbench.store.rotation import RetentionPolicy, to_keep
+
+settings.DEFAULTS.update(
+    {
+        "backup.interval_minutes": 30,
+        "backup.keep_last": 10,
+        "backup.daily_days": 7,
+        "backup.weekly_weeks": 4,
+        "backup.monthly_months": 12,
+    }
+)
+
+
+def folder_for(wb: Workbench) -> Path:
+    return backup_dir_for(wb.path)
+
+
+def policy(wb: Workbench) -> RetentionPolicy:
+    values = settings.read_all(wb)
+    return RetentionPolicy(
+        keep_last=int(values["backup.keep_last"]),
+        daily_days=int(values["backup.daily_days"]),
+        weekly_weeks=int(values["backup.weekly_weeks"]),
+        monthly_months=int(values["backup.monthly_months"]),
+    )
+
+
+def back_up(
+    wb: Workbench,
+    *,
+    reason: str = "manual",
+    to: Path | None = None,
+    clock: Clock = system_clock,
+    progress: Progress | None = None,
+    prune: bool = True,
+) -> BackupInfo:
+    """A verified backup of the open workbench; old ones thinned by the retention policy."""
+    folder = to or folder_for(wb)
+    info = backup_file(wb.path, folder, reason=reason, now=clock(), progress=progress)
+    if prune and to is None:
+        thin(wb, clock=clock)
+    return info
+
+
+def thin(wb: Workbench, *, clock: Clock = system_clock) -> list[BackupInfo]:
+    backups = list_backups(folder_for(wb))
+    keep = to_keep([b.taken_at for b in backups], clock(), policy(wb))
+    removed = [b for b in backups if b.taken_at not in keep]
+    for info in removed:
+        delete_backup(info)
+    return removed
+
+
+def backups_of(wb: Workbench) -> list[BackupInfo]:
+    return list_backups(folder_for(wb))
+
+
+@dataclass
+class ChangeWatch:
+    """Tells whether the file changed since the last automatic backup, from the file's
+    own modification times (the WAL grows on every commit) — no query needed."""
+
+    path: Path
+    last: tuple[float, ...] | None = None
+
+    def fingerprint(self) -> tuple[float, ...]:
+        parts: list[float] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(str(self.path) + suffix)
+            except FileNotFoundError:
+                parts += [0.0, 0.0]
+            else:
+                parts += [st.st_mtime, float(st.st_size)]
+        return tuple(parts)
+
+    def changed(self) -> bool:
+        return self.last is None or self.fingerprint() != self.last
+
+    def mark(self) -> None:
+        self.last = self.fingerprint()
+
+
+def due_for_auto_backup(wb: Workbench, watch: ChangeWatch, now: datetime) -> bool:
+    if not watch.changed():
+        return False
+    newest = next(iter(backups_of(wb)), None)
+    interval = int(settings.read(wb, "backup.interval_minutes"))
+    return newest is None or (now - newest.taken_at).total_seconds() >= interval * 60

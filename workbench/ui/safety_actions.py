@@ -1,0 +1,197 @@
+"""File → Back up now / Backups…, Help → Check file, automatic backups, and the
+background check of big files at open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from workbench.services import backups
+from workbench.store import StoreError, open_workbench
+from workbench.store.backup import BackupCancelled, BackupInfo
+from workbench.store.location import risky_location
+from workbench.store.lock import WriterLock
+from workbench.ui.workers import Job, start
+
+AUTO_CHECK_MS = 60_000
+
+
+class SafetyActions(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = window.ctx
+        self.watch: backups.ChangeWatch | None = None
+        self._auto_job: Job | None = None
+        window.menu("File").addSeparator()
+        window.add_action("File", "&Back up now", self.back_up_now, "Ctrl+Shift+B")
+        window.add_action("File", "Bac&kups…", self.show_backups)
+        window.add_action("Help", "&Check file…", self.check_file)
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTO_CHECK_MS)
+        self.timer.timeout.connect(self.auto_backup)
+        self.timer.start()
+        self.ctx.workbenchReplaced.connect(self._on_workbench)
+        QTimer.singleShot(0, self._on_workbench)
+
+    # --- on open -----------------------------------------------------------------
+    def _on_workbench(self) -> None:
+        if not self.ctx.has_workbench:
+            self.watch = None
+            return
+        wb = self.ctx.wb
+        self.watch = backups.ChangeWatch(wb.path)
+        self.watch.mark()
+        warning = risky_location(wb.path)
+        if warning:
+            self.window.statusBar().showMessage(warning, 30_000)
+        from workbench.store.db import QUICK_CHECK_AT_OPEN_MAX_BYTES
+
+        if wb.path.stat().st_size > QUICK_CHECK_AT_OPEN_MAX_BYTES:
+            self._background_quick_check()
+
+    def _background_quick_check(self) -> None:
+        from workbench.services.integrity import check_file
+
+        wb = self.ctx.wb
+        job = start(Job(lambda _report: check_file(wb, full=False)))
+        job.signals.finished.connect(self._quick_check_done)
+
+    def _quick_check_done(self, report: Any) -> None:
+        if not report.ok:
+            QMessageBox.warning(
+                self.window,
+                self.tr("The workbench file has problems"),
+                self.tr(
+                    "SQLite's check found problems in this file:\n{0}\n\n"
+                    "Open File → Backups… to restore the newest good backup."
+                ).format("\n".join(report.problems[:5])),
+            )
+
+    # --- backups -------------------------------------------------------------------
+    def back_up_now(self) -> None:
+        if not self.ctx.has_workbench:
+            return
+        wb = self.ctx.wb
+        dialog = QProgressDialog(self.tr("Backing up…"), self.tr("Cancel"), 0, 100, self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        job = Job(lambda report: backups.back_up(wb, reason="manual", progress=report, clock=self.ctx.clock))
+        job.signals.progress.connect(lambda done, total: dialog.setValue(int(100 * done / max(total, 1))))
+        dialog.canceled.connect(job.cancel)
+
+        def finished(info: BackupInfo) -> None:
+            dialog.reset()
+            if self.watch is not None:
+                self.watch.mark()
+            self.window.statusBar().showMessage(self.tr("Backup saved: {0}").format(info.path.name), 10_000)
+
+        def failed(exc: BaseException) -> None:
+            dialog.reset()
+            if not isinstance(exc, BackupCancelled):
+                QMessageBox.warning(self.window, self.tr("Backup failed"), str(exc))
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        start(job)
+
+    def auto_backup(self) -> None:
+        if not self.ctx.has_workbench or self.watch is None or self._auto_job is not None:
+            return
+        wb = self.ctx.wb
+        if not backups.due_for_auto_backup(wb, self.watch, self.ctx.clock()):
+            return
+        self.watch.mark()
+        job = Job(lambda _report: backups.back_up(wb, reason="auto", clock=self.ctx.clock))
+        self._auto_job = job
+
+        def done(_result: object) -> None:
+            self._auto_job = None
+
+        def failed(exc: BaseException) -> None:
+            self._auto_job = None
+            self.window.statusBar().showMessage(self.tr("Automatic backup failed: {0}").format(exc), 30_000)
+
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(failed)
+        start(job)
+
+    def show_backups(self) -> None:
+        from workbench.ui.dialogs.backups import BackupsDialog
+
+        if not self.ctx.has_workbench:
+            return
+        wb = self.ctx.wb
+        dialog = BackupsDialog(backups.backups_of(wb), str(backups.folder_for(wb)), self.window)
+        if dialog.exec() and dialog.chosen is not None:
+            self.restore(dialog.chosen.path)
+
+    def restore(self, backup: Path) -> bool:
+        from workbench.store.recovery import restore_backup
+
+        path = self.ctx.wb.path
+        folder = backups.folder_for(self.ctx.wb)
+        self.ctx.replace_workbench(None)
+        try:
+            with WriterLock(path):
+                previous = restore_backup(backup, path, folder)
+        except StoreError as exc:
+            QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
+            previous = None
+            ok = False
+        else:
+            ok = True
+        try:
+            self.ctx.replace_workbench(open_workbench(path))
+        except StoreError as exc:
+            QMessageBox.critical(self.window, self.tr("Cannot reopen the workbench"), str(exc))
+            return False
+        self.ctx.notify("all")
+        if ok:
+            self.window.statusBar().showMessage(
+                self.tr("Restored {0}. The previous state is kept at {1}").format(backup.name, previous),
+                30_000,
+            )
+        return ok
+
+    # --- check ------------------------------------------------------------------------
+    def check_file(self) -> None:
+        from workbench.services.integrity import check_file
+
+        if not self.ctx.has_workbench:
+            return
+        wb = self.ctx.wb
+        job = Job(lambda _report: check_file(wb, full=True))
+        job.signals.finished.connect(self._show_check)
+        job.signals.failed.connect(
+            lambda exc: QMessageBox.warning(self.window, self.tr("Check failed"), str(exc))
+        )
+        self.window.statusBar().showMessage(self.tr("Checking the file…"))
+        start(job)
+
+    def _show_check(self, report: Any) -> None:
+        self.window.statusBar().clearMessage()
+        if report.ok:
+            QMessageBox.information(
+                self.window,
+                self.tr("File check"),
+                self.tr("The file is healthy: SQLite's integrity and foreign-key checks found no problems."),
+            )
+        else:
+            QMessageBox.warning(
+                self.window,
+                self.tr("File check"),
+                self.tr(
+                    "The check found problems:\n{0}\n\nUse File → Backups… to restore a good backup."
+                ).format("\n".join(report.problems[:10])),
+            )
+
+
+def install_actions(window: Any) -> None:
+    window.safety = SafetyActions(window)
+
+
+__all__ = ["SafetyActions", "install_actions"]
