@@ -21,7 +21,10 @@ from collections.abc import Sequence
 from workbench.cli.common import CliError, db_path_arg, resolve_db
 
 #: Modules under ``workbench.cli`` that each register one or more subcommands.
-COMMANDS: tuple[str, ...] = ("check",)
+COMMANDS: tuple[str, ...] = (
+    "check",
+    "backup_cmd",
+)
 
 log = logging.getLogger("workbench.cli")
 

@@ -35,4 +35,6 @@ AREAS: tuple[AreaEntry, ...] = (
 #: Modules with an ``install_actions(window)`` function for window-wide actions that
 #: must work from every area (quick log, new lead, global search…). Installed when the
 #: main window is built; keep these modules light to import (start-up time, P2).
-GLOBAL_ACTIONS: tuple[str, ...] = ()
+GLOBAL_ACTIONS: tuple[str, ...] = (
+    "workbench.ui.safety_actions",
+)
