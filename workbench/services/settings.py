@@ -13,19 +13,23 @@ from typing import Any
 from sqlmodel import Session, select
 
 from workbench.domain import Setting
+from workbench.services.next_step import DEFAULT_RULES as NEXT_STEP_RULES
 from workbench.store import Workbench
 
 DEFAULTS: dict[str, Any] = {
     "profile.rep_name": "",
     "profile.currency": "USD",
+    "profile.phone_region": "US",
     "goals.touches_per_day": 20,
     "goals.touches_per_week": 100,
     "targets.goal": 20,
     "targets.untouched_days": 14,
+    "targets.good_fit": 70,
     "leads.stale_days_new": 3,
     "leads.stale_days_working": 14,
     "leads.nurture_days": 90,
     "pipeline.stale_days": 21,
+    "outreach.next_step_rules": NEXT_STEP_RULES,
 }
 
 
