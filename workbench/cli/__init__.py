@@ -24,6 +24,7 @@ from workbench.cli.common import CliError, db_path_arg, resolve_db
 COMMANDS: tuple[str, ...] = (
     "check",
     "backup_cmd",
+    "pipeline_cmd",
 )
 
 log = logging.getLogger("workbench.cli")

@@ -1,0 +1,128 @@
+"""``workbench convert`` (a lead into an opportunity) and ``workbench pipeline`` (the board in numbers)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from workbench.cli.common import (
+    CliError,
+    add_command,
+    emit_json,
+    json_arg,
+    open_for_read,
+    open_for_write,
+    say,
+)
+from workbench.services import convert, pipeline
+from workbench.services.pipeline_board import summary
+
+
+def register(sub: Any) -> None:
+    parser = add_command(
+        sub, "convert", "convert a lead into an opportunity (reuses a matching account and contact)"
+    )
+    parser.add_argument("lead", metavar="LEAD_UUID", help="the lead's id (its uuid, as exports show it)")
+    parser.add_argument("--amount", metavar="N", default="0", help="expected deal amount (default 0)")
+    parser.add_argument("--currency", metavar="CODE", help="three-letter currency (default: the profile's)")
+    parser.add_argument("--stage", metavar="S", help="starting stage by name (default: the first open stage)")
+    parser.add_argument("--name", metavar="TEXT", help="opportunity name (default: the account's name)")
+    json_arg(parser)
+    parser.set_defaults(handler=run_convert)
+
+    parser = add_command(
+        sub, "pipeline", "show the pipeline by stage: counts, amounts, weighted amounts, stale deals"
+    )
+    json_arg(parser)
+    parser.set_defaults(handler=run_pipeline)
+
+
+def _plan_lines(plan: convert.ConversionPlan) -> list[str]:
+    lines = []
+    if plan.account is None:
+        lines.append("account: none (the lead has no company)")
+    elif plan.account.created:
+        lines.append(f"account: new “{plan.account.name}”")
+    else:
+        lines.append(f"account: existing “{plan.account.name}” (matched by {plan.account.reason})")
+    if plan.contact is None:
+        lines.append("contact: none")
+    elif plan.contact.created:
+        lines.append(f"contact: new “{plan.contact.name}”")
+    else:
+        lines.append(f"contact: existing “{plan.contact.name}” (matched by {plan.contact.reason})")
+    return lines
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    try:
+        amount = pipeline.parse_amount(str(args.amount))
+    except pipeline.PipelineError as exc:
+        raise CliError(str(exc)) from exc
+    with open_for_write(args) as wb:
+        try:
+            lead_id = convert.lead_id_for_uuid(wb, args.lead)
+            plan = convert.plan_conversion(wb, lead_id)
+            stage_id = None
+            if args.stage:
+                with wb.reading() as session:
+                    stage = pipeline.stage_named(session, args.stage)
+                if not stage.is_open:
+                    raise CliError(f"“{stage.name}” closes deals; a new opportunity starts in an open stage.")
+                stage_id = stage.id
+            result = convert.convert_lead(
+                wb, lead_id, name=args.name, amount=amount, currency=args.currency, stage_id=stage_id
+            )
+            opp = pipeline.get_opportunity(wb, result.opportunity_id)
+            stages = {s.id: s.name for s in pipeline.list_stages(wb)}
+        except pipeline.PipelineError as exc:
+            raise CliError(str(exc)) from exc
+    if args.json:
+        emit_json(
+            {
+                "lead": plan.lead_uuid,
+                "opportunity": {
+                    "uuid": opp.uuid,
+                    "name": opp.name,
+                    "amount": opp.amount,
+                    "currency": opp.currency,
+                    "stage": stages[opp.stage_id],
+                    "kind": opp.kind,
+                    "source": opp.source,
+                    "campaign": opp.campaign,
+                },
+                "account": {"id": result.account_id, "created": result.account_created},
+                "contact": {"id": result.contact_id, "created": result.contact_created},
+            }
+        )
+    else:
+        for line in _plan_lines(plan):
+            say(line)
+        say(f"converted: opportunity “{opp.name}” in {stages[opp.stage_id]} ({opp.uuid})")
+    return 0
+
+
+def _money(values: dict[str, float]) -> str:
+    if not values:
+        return "0"
+    return " + ".join(f"{amount:,.0f} {currency}" for currency, amount in sorted(values.items()))
+
+
+def run_pipeline(args: argparse.Namespace) -> int:
+    with open_for_read(args) as wb:
+        data = summary(wb)
+    if args.json:
+        emit_json(data.as_dict())
+        return 0
+    labels = [
+        c.stage.name if c.stage.is_open else f"{c.stage.name} (last {data.board.closed_days} d)"
+        for c in data.board.columns
+    ]
+    width = max((len(label) for label in labels), default=5)
+    print(f"{'stage':<{width}}  {'deals':>5}  {'stale':>5}  amount")
+    for label, column in zip(labels, data.board.columns, strict=True):
+        print(f"{label:<{width}}  {column.count:>5}  {column.stale:>5}  {_money(column.totals)}")
+    print(
+        f"open: {data.open_count} deals, {_money(data.open_totals)}; weighted {_money(data.weighted_totals)}"
+    )
+    return 0
