@@ -1,18 +1,40 @@
-"""The leads table: columns, free-text filter and default order over the ``lead`` table."""
+"""The leads table: columns, free-text filter, chip filters, row marks and default order.
+
+Chips (``TableQuery.chips``) the leads area may set, every one answered through an
+index on ``lead`` so they stay instant on a million rows:
+
+* ``status`` / ``kind`` / ``source``: lists of values (empty or missing = all);
+* ``stale``: only leads with no touch for longer than the settings allow;
+* ``untouched``: new leads nobody has touched yet;
+* ``revisit``: nurture leads whose revisit date has come.
+
+A lead is **stale** when it is ``new`` and nothing happened since it arrived for
+``leads.stale_days_new`` days, or ``working`` with no touch for
+``leads.stale_days_working`` days (counted from its last touch, or from when it became
+working if it was never touched). Rows are marked in SQL: ``stale``, ``untouched``,
+``due`` (nurture revisit date reached) or nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, literal
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, literal, or_
+from sqlalchemy.types import Date
 
-from workbench.domain import Lead, table_of
+from workbench.domain import Lead, LeadStatus, table_of
+from workbench.services import settings
+from workbench.services.clock import Clock, system_clock
 from workbench.services.tables import Column, ColumnKind, SqlTableSource
 from workbench.store import Workbench
 from workbench.store.fulltext import lead_match
 
 L: Any = table_of(Lead).c
+
+CHIP_KEYS = ("status", "kind", "source", "stale", "untouched", "revisit")
 
 
 def lead_columns() -> list[Column]:
@@ -33,6 +55,78 @@ def lead_columns() -> list[Column]:
     ]
 
 
+@dataclass
+class StaleRule:
+    """The thresholds and "now" that stale marks are computed against.
+
+    The table's SQL reads these at execution time (through bound parameters), so
+    :meth:`refresh` before a reload is enough to follow the clock and the settings."""
+
+    clock: Clock = system_clock
+    new_days: int = int(settings.DEFAULTS["leads.stale_days_new"])
+    working_days: int = int(settings.DEFAULTS["leads.stale_days_working"])
+    now: datetime = field(default_factory=system_clock)
+
+    def refresh(self, wb: Workbench) -> None:
+        values = settings.read_all(wb)
+        self.new_days = int(values["leads.stale_days_new"])
+        self.working_days = int(values["leads.stale_days_working"])
+        self.now = self.clock()
+
+    @property
+    def new_before(self) -> datetime:
+        return self.now - timedelta(days=self.new_days)
+
+    @property
+    def working_before(self) -> datetime:
+        return self.now - timedelta(days=self.working_days)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+def stale_clause(rule: StaleRule) -> ColumnElement[bool]:
+    """Stale leads, written so that SQLite can answer each arm through
+    ``ix_lead_status_received`` (status equality + received_at range)."""
+    new_cut = bindparam(
+        "stale_new_before", callable_=lambda: rule.new_before, type_=L.received_at.type, unique=True
+    )
+    work_cut = bindparam(
+        "stale_working_before", callable_=lambda: rule.working_before, type_=L.received_at.type, unique=True
+    )
+    stale_new = and_(
+        L.status == LeadStatus.NEW.value,
+        L.received_at < new_cut,
+        or_(L.last_touch_at.is_(None), L.last_touch_at < new_cut),
+    )
+    stale_working = and_(
+        L.status == LeadStatus.WORKING.value,
+        L.received_at < work_cut,
+        or_(L.last_touch_at.is_(None), L.last_touch_at < work_cut),
+        or_(L.last_touch_at.is_not(None), L.status_changed_at.is_(None), L.status_changed_at < work_cut),
+    )
+    return or_(stale_new, stale_working)
+
+
+def untouched_clause() -> ColumnElement[bool]:
+    return and_(L.status == LeadStatus.NEW.value, L.first_touch_at.is_(None))
+
+
+def revisit_clause(rule: StaleRule) -> ColumnElement[bool]:
+    today = bindparam("revisit_today", callable_=lambda: rule.today, type_=Date(), unique=True)
+    return and_(L.status == LeadStatus.NURTURE.value, L.nurture_until <= today)
+
+
+def style_expr(rule: StaleRule) -> ColumnElement[Any]:
+    return case(
+        (stale_clause(rule), literal("stale")),
+        (untouched_clause(), literal("untouched")),
+        (revisit_clause(rule), literal("due")),
+        else_=literal(""),
+    )
+
+
 def text_filter(dialect: str, text: str) -> ColumnElement[bool] | None:
     return lead_match(dialect, text, L.id, [L.name, L.company, L.email, L.phone])
 
@@ -41,21 +135,55 @@ def _base(stmt: Select[Any]) -> Select[Any]:
     return stmt.select_from(table_of(Lead)).where(L.deleted_at.is_(None))
 
 
-def _no_chips(chips: Mapping[str, Any]) -> Sequence[ColumnElement[bool]]:
-    return []
+def _values(chips: Mapping[str, Any], key: str) -> list[str]:
+    raw = chips.get(key) or ()
+    if isinstance(raw, str):
+        raw = (raw,)
+    return [str(v) for v in raw]
 
 
-def lead_table(wb: Workbench) -> SqlTableSource:
-    style: ColumnElement[Any] = case(
-        (L.first_touch_at.is_(None) & (L.status == "new"), literal("untouched")), else_=literal("")
-    )
-    return SqlTableSource(
-        wb,
-        id_column=L.id,
-        columns=lead_columns(),
-        base=_base,
-        text_filter=text_filter,
-        chip_filter=_no_chips,
-        style=style,
-        default_sort=("received", True),
-    )
+def chip_clauses(chips: Mapping[str, Any], rule: StaleRule) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    for key, column in (("status", L.status), ("kind", L.kind), ("source", L.source)):
+        values = _values(chips, key)
+        if len(values) == 1:
+            clauses.append(column == values[0])
+        elif values:
+            clauses.append(column.in_(values))
+    if chips.get("stale"):
+        clauses.append(stale_clause(rule))
+    if chips.get("untouched"):
+        clauses.append(untouched_clause())
+    if chips.get("revisit"):
+        clauses.append(revisit_clause(rule))
+    return clauses
+
+
+class LeadTableSource(SqlTableSource):
+    """The leads table with its stale rule; call :meth:`refresh_rule` before reloading."""
+
+    def __init__(self, wb: Workbench, clock: Clock = system_clock) -> None:
+        self.rule = StaleRule(clock=clock, now=clock())
+        rule = self.rule
+
+        def chip_filter(chips: Mapping[str, Any]) -> Sequence[ColumnElement[bool]]:
+            return chip_clauses(chips, rule)
+
+        super().__init__(
+            wb,
+            id_column=L.id,
+            columns=lead_columns(),
+            base=_base,
+            text_filter=text_filter,
+            chip_filter=chip_filter,
+            style=style_expr(rule),
+            default_sort=("received", True),
+        )
+        self.refresh_rule()
+
+    def refresh_rule(self) -> None:
+        self.rule.refresh(self.wb)
+
+
+def lead_table(wb: Workbench, clock: Clock = system_clock) -> LeadTableSource:
+    return LeadTableSource(wb, clock)

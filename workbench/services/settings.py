@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "profile.rep_name": "",
     "profile.currency": "USD",
     "profile.phone_region": "US",
+    "profile.phone_region": "US",
     "goals.touches_per_day": 20,
     "goals.touches_per_week": 100,
     "targets.goal": 20,

@@ -1,0 +1,232 @@
+"""The trash: deleting a lead, account or opportunity hides it (and what hangs on it)
+until the rep restores it.
+
+Deleting stamps ``deleted_at`` on the record **and** on its live activities and
+follow-ups (for accounts also its contacts) with one and the same timestamp. Restoring
+clears exactly the rows carrying the record's stamp, so an activity the rep had trashed
+on its own earlier stays in the trash. Touch columns are recomputed afterwards, because
+hiding activities moves "last touch" and "next follow-up" of everything they were
+linked to.
+
+API for every area: ``delete(wb, "lead", ids)``, ``restore(wb, "lead", ids)``,
+``list_items(wb)``, ``count(wb)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Table, func, literal, select, union_all, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
+from workbench.services import touches
+from workbench.services.clock import Clock, system_clock
+from workbench.store import Workbench
+
+TrashKind = Literal["lead", "account", "opportunity"]
+KINDS: tuple[TrashKind, ...] = ("lead", "account", "opportunity")
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Spec:
+    table: Table
+    #: (dependent table, its column pointing at the record) trashed along with it.
+    dependents: tuple[tuple[Table, str], ...]
+
+
+def _spec(kind: str) -> _Spec:
+    activity, follow_up = table_of(Activity), table_of(FollowUp)
+    if kind == "lead":
+        return _Spec(table_of(Lead), ((activity, "lead_id"), (follow_up, "lead_id")))
+    if kind == "account":
+        return _Spec(
+            table_of(Account),
+            ((activity, "account_id"), (follow_up, "account_id"), (table_of(Contact), "account_id")),
+        )
+    if kind == "opportunity":
+        return _Spec(table_of(Opportunity), ((activity, "opportunity_id"), (follow_up, "opportunity_id")))
+    raise ValueError(f"unknown kind of record for the trash: {kind!r}")
+
+
+@dataclass(frozen=True)
+class TrashItem:
+    """One trashed record as the Trash view lists it."""
+
+    kind: TrashKind
+    id: int
+    label: str
+    detail: str
+    deleted_at: datetime
+    #: Activities and follow-ups that went to the trash with it.
+    attached: int
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    unique = sorted({int(i) for i in ids})
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
+
+
+def _touched_links(conn: Connection, dependent: Table, column: str, ids: list[int]) -> dict[str, set[int]]:
+    """Which leads/accounts/opportunities the moved activities and follow-ups point at."""
+    links: dict[str, set[int]] = {"lead": set(), "account": set(), "opportunity": set()}
+    if dependent.name not in ("activity", "follow_up"):
+        return links
+    c = dependent.c
+    rows = conn.execute(select(c.lead_id, c.account_id, c.opportunity_id).where(c[column].in_(ids)))
+    for lead_id, account_id, opportunity_id in rows:
+        if lead_id is not None:
+            links["lead"].add(lead_id)
+        if account_id is not None:
+            links["account"].add(account_id)
+        if opportunity_id is not None:
+            links["opportunity"].add(opportunity_id)
+    return links
+
+
+def _recompute(conn: Connection, kind: str, ids: Sequence[int], links: dict[str, set[int]]) -> None:
+    own = set(ids)
+    touches.recompute(
+        conn,
+        lead_ids=links["lead"] | (own if kind == "lead" else set()),
+        account_ids=links["account"] | (own if kind == "account" else set()),
+        opportunity_ids=links["opportunity"] | (own if kind == "opportunity" else set()),
+    )
+
+
+def _merge(into: dict[str, set[int]], more: dict[str, set[int]]) -> None:
+    for key, values in more.items():
+        into[key] |= values
+
+
+def delete(wb: Workbench, kind: str, ids: Iterable[int], *, clock: Clock = system_clock) -> datetime:
+    """Move records (and what hangs on them) to the trash; returns the stamp they share."""
+    spec = _spec(kind)
+    stamp = clock()
+    links: dict[str, set[int]] = {"lead": set(), "account": set(), "opportunity": set()}
+    moved: list[int] = []
+    with wb.engine.begin() as conn:
+        for batch in _chunks(ids):
+            live = [
+                int(i)
+                for i in conn.execute(
+                    select(spec.table.c.id).where(
+                        spec.table.c.id.in_(batch), spec.table.c.deleted_at.is_(None)
+                    )
+                ).scalars()
+            ]
+            if not live:
+                continue
+            moved.extend(live)
+            for dependent, column in spec.dependents:
+                col = dependent.c[column]
+                alive = col.in_(live) & dependent.c.deleted_at.is_(None)
+                _merge(links, _touched_links(conn, dependent, column, live))
+                conn.execute(update(dependent).where(alive).values(deleted_at=stamp))
+            conn.execute(update(spec.table).where(spec.table.c.id.in_(live)).values(deleted_at=stamp))
+        _recompute(conn, kind, moved, links)
+    return stamp
+
+
+def restore(wb: Workbench, kind: str, ids: Iterable[int]) -> int:
+    """Bring records back with exactly the activities and follow-ups trashed with them.
+
+    Returns how many records came back (records not in the trash are ignored)."""
+    spec = _spec(kind)
+    links: dict[str, set[int]] = {"lead": set(), "account": set(), "opportunity": set()}
+    restored: list[int] = []
+    record = spec.table
+    with wb.engine.begin() as conn:
+        for batch in _chunks(ids):
+            trashed = [
+                int(i)
+                for i in conn.execute(
+                    select(record.c.id).where(record.c.id.in_(batch), record.c.deleted_at.is_not(None))
+                ).scalars()
+            ]
+            if not trashed:
+                continue
+            restored.extend(trashed)
+            for dependent, column in spec.dependents:
+                col = dependent.c[column]
+                # The record's own stamp, read in SQL: only rows trashed together come back.
+                same_stamp = (
+                    select(record.c.deleted_at).where(record.c.id == col).scalar_subquery()
+                    == dependent.c.deleted_at
+                )
+                conn.execute(
+                    update(dependent)
+                    .where(col.in_(trashed), dependent.c.deleted_at.is_not(None), same_stamp)
+                    .values(deleted_at=None)
+                )
+                _merge(links, _touched_links(conn, dependent, column, trashed))
+            conn.execute(update(record).where(record.c.id.in_(trashed)).values(deleted_at=None))
+        _recompute(conn, kind, restored, links)
+    return len(restored)
+
+
+def _attached(record: Table, dependent: Table, column: str) -> ColumnElement[Any]:
+    return (
+        select(func.count())
+        .select_from(dependent)
+        .where(dependent.c[column] == record.c.id, dependent.c.deleted_at == record.c.deleted_at)
+        .scalar_subquery()
+    )
+
+
+def _listing(kind: TrashKind) -> Any:
+    spec = _spec(kind)
+    t = spec.table
+    activity, follow_up = spec.dependents[0][0], spec.dependents[1][0]
+    column = spec.dependents[0][1]
+    attached = _attached(t, activity, column) + _attached(t, follow_up, column)
+    if kind == "lead":
+        label, detail = t.c.name, t.c.company
+    elif kind == "account":
+        label, detail = t.c.name, t.c.domain
+    else:
+        label, detail = t.c.name, t.c.next_step
+    return select(
+        literal(kind).label("kind"),
+        t.c.id.label("id"),
+        label.label("label"),
+        detail.label("detail"),
+        t.c.deleted_at.label("deleted_at"),
+        attached.label("attached"),
+    ).where(t.c.deleted_at.is_not(None))
+
+
+def list_items(wb: Workbench, kind: str | None = None, *, limit: int = 1000) -> list[TrashItem]:
+    """The newest trashed records first (at most ``limit``)."""
+    kinds = KINDS if kind is None else tuple(k for k in KINDS if k == kind)
+    if not kinds:
+        raise ValueError(f"unknown kind of record for the trash: {kind!r}")
+    parts = [_listing(k) for k in kinds]
+    query = union_all(*parts).subquery()
+    stmt = select(query).order_by(query.c.deleted_at.desc(), query.c.kind, query.c.id).limit(limit)
+    with wb.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    items: list[TrashItem] = []
+    for k, record_id, label, detail, deleted_at, attached in rows:
+        items.append(TrashItem(k, int(record_id), label or "", detail or "", deleted_at, int(attached)))
+    return items
+
+
+def count(wb: Workbench, kind: str | None = None) -> int:
+    kinds = KINDS if kind is None else (kind,)
+    total = 0
+    with wb.engine.connect() as conn:
+        for k in kinds:
+            t = _spec(k).table
+            total += int(
+                conn.execute(
+                    select(func.count()).select_from(t).where(t.c.deleted_at.is_not(None))
+                ).scalar_one()
+            )
+    return total
