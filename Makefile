@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck unit bench package screenshots clean
+.PHONY: run test lint typecheck unit bench package package-smoke icons screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,26 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.perf.run
+
+$(VENV)/.packaging: $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[package]"
+	touch $@
+
+# A one-folder app in dist/workbench that starts without Python installed.
+package: $(VENV)/.packaging
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller packaging/workbench.spec
+	$(MAKE) package-smoke
+
+package-smoke:
+	rm -rf build/smoke && mkdir -p build/smoke
+	WORKBENCH_HOME=build/smoke dist/workbench/workbench demo --db build/smoke/demo.db --size small
+	WORKBENCH_HOME=build/smoke dist/workbench/workbench --db build/smoke/demo.db --smoke
+
+icons: $(STAMP)
+	$(BIN)/python packaging/render_icons.py
+
+screenshots: $(STAMP)
+	$(BIN)/python packaging/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ def run_gui(
     from workbench.ui.context import AppContext
     from workbench.ui.crash import CrashHandler
     from workbench.ui.main_window import MainWindow
-    from workbench.ui.theme import apply_theme
+    from workbench.ui.theme import apply_theme, follow_system
 
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -28,6 +28,7 @@ def run_gui(
     app.setApplicationName("Prospecting Workbench")
     app.setOrganizationName("ProspectingWorkbench")
     apply_theme(app)
+    follow_system(app)
     CrashHandler(log_path).install()
     try:
         wb = open_workbench(db_path)

@@ -37,4 +37,5 @@ AREAS: tuple[AreaEntry, ...] = (
 #: main window is built; keep these modules light to import (start-up time, P2).
 GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.safety_actions",
+    "workbench.ui.help_actions",
 )

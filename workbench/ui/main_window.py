@@ -24,6 +24,7 @@ from workbench.paths import config_dir
 from workbench.store import StoreError, Workbench, open_workbench
 from workbench.ui.areas import AREAS, GLOBAL_ACTIONS, AreaEntry
 from workbench.ui.context import AppContext
+from workbench.ui.icons import app_icon, icon
 from workbench.ui.views.base import Area
 
 MAX_RECENT = 8
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Prospecting Workbench")
+        self.setWindowIcon(app_icon())
         self._areas: dict[str, Area] = {}
         self._entries = {e.key: e for e in AREAS}
         self._menus: dict[str, QMenu] = {}
@@ -61,7 +63,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         for entry in AREAS:
-            item = QListWidgetItem(self.tr(entry.title), self.nav)
+            item = QListWidgetItem(icon(entry.key), self.tr(entry.title), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
         self.nav.currentRowChanged.connect(self._on_nav)

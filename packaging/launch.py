@@ -1,0 +1,7 @@
+"""Entry script for the PyInstaller bundle: the same as the `workbench` command."""
+
+import sys
+
+from workbench.cli import main
+
+sys.exit(main())
