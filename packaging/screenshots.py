@@ -1,0 +1,69 @@
+"""Render every area of a small demo workbench offscreen to PNGs (run by `make screenshots`).
+
+The PNGs in packaging/screenshots/ are the ones README and the AppStream metainfo show.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "packaging" / "screenshots"
+SIZE = (1440, 900)
+
+
+def main() -> int:
+    home = Path(tempfile.mkdtemp(prefix="wb-shots-"))
+    os.environ["WORKBENCH_HOME"] = str(home)
+    db = home / "demo.db"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "demo",
+            "--db",
+            str(db),
+            "--size",
+            "small",
+            "--seed",
+            "7",
+            "--rep",
+            "Dana Reyes",
+        ],
+        check=True,
+    )
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.store import open_workbench
+    from workbench.ui.areas import AREAS
+    from workbench.ui.context import AppContext
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.theme import apply_theme
+
+    app = QApplication(sys.argv[:1])
+    apply_theme(app, "light")
+    ctx = AppContext(open_workbench(db))
+    window = MainWindow(ctx, start_area="today")
+    window.resize(*SIZE)
+    window.show()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for entry in AREAS:
+        window.show_area(entry.key)
+        for _ in range(20):
+            app.processEvents()
+        window.grab().save(str(OUT / f"{entry.key}.png"))
+        print(f"wrote {OUT / (entry.key + '.png')}")
+    ctx.replace_workbench(None)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
