@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "check",
     "backup_cmd",
     "pipeline_cmd",
+    "targets_cmd",
 )
 
 log = logging.getLogger("workbench.cli")

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from workbench.domain import Account, AccountEvent, AccountStatus, Lead, Tier, table_of
-from workbench.domain.normalize import company_norm, domain_of, email_domain, is_free_mail, strip_accents
+from workbench.domain import (
+    Account,
+    AccountEvent,
+    AccountStatus,
+    Lead,
+    Opportunity,
+    PipelineStage,
+    Tier,
+    table_of,
+)
+from workbench.domain.normalize import company_norm, domain_of, is_free_mail, strip_accents
 from workbench.services import icp
 from workbench.services.clock import Clock, system_clock
+from workbench.services.lead_accounts import auto_account_id
 
 
 class AccountError(ValueError):
@@ -293,24 +303,10 @@ def set_notes(
 
 # --- leads ------------------------------------------------------------------------
 def account_for(session: Session, *, email: str = "", company: str = "") -> int | None:
-    """The live account a lead with this email and company belongs to: the email's
-    domain first (never a free-mail one), then the normalised company name."""
-    acc = table_of(Account).c
-    domain = email_domain(email)
-    if domain and not is_free_mail(domain):
-        found = session.execute(
-            sa_select(acc.id).where(acc.domain == domain, acc.deleted_at.is_(None)).order_by(acc.id).limit(1)
-        ).scalar()
-        if found is not None:
-            return int(found)
-    key = company_norm(company) if company.strip() else ""
-    if key:
-        found = session.execute(
-            sa_select(acc.id).where(acc.name_norm == key, acc.deleted_at.is_(None)).order_by(acc.id).limit(1)
-        ).scalar()
-        if found is not None:
-            return int(found)
-    return None
+    """The account a lead with this email and company belongs to, by the leads' own rule
+    (:mod:`workbench.services.lead_accounts`): the only email-domain match (never a
+    free-mail domain), else the only company-name match; ``None`` when ambiguous."""
+    return auto_account_id(session.connection(), email=email, company=company)
 
 
 def link_leads(session: Session, account_id: int) -> int:
@@ -366,6 +362,30 @@ def linked_leads(session: Session, account_id: int, limit: int = 200) -> list[Li
         LinkedLead(r.id or 0, r.name, r.company, r.email, r.status, r.kind, r.source, r.received_at)
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class AccountOpportunity:
+    id: int
+    name: str
+    stage: str
+    amount: float
+    currency: str
+    outcome: str
+    expected_close: date | None
+
+
+def account_opportunities(session: Session, account_id: int) -> list[AccountOpportunity]:
+    """The account's live opportunities, open ones first, then by expected close."""
+    opp = table_of(Opportunity).c
+    stage = table_of(PipelineStage).c
+    rows = session.execute(
+        sa_select(opp.id, opp.name, stage.name, opp.amount, opp.currency, opp.outcome, opp.expected_close)
+        .select_from(table_of(Opportunity).outerjoin(table_of(PipelineStage), stage.id == opp.stage_id))
+        .where(opp.account_id == account_id, opp.deleted_at.is_(None))
+        .order_by(opp.outcome != "open", opp.expected_close.is_(None), opp.expected_close, opp.id)
+    ).all()
+    return [AccountOpportunity(r[0], r[1], r[2] or "", float(r[3] or 0), r[4], r[5], r[6]) for r in rows]
 
 
 @dataclass(frozen=True)
