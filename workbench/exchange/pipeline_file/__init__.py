@@ -1,0 +1,56 @@
+"""Pipeline files: one rep's pipeline as XLSX or JSON, following one versioned schema.
+
+The schema (``resources/pipeline-file.schema.json``) is the contract: the
+writers take their sheets and columns from it, the reader checks files against it.
+"""
+
+from workbench.exchange.pipeline_file.model import (
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    SHEET_ROW_LIMIT,
+    TABLE_KEYS,
+    ActivityRow,
+    FileMeta,
+    FollowUpRow,
+    LeadRow,
+    OpportunityRow,
+    PipelineFile,
+    StageInfo,
+    TableData,
+    TableSpec,
+    TargetRow,
+    table,
+    tables,
+)
+from workbench.exchange.pipeline_file.reader import (
+    DEFAULT_LIMITS,
+    PipelineFileError,
+    ReadLimits,
+    read_pipeline_file,
+)
+from workbench.exchange.pipeline_file.summary import Summary, SummaryTable
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "SCHEMA_NAME",
+    "SCHEMA_VERSION",
+    "SHEET_ROW_LIMIT",
+    "TABLE_KEYS",
+    "ActivityRow",
+    "FileMeta",
+    "FollowUpRow",
+    "LeadRow",
+    "OpportunityRow",
+    "PipelineFile",
+    "PipelineFileError",
+    "ReadLimits",
+    "StageInfo",
+    "Summary",
+    "SummaryTable",
+    "TableData",
+    "TableSpec",
+    "TargetRow",
+    "read_pipeline_file",
+    "table",
+    "tables",
+]

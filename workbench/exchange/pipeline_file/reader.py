@@ -1,0 +1,426 @@
+"""Reading a pipeline file (XLSX or JSON) and checking it against the schema.
+
+Files come from other people's machines, so every one is treated as hostile until it
+has proved otherwise:
+
+* it is only ever opened for reading, and never modified;
+* an XLSX is a zip: every member is decompressed once, streaming and counting bytes,
+  before anything parses it — a zip bomb stops at :attr:`ReadLimits.max_unpacked_bytes`
+  and a truncated or damaged zip fails its CRC check with a clear reason;
+* the number of rows read per file is capped (:attr:`ReadLimits.max_rows`), checked
+  from each sheet's size *before* its rows are materialised;
+* the ``_meta`` sheet (or ``meta`` object) must name our schema — another workbook is
+  "not a pipeline file" — and a version newer than this app's is refused with a hint
+  to update;
+* every sheet must have every column of its table (unknown extra columns are ignored)
+  and every cell must fit its column's type.
+
+Any failure raises :class:`PipelineFileError` whose ``reason`` is a sentence for the
+manager; the rollup lists the file as rejected with it and goes on with the others.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from workbench.exchange.csv_safe import restore
+from workbench.exchange.pipeline_file.columns import BadCell, json_column, sheet_column
+from workbench.exchange.pipeline_file.model import (
+    META_SHEET,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    TABLE_KEYS,
+    FileMeta,
+    PipelineFile,
+    StageInfo,
+    TableData,
+    TableSpec,
+    continuation_sheet,
+    schema,
+    table,
+)
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """How much one file may make the reader do."""
+
+    #: Size of the file on disk (a JSON file is parsed whole).
+    max_file_bytes: int = 1024 * MIB
+    #: Total size of an XLSX's members once decompressed (zip-bomb guard).
+    max_unpacked_bytes: int = 2048 * MIB
+    #: Rows over all tables of one file.
+    max_rows: int = 5_000_000
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+class PipelineFileError(Exception):
+    """The file is not a pipeline file this app can read; ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _size_text(n: int) -> str:
+    return f"{n / MIB:,.0f} MB" if n >= MIB else f"{n:,} bytes"
+
+
+def sniff_format(path: Path) -> str:
+    """ "xlsx" or "json" from the first bytes (the extension may lie); raises otherwise."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except IsADirectoryError:
+        raise PipelineFileError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise PipelineFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        raise PipelineFileError(path, "is empty")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PK"):
+        raise PipelineFileError(path, "is a damaged or truncated zip file, not a readable workbook")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "json"
+    raise PipelineFileError(path, "is neither an XLSX workbook nor a JSON pipeline file")
+
+
+def read_pipeline_file(
+    path: Path | str,
+    *,
+    tables: Iterable[str] = TABLE_KEYS,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> PipelineFile:
+    """Read and check ``path``; only the tables named in ``tables`` are loaded."""
+    path = Path(path)
+    wanted = [table(key) for key in tables]
+    fmt = sniff_format(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise PipelineFileError(
+            path, f"is {_size_text(size)}; pipeline files are read up to {_size_text(limits.max_file_bytes)}"
+        )
+    if fmt == "xlsx":
+        return _read_xlsx(path, wanted, limits)
+    return _read_json(path, wanted, limits)
+
+
+# --- XLSX ---------------------------------------------------------------------------
+def _check_zip(path: Path, limits: ReadLimits) -> None:
+    """Decompress every member once, counting: catches bombs, truncation and bad CRCs."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = 0
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while chunk := member.read(4 * MIB):
+                        unpacked += len(chunk)
+                        if unpacked > limits.max_unpacked_bytes:
+                            raise PipelineFileError(
+                                path,
+                                f"unpacks to more than {_size_text(limits.max_unpacked_bytes)} "
+                                "(a compressed-file bomb, or far bigger than a pipeline file)",
+                            )
+    except PipelineFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise PipelineFileError(path, f"is a damaged or truncated workbook ({exc})") from None
+
+
+def _open_workbook(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise PipelineFileError(path, f"is not a readable workbook ({exc})") from None
+
+
+def _sheet_rows(path: Path, book: Any, name: str, budget: list[int]) -> list[list[Any]]:
+    try:
+        sheet = book.get_sheet_by_name(name)
+        height = int(sheet.total_height or sheet.height or 0)
+        if height > budget[0] + 1:
+            raise PipelineFileError(path, f"has more rows than the {budget[1]:,} a file may hold")
+        rows: list[list[Any]] = sheet.to_python()
+    except PipelineFileError:
+        raise
+    except Exception as exc:
+        raise PipelineFileError(path, f"sheet '{name}' cannot be read ({exc})") from None
+    budget[0] -= max(len(rows) - 1, 0)
+    if budget[0] < 0:
+        raise PipelineFileError(path, f"has more rows than the {budget[1]:,} a file may hold")
+    return rows
+
+
+def _meta_from_pairs(path: Path, pairs: dict[str, Any], source: str) -> FileMeta:
+    name = pairs.get("schema")
+    if name != SCHEMA_NAME:
+        raise PipelineFileError(
+            path, f"is not a pipeline file ({source} does not name the {SCHEMA_NAME} schema)"
+        )
+    version = pairs.get("schema_version")
+    if not isinstance(version, int | float) or isinstance(version, bool) or not float(version).is_integer():
+        raise PipelineFileError(path, f"{source} has no valid schema_version")
+    if int(version) > SCHEMA_VERSION:
+        raise PipelineFileError(
+            path,
+            f"was written with a newer pipeline-file schema (version {int(version)}); this app reads "
+            f"version {SCHEMA_VERSION} — update Prospecting Workbench to open it",
+        )
+    if int(version) < 1:
+        raise PipelineFileError(path, f"{source} has an unknown schema_version {int(version)}")
+    try:
+        stages_raw = pairs.get("stages", "[]")
+        stages_data = json.loads(stages_raw) if isinstance(stages_raw, str) else stages_raw
+        stages = [
+            StageInfo(
+                restore(str(s["name"])),
+                int(s["position"]),
+                float(s["probability"]),
+                str(s["kind"]),
+                None if s.get("stale_days") is None else int(s["stale_days"]),
+            )
+            for s in stages_data
+        ]
+        counts = {key: _int(pairs[f"rows.{key}"]) for key in TABLE_KEYS}
+        return FileMeta(
+            rep=restore(_text(pairs["rep"])).strip(),
+            exported_at=_when(pairs["exported_at"]),
+            app_version=_text(pairs["app_version"]),
+            period_from=_day(pairs["period_from"]),
+            period_to=_day(pairs["period_to"]),
+            currency=restore(_text(pairs["currency"])),
+            stale_days=_int(pairs["stale_days"]),
+            stages=stages,
+            row_counts=counts,
+            schema_version=int(version),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        missing = f"lacks {exc}" if isinstance(exc, KeyError) else f"has a bad value ({exc})"
+        raise PipelineFileError(path, f"{source} {missing}") from None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not float(value).is_integer():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(value)
+
+
+def _when(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise ValueError(f"{value!r} is not a date and time")
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise ValueError(f"{value!r} is not a date")
+
+
+def _columns_of(
+    path: Path, spec: TableSpec, parts: Sequence[tuple[str, list[list[Any]]]]
+) -> tuple[dict[str, tuple[Any, ...]], list[tuple[str, int]]]:
+    """Concatenate a table's sheets into columns, checking each sheet's header."""
+    gathered: dict[str, list[Any]] = {key: [] for key in spec.keys}
+    origins: list[tuple[str, int]] = []
+    offset = 0
+    for name, rows in parts:
+        if not rows:
+            raise PipelineFileError(path, f"sheet '{name}' is empty (no header row)")
+        header = [_text(v).strip() for v in rows[0]]
+        seen = {t for t in header if t}
+        doubled = sorted({t for t in header if t and header.count(t) > 1})
+        if doubled:
+            raise PipelineFileError(path, f"sheet '{name}' has the column(s) {', '.join(doubled)} twice")
+        missing = [t for t in spec.titles if t not in seen]
+        if missing:
+            raise PipelineFileError(
+                path, f"sheet '{name}' has the wrong columns: {', '.join(missing)} missing"
+            )
+        body = rows[1:]
+        width = len(header)
+        # Trailing empty cells may be cut from short rows by some writers.
+        if any(len(r) != width for r in body):
+            body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
+        transposed = list(zip(*body, strict=False)) if body else [() for _ in range(width)]
+        for column in spec.columns:
+            gathered[column.key].extend(transposed[header.index(column.title)])
+        origins.append((name, offset))
+        offset += len(body)
+    return {k: tuple(v) for k, v in gathered.items()}, origins
+
+
+def _where(origins: list[tuple[str, int]], index: int) -> str:
+    sheet, start = origins[0]
+    for name, offset in origins:
+        if offset <= index:
+            sheet, start = name, offset
+    return f"sheet '{sheet}', row {index - start + 2}"
+
+
+def _checked(
+    path: Path,
+    spec: TableSpec,
+    raw: dict[str, tuple[Any, ...]],
+    count: int,
+    convert: Any,
+    where: Any,
+) -> TableData:
+    columns: dict[str, tuple[Any, ...]] = {}
+    for column in spec.columns:
+        try:
+            columns[column.key] = convert(column, raw[column.key])
+        except BadCell as bad:
+            raise PipelineFileError(path, f"{where(bad.index)}, column '{column.title}': {bad}") from None
+    return TableData(spec, columns, count)
+
+
+def _read_xlsx(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> PipelineFile:
+    _check_zip(path, limits)
+    book = _open_workbook(path)
+    try:
+        names = list(book.sheet_names)
+        if META_SHEET not in names:
+            raise PipelineFileError(path, "is a workbook, but not a pipeline file (it has no _meta sheet)")
+        budget = [limits.max_rows, limits.max_rows]
+        meta_rows = _sheet_rows(path, book, META_SHEET, budget)
+        pairs = {_text(r[0]).strip(): (r[1] if len(r) > 1 else "") for r in meta_rows[1:] if r}
+        meta = _meta_from_pairs(path, pairs, "its _meta sheet")
+        tables: dict[str, TableData] = {}
+        for spec in wanted:
+            parts = []
+            part = 1
+            while continuation_sheet(spec.sheet, part) in names:
+                name = continuation_sheet(spec.sheet, part)
+                parts.append((name, _sheet_rows(path, book, name, budget)))
+                part += 1
+            if not parts:
+                raise PipelineFileError(path, f"has no '{spec.sheet}' sheet")
+            raw, origins = _columns_of(path, spec, parts)
+            count = len(raw[spec.keys[0]])
+            _check_count(path, spec, meta, count)
+            tables[spec.key] = _checked(
+                path, spec, raw, count, sheet_column, lambda i, o=origins: _where(o, i)
+            )
+        return PipelineFile(meta, tables, "xlsx")
+    finally:
+        book.close()
+
+
+def _check_count(path: Path, spec: TableSpec, meta: FileMeta, count: int) -> None:
+    declared = meta.row_counts.get(spec.key)
+    if declared is not None and declared != count:
+        raise PipelineFileError(
+            path,
+            f"'{spec.sheet}' holds {count:,} rows but the file says {declared:,} "
+            "(rows were removed or added after export)",
+        )
+
+
+# --- JSON ---------------------------------------------------------------------------
+@cache
+def _envelope_validator() -> Any:
+    """The schema with each table's rows left unchecked: rows are checked column-wise."""
+    from jsonschema import Draft202012Validator
+
+    envelope = copy.deepcopy(schema())
+    for key in TABLE_KEYS:
+        envelope["properties"][key] = {"type": "array"}
+    return Draft202012Validator(envelope)
+
+
+def _read_json(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> PipelineFile:
+    try:
+        with open(path, "rb") as f:
+            document = json.load(f)
+    except json.JSONDecodeError as exc:
+        raise PipelineFileError(
+            path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); truncated?"
+        ) from None
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise PipelineFileError(path, f"is not valid JSON ({exc.__class__.__name__})") from None
+    if not isinstance(document, dict):
+        raise PipelineFileError(path, "is JSON, but not a pipeline file (not an object)")
+    meta_value = document.get("meta")
+    meta_obj: dict[str, Any] = meta_value if isinstance(meta_value, dict) else {}
+    pairs = {
+        "schema": document.get("schema"),
+        "schema_version": document.get("schema_version"),
+        "stages": document.get("stages", []),
+        **{k: v for k, v in meta_obj.items() if k != "row_counts"},
+        **{f"rows.{k}": v for k, v in (meta_obj.get("row_counts") or {}).items()},
+    }
+    if pairs["schema"] != SCHEMA_NAME:
+        raise PipelineFileError(
+            path, f"is JSON, but not a pipeline file (it does not name the {SCHEMA_NAME} schema)"
+        )
+    _meta_from_pairs(path, pairs, "the file")  # newer-version check before the full validation
+    # The envelope only: rows are checked column by column below, far faster.
+    envelope = {k: ([] if k in TABLE_KEYS and isinstance(v, list) else v) for k, v in document.items()}
+    errors = sorted(_envelope_validator().iter_errors(envelope), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "the document"
+        raise PipelineFileError(path, f"does not match the schema at {where}: {first.message}")
+    meta = _meta_from_pairs(path, pairs, "the file")
+    rows_total = sum(len(document[key]) for key in TABLE_KEYS)
+    if rows_total > limits.max_rows:
+        raise PipelineFileError(path, f"has more rows than the {limits.max_rows:,} a file may hold")
+    tables: dict[str, TableData] = {}
+    for spec in wanted:
+        rows = document[spec.key]
+        count = len(rows)
+        _check_count(path, spec, meta, count)
+        raw = _json_columns(path, spec, rows)
+        tables[spec.key] = _checked(path, spec, raw, count, json_column, lambda i, k=spec.key: f"{k}[{i}]")
+    return PipelineFile(meta, tables, "json")
+
+
+def _json_columns(path: Path, spec: TableSpec, rows: list[Any]) -> dict[str, tuple[Any, ...]]:
+    from operator import itemgetter
+
+    keys = spec.keys
+    getter = itemgetter(*keys)
+    try:
+        values = list(map(getter, rows))
+    except (KeyError, TypeError):
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise PipelineFileError(path, f"{spec.key}[{index}] is not an object") from None
+            absent = [k for k in keys if k not in row]
+            if absent:
+                raise PipelineFileError(path, f"{spec.key}[{index}] lacks {', '.join(absent)}") from None
+        raise
+    if not values:
+        return {k: () for k in keys}
+    return dict(zip(keys, zip(*values, strict=True), strict=True))
