@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "backup_cmd",
     "pipeline_cmd",
     "targets_cmd",
+    "export_cmd",
 )
 
 log = logging.getLogger("workbench.cli")
