@@ -65,8 +65,7 @@ def run_convert(args: argparse.Namespace) -> int:
             plan = convert.plan_conversion(wb, lead_id)
             stage_id = None
             if args.stage:
-                with wb.reading() as session:
-                    stage = pipeline.stage_named(session, args.stage)
+                stage = pipeline.find_stage(wb, args.stage)
                 if not stage.is_open:
                     raise CliError(f"“{stage.name}” closes deals; a new opportunity starts in an open stage.")
                 stage_id = stage.id

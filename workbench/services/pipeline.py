@@ -178,6 +178,12 @@ def stage_named(session: Session, name: str) -> Stage:
     raise NotFound(f"There is no stage called “{name}”. Stages: {names}.")
 
 
+def find_stage(wb: Workbench, name: str) -> Stage:
+    """The live stage called ``name`` (any case); :class:`NotFound` lists the stages."""
+    with wb.reading() as session:
+        return stage_named(session, name)
+
+
 def _live_stage(session: Session, stage_id: int) -> PipelineStage:
     row = session.get(PipelineStage, stage_id)
     if row is None or row.deleted_at is not None:
@@ -469,6 +475,11 @@ def reopen_stage(session: Session, opportunity_id: int) -> Stage:
         if stage_id in live and live[stage_id].is_open:
             return live[stage_id]
     return [s for s in live.values() if s.is_open][-1]
+
+
+def reopen_target(wb: Workbench, opportunity_id: int) -> Stage:
+    with wb.reading() as session:
+        return reopen_stage(session, opportunity_id)
 
 
 def reopen(

@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel import select as orm_select
 
-from workbench.domain import Account, Opportunity, PipelineStage, StageKind, table_of
+from workbench.domain import Account, Contact, Opportunity, PipelineStage, StageChange, StageKind, table_of
 from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
-from workbench.services.pipeline import Stage, stages_in
+from workbench.services.pipeline import NotFound, Stage, stages_in
 from workbench.services.tables import Column, ColumnKind, SqlTableSource, TableQuery
 from workbench.store import Workbench
 
@@ -368,3 +369,74 @@ def summary(wb: Workbench, *, clock: Clock = system_clock) -> PipelineSummary:
             _add(totals, column.totals)
             _add(weighted, column.weighted)
     return PipelineSummary(data, count, totals, weighted, stale)
+
+
+# --- one opportunity ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    from_stage: Stage | None
+    to_stage: Stage
+    note: str
+
+    @property
+    def is_reopen(self) -> bool:
+        return self.from_stage is not None and not self.from_stage.is_open and self.to_stage.is_open
+
+
+@dataclass(frozen=True)
+class OpportunityDetail:
+    opportunity: Opportunity
+    stage: Stage
+    account_name: str
+    contact_name: str
+    history: list[HistoryRow]
+    stale: bool
+
+    @property
+    def probability(self) -> float:
+        p = self.opportunity.probability
+        return self.stage.probability if p is None else p
+
+
+def detail(wb: Workbench, opportunity_id: int, *, clock: Clock = system_clock) -> OpportunityDetail:
+    """Everything the detail panel shows about one live opportunity."""
+    with wb.reading() as session:
+        opp = session.get(Opportunity, opportunity_id)
+        if opp is None or opp.deleted_at is not None:
+            raise NotFound("That opportunity no longer exists (it may be in the trash).")
+        stages = {s.id: s for s in stages_in(session, include_deleted=True)}
+        account = session.get(Account, opp.account_id) if opp.account_id else None
+        contact = session.get(Contact, opp.contact_id) if opp.contact_id else None
+        changes = session.exec(
+            orm_select(StageChange)
+            .where(StageChange.opportunity_id == opportunity_id)
+            .order_by(col(StageChange.at), col(StageChange.id))
+        ).all()
+        history = [
+            HistoryRow(
+                c.at,
+                stages.get(c.from_stage_id) if c.from_stage_id is not None else None,
+                stages[c.to_stage_id],
+                c.note,
+            )
+            for c in changes
+        ]
+        days = int(settings.get(session, "pipeline.stale_days"))
+        stale = bool(
+            session.connection()
+            .execute(
+                select(stale_condition(list(stages.values()), days, clock()))
+                .select_from(table_of(Opportunity))
+                .where(OC.id == opportunity_id)
+            )
+            .scalar()
+        )
+    return OpportunityDetail(
+        opp,
+        stages[opp.stage_id],
+        account.name if account else "",
+        contact.name if contact else "",
+        history,
+        stale,
+    )

@@ -38,4 +38,6 @@ AREAS: tuple[AreaEntry, ...] = (
 GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.safety_actions",
     "workbench.ui.help_actions",
+    "workbench.ui.lead_actions",
+    "workbench.ui.pipeline_actions",
 )

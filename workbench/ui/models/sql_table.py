@@ -30,6 +30,7 @@ _Index = QModelIndex | QPersistentModelIndex
 STYLE_COLOURS: dict[str, str] = {
     "untouched": "#1f6fd1",
     "stale": "#b35c00",
+    "no-next-step": "#8e24aa",
     "overdue": "#c62828",
     "muted": "#808080",
     "won": "#2e7d32",

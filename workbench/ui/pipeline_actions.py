@@ -1,0 +1,99 @@
+"""Window-wide pipeline action: Leads → Convert lead… (Ctrl+Shift+C) converts the lead
+selected in the Leads area into an opportunity, after the rep confirms the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from workbench.services import convert
+from workbench.ui import pipeline_moves as moves
+from workbench.ui.context import Topic
+from workbench.ui.dialogs.convert_lead import ConvertLeadDialog, ConvertOptions
+
+CONVERT_SHORTCUT = "Ctrl+Shift+C"
+
+
+def selected_lead_ids(window: Any) -> list[int]:
+    """The leads selected in the Leads area (none when it was never shown)."""
+    area = window.area("leads")
+    for name in ("selected_lead_ids", "selected_ids"):
+        method = getattr(area, name, None)
+        if callable(method):
+            return [int(i) for i in method()]
+    return []
+
+
+class PipelineActions(QObject):
+    #: Asks the rep to confirm the plan (None: cancelled). Tests replace it.
+    ask: Callable[..., ConvertOptions | None] = staticmethod(ConvertLeadDialog.ask)
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = window.ctx
+        self.convert_action = window.add_action(
+            "Leads", "&Convert lead…", self.convert_selected, CONVERT_SHORTCUT
+        )
+        self.convert_action.setStatusTip(self.tr("Turn the selected lead into an opportunity"))
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    def convert_selected(self) -> int | None:
+        if not self.ctx.has_workbench:
+            return None
+        ids = selected_lead_ids(self.window)
+        if len(ids) != 1:
+            QMessageBox.information(
+                self.window,
+                self.tr("Convert lead"),
+                self.tr("Select one lead in Leads (Ctrl+3), then convert it with Ctrl+Shift+C."),
+            )
+            return None
+        return self.convert(ids[0])
+
+    def convert(self, lead_id: int) -> int | None:
+        """Plan, ask, convert; the new opportunity's id, or None when cancelled or refused."""
+        title = self.tr("Cannot convert the lead")
+        try:
+            plan = convert.plan_conversion(self.ctx.wb, lead_id)
+        except Exception as exc:
+            if not moves.warn(self.window, title, exc):
+                raise
+            return None
+        options = self.ask(self.window, plan)
+        if options is None:
+            return None
+        try:
+            result = convert.convert_lead(
+                self.ctx.wb,
+                lead_id,
+                name=options.name,
+                amount=options.amount,
+                currency=options.currency,
+                stage_id=options.stage_id,
+                expected_close=options.expected_close,
+                next_step=options.next_step,
+                next_step_due=options.next_step_due,
+                clock=self.ctx.clock,
+            )
+        except Exception as exc:
+            if not moves.warn(self.window, title, exc):
+                raise
+            return None
+        for topic in (Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES):
+            self.ctx.notify(topic)
+        self._say(
+            self.tr("Converted “{0}” into an opportunity — see Pipeline (Ctrl+4).").format(options.name)
+        )
+        return result.opportunity_id
+
+
+def install_actions(window: Any) -> PipelineActions:
+    actions = PipelineActions(window)
+    window.pipeline_actions = actions
+    return actions
