@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "backup_cmd",
     "pipeline_cmd",
     "targets_cmd",
+    "import_cmd",
     "export_cmd",
 )
 

@@ -20,7 +20,6 @@ DEFAULTS: dict[str, Any] = {
     "profile.rep_name": "",
     "profile.currency": "USD",
     "profile.phone_region": "US",
-    "profile.phone_region": "US",
     "goals.touches_per_day": 20,
     "goals.touches_per_week": 100,
     "targets.goal": 20,
@@ -30,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "leads.stale_days_working": 14,
     "leads.nurture_days": 90,
     "pipeline.stale_days": 21,
+    "import.presets": {},
     "outreach.next_step_rules": NEXT_STEP_RULES,
 }
 

@@ -1,0 +1,213 @@
+"""``workbench import`` and ``workbench undo-import`` — leads from CSV/XLSX files, for scripts.
+
+The file is read and mapped before the workbench is opened, so a file that cannot be
+read or mapped exits with 2 and writes nothing (not even a new workbench file).
+Progress goes to stderr one line per chunk; with ``--json`` the summary is one JSON
+object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_write, resolve_db, say
+from workbench.exchange.dates import DateOrder
+from workbench.exchange.mapping import MappingError, parse_mapping_json
+from workbench.exchange.readers import ReadError, ReadOptions, open_table
+from workbench.services import import_history
+from workbench.services.import_rows import Unmapped
+from workbench.services.importer import (
+    DupAction,
+    ImportOptions,
+    ImportProgress,
+    ImportRefused,
+    ImportResult,
+    resolve_mapping,
+    run_import,
+)
+from workbench.store import StoreError, open_workbench
+
+
+def register(sub: Any) -> None:
+    parser = add_command(sub, "import", "import leads from a CSV, TSV or XLSX file")
+    parser.add_argument("file", metavar="FILE", help="the CSV/TSV/TXT or XLSX/XLS/ODS file")
+    parser.add_argument("--kind", help="kind of every lead: inbound, target or referral")
+    parser.add_argument("--source", help="lead source of every lead (e.g. 'webinar')")
+    parser.add_argument("--campaign", help="campaign of every lead")
+    parser.add_argument(
+        "--mapping",
+        metavar="PRESET_OR_JSON",
+        help='a saved preset name, a JSON object {"File header": "field"} or a .json file with one',
+    )
+    parser.add_argument("--encoding", help="the file's encoding (default: detected)")
+    parser.add_argument("--delimiter", help="the field delimiter: , ; | or tab (default: detected)")
+    parser.add_argument("--sheet", metavar="NAME", help="the spreadsheet's sheet (default: the first)")
+    parser.add_argument(
+        "--on-duplicate",
+        choices=[a.value for a in DupAction],
+        default=DupAction.SKIP.value,
+        help="what to do with a row that is a lead already stored or an earlier row (default: skip)",
+    )
+    parser.add_argument(
+        "--unmapped",
+        choices=[u.value for u in Unmapped],
+        default=Unmapped.NOTES.value,
+        help="keep the values of unmapped columns in the notes, or ignore them (default: notes)",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=[o.value for o in DateOrder],
+        help="how to read 03/04/2024: mdy (US) or dmy (default: guessed from the file)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check and count everything, write nothing")
+    parser.add_argument("--rejects", metavar="OUT.csv", help="write the rejected rows with a reason column")
+    json_arg(parser)
+    parser.set_defaults(handler=run)
+
+    undo = add_command(sub, "undo-import", "undo one whole import (see the import history)")
+    undo.add_argument("batch_id", metavar="BATCH_ID", type=int, help="the import's batch id")
+    json_arg(undo)
+    undo.set_defaults(handler=run_undo)
+
+
+def _mapping_arg(value: str | None) -> tuple[dict[str, str] | None, str | None]:
+    """(preset dict, preset name to look up in the workbench)."""
+    if not value:
+        return None, None
+    text = value.strip()
+    try:
+        if text.startswith("{"):
+            return parse_mapping_json(text), None
+        if text.endswith(".json") and Path(text).is_file():
+            return parse_mapping_json(Path(text).read_text(encoding="utf-8")), None
+    except (MappingError, OSError) as exc:
+        raise CliError(f"--mapping: {exc}") from exc
+    return None, text
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    delimiter = args.delimiter
+    if delimiter in ("tab", "\\t", "TAB"):
+        delimiter = "\t"
+    read = ReadOptions(encoding=args.encoding, delimiter=delimiter, sheet=args.sheet)
+    preset, preset_name = _mapping_arg(args.mapping)
+    options = ImportOptions(
+        read=read,
+        preset=preset,
+        kind=args.kind,
+        source=args.source,
+        campaign=args.campaign,
+        unmapped=Unmapped(args.unmapped),
+        on_duplicate=DupAction(args.on_duplicate),
+        date_order=DateOrder(args.date_order) if args.date_order else None,
+        dry_run=args.dry_run,
+        rejects_to=Path(args.rejects).expanduser() if args.rejects else None,
+    )
+    # Read and map before the workbench is opened: a bad file writes nothing at all.
+    try:
+        with open_table(path, read) as reader:
+            if preset_name is None:
+                resolve_mapping(reader.headers, options)
+    except ReadError as exc:
+        raise CliError(f"{path.name} cannot be read: {exc}.") from exc
+    except MappingError as exc:
+        raise CliError(f"{path.name} cannot be mapped: {exc}.") from exc
+
+    with open_for_write(args) as wb:
+        if preset_name is not None:
+            saved = import_history.presets(wb)
+            if preset_name not in saved:
+                known = ", ".join(sorted(saved)) or "none saved yet"
+                raise CliError(f"--mapping: no preset called {preset_name!r} (presets: {known})")
+            options = _with_preset(options, saved[preset_name])
+        try:
+            result = run_import(wb, path, options, progress=_progress)
+        except ImportRefused as exc:
+            raise CliError(str(exc)) from exc
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:
+            raise CliError(f"the import stopped, nothing was written: {exc}", code=1) from exc
+    if args.json:
+        emit_json(result.as_dict())
+    else:
+        for line in summary_lines(result, args.rejects):
+            say(line)
+    return 0
+
+
+def _with_preset(options: ImportOptions, preset: dict[str, str]) -> ImportOptions:
+    return replace(options, preset=preset)
+
+
+def _progress(update: ImportProgress) -> bool:
+    say(
+        f"progress: {update.rows:,} rows read ({update.fraction:.0%}), {update.inserted:,} new, "
+        f"{update.rows_per_second:,.0f} rows/s"
+    )
+    return True
+
+
+def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
+    lines: list[str] = [f"{result.file_name}: {result.format.describe()}, {result.rows:,} rows"]
+    if result.already_imported is not None:
+        lines.append(
+            f"This file was imported before (batch {result.already_imported}); "
+            f"all {result.skipped_duplicates:,} of its leads are already present and nothing was added."
+        )
+    else:
+        verb = "would add" if result.dry_run else "added"
+        lines.append(
+            f"{verb} {result.inserted:,} leads"
+            + (f" (batch {result.batch_id})" if result.batch_id is not None else "")
+            + f"; merged {result.merged:,}, already present {result.skipped_duplicates:,}, "
+            f"kept as duplicates {result.kept_duplicates:,}, rejected {result.rejected:,}"
+        )
+        if result.dry_run:
+            lines.append("dry run: nothing was written")
+    if result.rejected:
+        lines.append(
+            f"rejected rows with reasons: {rejects}"
+            if rejects
+            else "use --rejects OUT.csv to save the rejected rows with their reasons"
+        )
+    return lines
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    path = resolve_db(args)
+    if not path.exists():
+        raise CliError(f"{path} does not exist.")
+    try:
+        wb = open_workbench(path, create=False)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        result = import_history.undo_import(wb, args.batch_id)
+    except import_history.UndoRefused as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        wb.close()
+    if args.json:
+        emit_json(
+            {
+                "batch_id": result.batch_id,
+                "deleted": result.deleted,
+                "trashed": result.trashed,
+                "restored_fields": result.restored_fields,
+            }
+        )
+    else:
+        say(
+            f"Undid import {result.batch_id}: {result.deleted:,} leads removed, "
+            f"{result.trashed:,} worked-on leads moved to the trash, "
+            f"{result.restored_fields:,} merged fields emptied again."
+        )
+    return 0
+
+
+__all__ = ["register", "run", "run_undo", "summary_lines"]
