@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, or_, text
+from sqlalchemy import ColumnElement, Connection, column, false, or_, text
 
 _SEARCHED = ("name", "company", "email", "phone")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -71,3 +71,28 @@ def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]
     from sqlalchemy import and_
 
     return and_(*clauses)
+
+
+def lead_candidates(conn: Connection, groups: list[list[str]], limit: int) -> list[int]:
+    """Ids of leads, newest first, matching every group of ``groups``, where a group
+    matches when any of its words is a word prefix in name, company, email or phone.
+
+    Type-ahead uses this: ``[["schmit", "schmidt"], ["jo"]]`` finds "Jo Schmidt" even
+    with the typo. Trashed leads are included; the caller filters them.
+    """
+    groups = [[w for term in g for w in words(term)] for g in groups]
+    groups = [g for g in groups if g]
+    if not groups or limit <= 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        match = " AND ".join("(" + " OR ".join(f'"{w}"*' for w in g) + ")" for g in groups)
+        rows = conn.exec_driver_sql(
+            "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, limit)
+        )
+        return [int(r[0]) for r in rows]
+    from sqlalchemy import and_, select, table
+
+    lead = table("lead", *(column(c) for c in ("id", *_SEARCHED)))
+    clause = and_(*(or_(*(lead.c[c].ilike(f"%{w}%") for w in g for c in _SEARCHED)) for g in groups))
+    stmt = select(lead.c.id).where(clause).order_by(lead.c.id.desc()).limit(limit)
+    return [int(r[0]) for r in conn.execute(stmt)]
