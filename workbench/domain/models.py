@@ -182,9 +182,24 @@ class ImportMerge(SQLModel, table=True):
 
 
 class Lead(Owned, table=True):
+    # The leads table's chips count and page through these on a million rows. Each
+    # starts with the chip's column and deleted_at (every list hides the trash), then
+    # received_at (the default order); the status one also holds what the stale,
+    # untouched and revisit chips test, so their counts never read the table itself.
     __table_args__ = (
-        Index("ix_lead_status_received", "status", "received_at"),
-        Index("ix_lead_kind_received", "kind", "received_at"),
+        Index(
+            "ix_lead_status_live",
+            "status",
+            "deleted_at",
+            "received_at",
+            "last_touch_at",
+            "status_changed_at",
+            "nurture_until",
+            "kind",
+            "source",
+        ),
+        Index("ix_lead_kind_live", "kind", "deleted_at", "received_at", "source"),
+        Index("ix_lead_source_live", "source", "deleted_at", "received_at"),
     )
 
     first_name: str = ""
@@ -199,7 +214,7 @@ class Lead(Owned, table=True):
     phone: str = ""
     phone_e164: str = Field(default="", max_length=32, index=True)
     kind: str = Field(default="inbound", max_length=10)
-    source: str = Field(default="", max_length=120, index=True)
+    source: str = Field(default="", max_length=120)
     campaign: str = Field(default="", max_length=200, index=True)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     status: str = Field(default="new", max_length=20)

@@ -134,15 +134,21 @@ def nurture(
     return _apply(wb, lead_ids, LeadStatus.NURTURE, {"nurture_until": until}, clock)
 
 
-def disqualify(
-    wb: Workbench, lead_ids: Iterable[int], reason: str, note: str = "", *, clock: Clock = system_clock
-) -> TriageResult:
+def check_disqualify(reason: str, note: str = "") -> DisqualifyReason:
+    """The reason, if it can be used as given; raises :class:`TriageRefused` otherwise."""
     try:
         known = DisqualifyReason(reason)
     except ValueError:
         raise TriageRefused(f"Unknown disqualify reason: {reason!r}.") from None
     if known is DisqualifyReason.OTHER and not note.strip():
         raise TriageRefused("Say in a few words why, when the reason is “other”.")
+    return known
+
+
+def disqualify(
+    wb: Workbench, lead_ids: Iterable[int], reason: str, note: str = "", *, clock: Clock = system_clock
+) -> TriageResult:
+    known = check_disqualify(reason, note)
     extra = {"disqualify_reason": known.value, "disqualify_note": note.strip()}
     return _apply(wb, lead_ids, LeadStatus.DISQUALIFIED, extra, clock)
 

@@ -335,7 +335,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_email_norm"), ["email_norm"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_first_touch_at"), ["first_touch_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_import_batch_id"), ["import_batch_id"], unique=False)
-        batch_op.create_index("ix_lead_kind_received", ["kind", "received_at"], unique=False)
+        batch_op.create_index("ix_lead_kind_live", ["kind", "deleted_at", "received_at", "source"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_last_touch_at"), ["last_touch_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_next_followup_at"), ["next_followup_at"], unique=False)
@@ -343,9 +343,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_owner"), ["owner"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_phone_e164"), ["phone_e164"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_received_at"), ["received_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_lead_source"), ["source"], unique=False)
+        batch_op.create_index("ix_lead_source_live", ["source", "deleted_at", "received_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_speed_to_lead_s"), ["speed_to_lead_s"], unique=False)
-        batch_op.create_index("ix_lead_status_received", ["status", "received_at"], unique=False)
+        batch_op.create_index(
+            "ix_lead_status_live",
+            [
+                "status",
+                "deleted_at",
+                "received_at",
+                "last_touch_at",
+                "status_changed_at",
+                "nurture_until",
+                "kind",
+                "source",
+            ],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_lead_title"), ["title"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_uuid"), ["uuid"], unique=True)
 
@@ -531,9 +544,9 @@ def downgrade() -> None:
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_uuid"))
         batch_op.drop_index(batch_op.f("ix_lead_title"))
-        batch_op.drop_index("ix_lead_status_received")
+        batch_op.drop_index("ix_lead_status_live")
         batch_op.drop_index(batch_op.f("ix_lead_speed_to_lead_s"))
-        batch_op.drop_index(batch_op.f("ix_lead_source"))
+        batch_op.drop_index("ix_lead_source_live")
         batch_op.drop_index(batch_op.f("ix_lead_received_at"))
         batch_op.drop_index(batch_op.f("ix_lead_phone_e164"))
         batch_op.drop_index(batch_op.f("ix_lead_owner"))
@@ -541,7 +554,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lead_next_followup_at"))
         batch_op.drop_index(batch_op.f("ix_lead_name"))
         batch_op.drop_index(batch_op.f("ix_lead_last_touch_at"))
-        batch_op.drop_index("ix_lead_kind_received")
+        batch_op.drop_index("ix_lead_kind_live")
         batch_op.drop_index(batch_op.f("ix_lead_import_batch_id"))
         batch_op.drop_index(batch_op.f("ix_lead_first_touch_at"))
         batch_op.drop_index(batch_op.f("ix_lead_email_norm"))
