@@ -29,6 +29,8 @@ class ReportTable:
     rows: list[tuple[Any, ...]]
     #: Per column: "", "int", "money", "percent", "hours", "date", "datetime".
     formats: tuple[str, ...] = ()
+    #: Leading columns that name a row: the rep, and (when 2) the group within the rep.
+    keys: int = 1
 
 
 def _everyone(rollup: Rollup) -> list[RepFigures]:
@@ -100,52 +102,66 @@ def rollup_tables(rollup: Rollup) -> list[ReportTable]:
         ("Rep", "Stage", "Open deals", "Amount", "Weighted"),
         [(f.rep, s.stage, s.count, s.amount, s.weighted) for f in people for s in f.stages],
         ("", "", "int", "money", "money"),
+        keys=2,
     )
-    conversion = ReportTable(
-        "Conversion",
-        ("Rep", "By", "Group", "Leads", "Opportunities", "Won", "Lead → opportunity", "Opportunity → won"),
-        [
-            (f.rep, by, name, c.leads, c.opportunities, c.won, c.lead_to_opportunity, c.opportunity_to_won)
-            for f in people
-            for by, groups in (("kind", f.by_kind), ("source", f.by_source))
-            for name, c in sorted(groups.items())
-        ],
-        ("", "", "", "int", "int", "int", "percent", "percent"),
-    )
+    conversions = [
+        ReportTable(
+            f"Conversion by {by}",
+            (
+                "Rep",
+                by.capitalize(),
+                "Leads",
+                "Opportunities",
+                "Won",
+                "Lead → opportunity",
+                "Opportunity → won",
+            ),
+            [
+                (f.rep, name, c.leads, c.opportunities, c.won, c.lead_to_opportunity, c.opportunity_to_won)
+                for f in people
+                for name, c in sorted((f.by_kind if by == "kind" else f.by_source).items())
+            ],
+            ("", "", "int", "int", "int", "percent", "percent"),
+            keys=2,
+        )
+        for by in ("kind", "source")
+    ]
     weeks = ReportTable(
         "Touches per week",
         ("Rep", "Week of", "Touches"),
         [(f.rep, week, n) for f in people for week, n in f.touches_per_week.items()],
         ("", "date", "int"),
+        keys=2,
     )
     changes = ReportTable(
         "What changed",
-        ("Rep", "Older file", "Newer file", "Change", "Opportunity", "Account", "Before", "After"),
+        ("Rep", "Opportunity", "Change", "Account", "Before", "After", "Older file", "Newer file"),
         [
-            (c.rep, c.older.name, c.newer.name, str(ch.kind), ch.opportunity, ch.account, ch.before, ch.after)
+            (c.rep, ch.opportunity, str(ch.kind), ch.account, ch.before, ch.after, c.older.name, c.newer.name)
             for c in latest_changes(rollup)
             for ch in c.changes
         ],
+        keys=2,
     )
     files = ReportTable(
         "Files",
-        ("File", "Status", "Rep", "Exported at", "Reason"),
-        [(str(f.path), "loaded", f.rep, f.exported_at, "") for f in rollup.files]
-        + [(str(r.path), "rejected", "", None, r.reason) for r in rollup.rejected],
+        ("Rep", "File", "Status", "Exported at", "Reason"),
+        [(f.rep, str(f.path), "loaded", f.exported_at, "") for f in rollup.files]
+        + [("", str(r.path), "rejected", None, r.reason) for r in rollup.rejected],
         ("", "", "", "datetime", ""),
+        keys=2,
     )
-    return [reps, stages, conversion, weeks, changes, files]
+    return [reps, stages, *conversions, weeks, changes, files]
 
 
 def _long_rows(tables: list[ReportTable]) -> Iterator[tuple[Any, ...]]:
     """Every figure as one row of (table, rep, group, measure, value): one CSV holds them all."""
     for t in tables:
         for row in t.rows:
-            rep = row[0]
-            group = " / ".join(str(v) for v in row[1:] if not isinstance(v, int | float) and v is not None)
-            for column, value in zip(t.columns[1:], row[1:], strict=True):
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    yield (t.name, rep, group, column, value)
+            group = row[1] if t.keys == 2 else ""
+            for column, value in zip(t.columns[t.keys :], row[t.keys :], strict=True):
+                if value is not None and value != "":
+                    yield (t.name, row[0], group, column, value)
 
 
 def write_rollup(rollup: Rollup, path: Path) -> None:

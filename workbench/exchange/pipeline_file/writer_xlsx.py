@@ -14,6 +14,7 @@ and renames it into place only when everything succeeded.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.pipeline_file.model import (
@@ -130,8 +132,15 @@ class XlsxPipelineWriter:
             self.abandon()
 
     def abandon(self) -> None:
-        """Give up: remove the scratch files (the caller removes the output file)."""
-        self._closed = True
+        """Give up: close and remove the scratch files (the caller removes the output file)."""
+        if not self._closed:
+            self._closed = True
+            # What xlsxwriter's own close() does for constant_memory sheets, without
+            # assembling a workbook nobody wants.
+            self.book.fileclosed = True
+            for worksheet in self.book.worksheets():
+                with contextlib.suppress(Exception):
+                    worksheet._opt_close()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     # --- Summary ----------------------------------------------------------------
@@ -339,7 +348,11 @@ class XlsxPipelineWriter:
         )
         try:
             self.book.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from exc
+        except xlsxwriter.exceptions.FileSizeError as exc:
+            raise OSError(errno.EFBIG, "a sheet would be larger than a spreadsheet file allows") from exc
         finally:
             self._closed = True
-            with contextlib.suppress(OSError):
-                shutil.rmtree(self._scratch, ignore_errors=True)
+            shutil.rmtree(self._scratch, ignore_errors=True)
