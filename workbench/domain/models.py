@@ -200,6 +200,12 @@ class Lead(Owned, table=True):
         ),
         Index("ix_lead_kind_live", "kind", "deleted_at", "received_at", "source"),
         Index("ix_lead_source_live", "source", "deleted_at", "received_at"),
+        # Insights group a received-date cohort of live leads by campaign and by the
+        # account's industry, and take speed-to-lead medians per source by walking
+        # speed_to_lead_s in order (LIMIT/OFFSET): each through one of these, never the table.
+        Index("ix_lead_campaign_live", "campaign", "deleted_at", "received_at"),
+        Index("ix_lead_account_live", "account_id", "deleted_at", "received_at"),
+        Index("ix_lead_source_speed", "source", "deleted_at", "speed_to_lead_s", "received_at"),
     )
 
     first_name: str = ""
@@ -296,6 +302,8 @@ class Activity(Owned, table=True):
     __table_args__ = (
         Index("ix_activity_lead_at", "lead_id", "at"),
         Index("ix_activity_account_at", "account_id", "at"),
+        # Insights count touches, connected calls and meetings booked per period and per week.
+        Index("ix_activity_channel_live", "channel", "outcome", "deleted_at", "at"),
     )
 
     channel: str = Field(max_length=10, index=True)

@@ -335,7 +335,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_email_norm"), ["email_norm"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_first_touch_at"), ["first_touch_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_import_batch_id"), ["import_batch_id"], unique=False)
-        batch_op.create_index("ix_lead_kind_live", ["kind", "deleted_at", "received_at", "source"], unique=False)
+        batch_op.create_index(
+            "ix_lead_kind_live", ["kind", "deleted_at", "received_at", "source"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_lead_last_touch_at"), ["last_touch_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_next_followup_at"), ["next_followup_at"], unique=False)
@@ -344,6 +346,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_phone_e164"), ["phone_e164"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_received_at"), ["received_at"], unique=False)
         batch_op.create_index("ix_lead_source_live", ["source", "deleted_at", "received_at"], unique=False)
+        batch_op.create_index(
+            "ix_lead_campaign_live", ["campaign", "deleted_at", "received_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_lead_account_live", ["account_id", "deleted_at", "received_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_lead_source_speed", ["source", "deleted_at", "speed_to_lead_s", "received_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_lead_speed_to_lead_s"), ["speed_to_lead_s"], unique=False)
         batch_op.create_index(
             "ix_lead_status_live",
@@ -430,6 +441,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_activity_contact_id"), ["contact_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_activity_deleted_at"), ["deleted_at"], unique=False)
         batch_op.create_index("ix_activity_lead_at", ["lead_id", "at"], unique=False)
+        batch_op.create_index(
+            "ix_activity_channel_live", ["channel", "outcome", "deleted_at", "at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_activity_opportunity_id"), ["opportunity_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_activity_outcome"), ["outcome"], unique=False)
         batch_op.create_index(batch_op.f("ix_activity_owner"), ["owner"], unique=False)
@@ -528,6 +542,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_activity_outcome"))
         batch_op.drop_index(batch_op.f("ix_activity_opportunity_id"))
         batch_op.drop_index("ix_activity_lead_at")
+        batch_op.drop_index("ix_activity_channel_live")
         batch_op.drop_index(batch_op.f("ix_activity_deleted_at"))
         batch_op.drop_index(batch_op.f("ix_activity_contact_id"))
         batch_op.drop_index(batch_op.f("ix_activity_channel"))
@@ -547,6 +562,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lead_status_live")
         batch_op.drop_index(batch_op.f("ix_lead_speed_to_lead_s"))
         batch_op.drop_index("ix_lead_source_live")
+        batch_op.drop_index("ix_lead_campaign_live")
+        batch_op.drop_index("ix_lead_account_live")
+        batch_op.drop_index("ix_lead_source_speed")
         batch_op.drop_index(batch_op.f("ix_lead_received_at"))
         batch_op.drop_index(batch_op.f("ix_lead_phone_e164"))
         batch_op.drop_index(batch_op.f("ix_lead_owner"))
