@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "targets_cmd",
     "import_cmd",
     "export_cmd",
+    "outreach_cmd",
 )
 
 log = logging.getLogger("workbench.cli")
