@@ -32,6 +32,11 @@ def grid(wb: Workbench) -> dict[tuple[targets.FitBand, targets.Engagement], list
         return targets.fit_engagement(s)
 
 
+def good_fit(wb: Workbench) -> float:
+    """The fit score from which an account counts as a good fit (setting ``targets.good_fit``)."""
+    return float(settings.read(wb, "targets.good_fit") or 70)
+
+
 def untouched_targets(
     wb: Workbench, clock: Clock = system_clock, limit: int = 100
 ) -> list[targets.UntouchedTarget]:

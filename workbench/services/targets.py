@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -120,18 +120,23 @@ def untouched_cutoff(session: Session, now: datetime) -> tuple[datetime, int]:
 
 
 # --- the table of the Targets area --------------------------------------------------------
+def fit_shown() -> ColumnElement[Any]:
+    """The fit score as a whole number, as the list shows and sorts it."""
+    return cast(func.round(A.fit_score), Integer)
+
+
 def target_columns() -> list[Column]:
     return [
-        Column("name", "Account", A.name, width=190),
+        Column("name", "Account", A.name, width=170),
+        Column("tier", "Tier", A.tier, width=40),
+        Column("fit", "Fit", fit_shown(), ColumnKind.NUMBER, width=45),
+        Column("status", "Status", A.status, width=100),
+        Column("last_touch", "Last touch", A.last_touch_at, ColumnKind.DATETIME, width=120),
+        Column("next_followup", "Next follow-up", A.next_followup_at, ColumnKind.DATETIME, width=120),
+        Column("contacts", "Contacts", contacts_count(), ColumnKind.NUMBER, width=65),
+        Column("pipeline", "Open pipeline", open_pipeline(), ColumnKind.MONEY, width=100),
+        Column("unknown", "To research", unknown_criteria(), ColumnKind.NUMBER, width=80),
         Column("domain", "Domain", A.domain, width=140),
-        Column("tier", "Tier", A.tier, width=45),
-        Column("fit", "Fit", A.fit_score, ColumnKind.NUMBER, width=55),
-        Column("unknown", "Unknown", unknown_criteria(), ColumnKind.NUMBER, width=70),
-        Column("status", "Status", A.status, width=95),
-        Column("contacts", "Contacts", contacts_count(), ColumnKind.NUMBER, width=70),
-        Column("last_touch", "Last touch", A.last_touch_at, ColumnKind.DATETIME, width=125),
-        Column("next_followup", "Next follow-up", A.next_followup_at, ColumnKind.DATETIME, width=125),
-        Column("pipeline", "Open pipeline", open_pipeline(), ColumnKind.MONEY, width=105),
     ]
 
 
@@ -169,26 +174,36 @@ def _chip_filter(cutoff: datetime) -> Any:
     return chips
 
 
-def target_table(wb: Workbench, clock: Clock = system_clock) -> SqlTableSource:
+class TargetTable(SqlTableSource):
     """The target list, paged and sorted in SQL. Chips: ``parked`` (show parked ones
-    too), ``untouched`` (only untouched ones), ``ids`` (only these, from the grid)."""
-    with wb.reading() as session:
-        cutoff, _ = untouched_cutoff(session, clock())
-    style = case(
-        (A.status == AccountStatus.PARKED.value, literal("muted")),
-        (untouched_clause(cutoff), literal("untouched")),
-        else_=literal(""),
-    )
-    return SqlTableSource(
-        wb,
-        id_column=A.id,
-        columns=target_columns(),
-        base=_base,
-        text_filter=_text_filter,
-        chip_filter=_chip_filter(cutoff),
-        style=style,
-        default_sort=("fit", True),
-    )
+    too), ``untouched`` (only untouched ones), ``ids`` (only these, from the grid).
+    "Untouched" depends on now: call :meth:`set_now` before a refresh."""
+
+    def __init__(self, wb: Workbench, clock: Clock = system_clock) -> None:
+        super().__init__(
+            wb,
+            id_column=A.id,
+            columns=target_columns(),
+            base=_base,
+            text_filter=_text_filter,
+            default_sort=("fit", True),
+        )
+        self.clock = clock
+        self.set_now()
+
+    def set_now(self, now: datetime | None = None) -> None:
+        with self.wb.reading() as session:
+            cutoff, _ = untouched_cutoff(session, now or self.clock())
+        self._style = case(
+            (A.status == AccountStatus.PARKED.value, literal("muted")),
+            (untouched_clause(cutoff), literal("untouched")),
+            else_=literal(""),
+        )
+        self._chip_filter = _chip_filter(cutoff)
+
+
+def target_table(wb: Workbench, clock: Clock = system_clock) -> TargetTable:
+    return TargetTable(wb, clock)
 
 
 # --- summary and lists ------------------------------------------------------------------

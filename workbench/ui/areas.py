@@ -40,4 +40,5 @@ GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.help_actions",
     "workbench.ui.lead_actions",
     "workbench.ui.pipeline_actions",
+    "workbench.ui.targets_menu",
 )
