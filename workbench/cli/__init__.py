@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "import_cmd",
     "export_cmd",
     "outreach_cmd",
+    "stats_cmd",
 )
 
 log = logging.getLogger("workbench.cli")

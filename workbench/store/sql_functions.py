@@ -1,0 +1,33 @@
+"""SQL functions that each database spells differently, as SQLAlchemy constructs.
+
+Services write ``epoch_seconds(column)`` and stay portable; how it is spelled for
+SQLite (dates stored as ISO text) or PostgreSQL (``timestamptz``) is decided here, at
+compile time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+
+class epoch_seconds(GenericFunction[float]):
+    """Seconds since 1970-01-01 UTC of a datetime column, as a float."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_default(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    # julianday() reads the stored "YYYY-MM-DD HH:MM:SS.ffffff" text (UTC) with its
+    # fraction, and exists in every SQLite (unixepoch() only since 3.38).
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
