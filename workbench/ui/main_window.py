@@ -107,7 +107,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        self.add_action("File", "&New workbench…", self.new_file, QKeySequence.StandardKey.New)
+        # Ctrl+N is "New lead" (the frequent action); a new file gets Ctrl+Shift+N.
+        self.add_action("File", "&New workbench…", self.new_file, "Ctrl+Shift+N")
         self.add_action("File", "&Open workbench…", self.open_file, QKeySequence.StandardKey.Open)
         self.recent_menu = self.menu("File").addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)

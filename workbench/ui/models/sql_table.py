@@ -32,6 +32,7 @@ STYLE_COLOURS: dict[str, str] = {
     "stale": "#b35c00",
     "no-next-step": "#8e24aa",
     "overdue": "#c62828",
+    "due": "#00838f",  # a nurture lead whose revisit date has come
     "muted": "#808080",
     "won": "#2e7d32",
     "lost": "#808080",
