@@ -83,13 +83,32 @@ def test_today_sections(wb: Workbench) -> None:
     assert report.goals.touches_today == 3  # two calls on the lead, one on the account
     assert report.goals.touches_week == 4  # plus Monday's
     assert report.goals.goal_day == 20
+    assert report.section("own_log").total == 0
 
     # Settings move the thresholds and goals.
-    settings.write_many(wb, {"goals.touches_per_day": 5, "targets.untouched_days": 0, "pipeline.stale_days": 60})
+    settings.write_many(
+        wb, {"goals.touches_per_day": 5, "targets.untouched_days": 0, "pipeline.stale_days": 60}
+    )
     report = today_report(wb, now=NOW + timedelta(minutes=1), tz=UTC)
     assert report.goals.goal_day == 5
-    assert {i.name for i in report.section("untouched_targets").items} == {"Never Touched", "Recently Touched"}
+    assert {i.name for i in report.section("untouched_targets").items} == {
+        "Never Touched",
+        "Recently Touched",
+    }
     assert [i.name for i in report.section("stale_opportunities").items] == ["Quiet proposal"]
+
+
+def test_own_log_lists_unlinked_activities(wb: Workbench) -> None:
+    logged = outreach.log_activity(
+        wb, LogEntry("call", "connected", note="met Jo at the fair\nnice"), now=NOW
+    )
+    [item] = today_report(wb, now=NOW, tz=UTC).section("own_log").items
+    assert (item.activity_id, item.name, item.detail, item.ref) == (
+        logged.activity_id,
+        "met Jo at the fair",
+        "call · connected",
+        None,
+    )
 
 
 def test_sections_are_capped_but_counted(wb: Workbench) -> None:

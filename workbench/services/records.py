@@ -114,3 +114,9 @@ def summarise(wb: Workbench, ref: RecordRef) -> RecordSummary | None:
     """:func:`describe` in its own read session, for widgets."""
     with wb.reading() as session:
         return describe(session, ref)
+
+
+def account_of_contact(wb: Workbench, contact_id: int) -> int | None:
+    with wb.reading() as session:
+        contact = session.get(Contact, contact_id)
+        return contact.account_id if contact is not None else None

@@ -10,7 +10,9 @@ Sections, each capped at :data:`SECTION_LIMIT` items with the full count alongsi
   (or their stage's own ``stale_days``), counted from the last touch or, if none, from
   when they entered their stage;
 * ``untouched_targets`` — target accounts (not parked) with no touch for
-  ``targets.untouched_days``.
+  ``targets.untouched_days``;
+* ``own_log`` — activities logged without a record (the rep's own log), waiting to be
+  linked to someone.
 
 Plus the goal: touches (calls, emails, meetings, social — not notes) today and this
 week against ``goals.touches_per_day`` / ``goals.touches_per_week``. "Today" and
@@ -45,7 +47,15 @@ from workbench.services.touches import TOUCH_CHANNELS
 from workbench.store import Workbench
 
 SECTION_LIMIT = 50
-SECTION_KEYS = ("overdue", "due", "new_leads", "nurture", "stale_opportunities", "untouched_targets")
+SECTION_KEYS = (
+    "overdue",
+    "due",
+    "new_leads",
+    "nurture",
+    "stale_opportunities",
+    "untouched_targets",
+    "own_log",
+)
 
 _L: Any = table_of(Lead).c
 _C: Any = table_of(Contact).c
@@ -67,6 +77,7 @@ class TodayItem:
     detail: str = ""
     when: datetime | None = None
     followup_id: int | None = None
+    activity_id: int | None = None
     flagged: bool = False  # overdue / going stale: shown in the warning colour
 
 
@@ -126,6 +137,7 @@ def today_report(
             _nurture(conn, local_today, limit),
             _stale_opportunities(conn, now, int(values["pipeline.stale_days"]), limit),
             _untouched_targets(conn, now, int(values["targets.untouched_days"]), limit),
+            _own_log(conn, limit),
         )
         goals = GoalProgress(
             touches_today=_touches_since(conn, start_today),
@@ -319,3 +331,27 @@ def _untouched_targets(conn: Connection, now: datetime, days: int, limit: int) -
         for account_id, name, tier, last in rows
     )
     return TodaySection("untouched_targets", items, total)
+
+
+def _own_log(conn: Connection, limit: int) -> TodaySection:
+    stmt = select(_A.id, _A.channel, _A.outcome, _A.note, _A.at).order_by(_A.at.desc(), _A.id.desc())
+    where = [
+        _A.lead_id.is_(None),
+        _A.contact_id.is_(None),
+        _A.account_id.is_(None),
+        _A.opportunity_id.is_(None),
+        _A.deleted_at.is_(None),
+    ]
+    rows, total = _section(conn, "own_log", stmt, where, limit)
+    items = tuple(
+        TodayItem(
+            "own_log",
+            None,
+            (note or "").strip().split("\n")[0][:120],
+            " · ".join(p for p in (channel, outcome) if p),
+            at,
+            activity_id=activity_id,
+        )
+        for activity_id, channel, outcome, note, at in rows
+    )
+    return TodaySection("own_log", items, total)

@@ -41,4 +41,5 @@ GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.lead_actions",
     "workbench.ui.pipeline_actions",
     "workbench.ui.targets_menu",
+    "workbench.ui.outreach_actions",
 )

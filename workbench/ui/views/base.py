@@ -30,6 +30,11 @@ class Area(QWidget):
     def install_actions(self, window: object) -> None:
         """Add this area's actions to the window's menus (called once)."""
 
+    def open_record(self, record_id: int) -> bool:
+        """Select and show the record ``record_id`` of this area's kind (Today and search
+        call it after ``window.show_area``). True when it was found; the base does nothing."""
+        return False
+
     def activate(self) -> None:
         """Called when the area becomes visible; reloads if data changed meanwhile."""
         if self._stale and (self.ctx.has_workbench or not self.needs_workbench):
