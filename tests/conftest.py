@@ -6,7 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,33 @@ def wb(db_path: Path) -> Iterator[Workbench]:
         yield workbench
     finally:
         workbench.close()
+
+
+#: "Now" of the shared small demo (a Monday morning), so tests that read it can pin
+#: their clock to the same moment.
+DEMO_ANCHOR = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def _small_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.services.demo import DemoOptions, build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "small-demo.db"
+    build_demo(path, DemoOptions(size="small", seed=DEMO_SEED, rep_name="Dana Demo", anchor=DEMO_ANCHOR))
+    return path
+
+
+@pytest.fixture
+def demo_anchor() -> datetime:
+    return DEMO_ANCHOR
+
+
+@pytest.fixture
+def small_demo(_small_demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of one small demo workbench (built once per test session): one
+    rep's year with targets, leads, outreach and opportunities in every stage, as of
+    :data:`DEMO_ANCHOR`."""
+    path = tmp_path / "small-demo.db"
+    shutil.copyfile(_small_demo_template, path)
+    return path

@@ -23,6 +23,7 @@ from workbench.cli.common import CliError, db_path_arg, resolve_db
 #: Modules under ``workbench.cli`` that each register one or more subcommands.
 COMMANDS: tuple[str, ...] = (
     "check",
+    "demo",
     "backup_cmd",
     "pipeline_cmd",
     "targets_cmd",

@@ -1,0 +1,290 @@
+"""The large demo: the rep's year plus three years of mass — 100k accounts, 1M leads,
+1M activities, 50k opportunities — for benchmarks and for seeing the app at scale.
+
+Written for speed: names come from pools drawn once from Faker, rows are tuples of
+already-formatted values streamed into ``executemany`` a chunk at a time (see
+:mod:`workbench.store.bulk`), ids are assigned here so rows can point at each other
+without reading anything back, and times are integer seconds formatted through
+lookup tables. Every lead is simulated from arrival to outcome in one pass, so its
+activities, follow-ups and (when it converted) its contact, opportunity and stage
+history agree with its status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, StageChange, table_of
+from workbench.domain.normalize import company_norm
+from workbench.services.demo import pools
+from workbench.services.demo.base import DemoRandom, Reference, lookup_table
+from workbench.services.demo.people import PeopleFactory, ascii_slug
+from workbench.store.bulk import insert_rows
+
+Progress = Callable[[str], None]
+DAY = 86400
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class LargeSize:
+    """Totals of the whole file (the rep's year counts towards them)."""
+
+    accounts: int = 100_000
+    leads: int = 1_000_000
+    activities: int = 1_000_000
+    opportunities: int = 50_000
+    years: int = 3
+    chunk: int = 20_000
+
+
+LEAD_COLUMNS = (
+    "id uuid created_at updated_at first_name last_name name company company_norm title email email_norm "
+    "email_domain phone phone_e164 kind source campaign received_at status status_changed_at "
+    "disqualify_reason disqualify_note nurture_until q_budget q_budget_note q_authority q_authority_note "
+    "q_need q_need_note q_timeline q_timeline_note q_asked q_asked_note account_id contact_id opportunity_id "
+    "first_touch_at last_touch_at next_followup_at speed_to_lead_s"
+).split()
+ACTIVITY_COLUMNS = (
+    "id uuid created_at updated_at channel outcome at duration_min note "
+    "lead_id contact_id account_id opportunity_id"
+).split()
+OPPORTUNITY_COLUMNS = (
+    "id uuid created_at updated_at name account_id contact_id amount currency stage_id probability "
+    "expected_close next_step next_step_due outcome close_reason close_note closed_at origin_lead_id kind "
+    "source campaign lead_received_at stage_entered_at"
+).split()
+STAGE_CHANGE_COLUMNS = "id uuid opportunity_id from_stage_id to_stage_id at note".split()
+CONTACT_COLUMNS = (
+    "id uuid created_at updated_at account_id first_name last_name name title buying_role email email_norm "
+    "phone phone_e164 linkedin_url origin_lead_id"
+).split()
+FOLLOW_UP_COLUMNS = (
+    "id uuid created_at updated_at title due_at done_at "
+    "lead_id contact_id account_id opportunity_id activity_id"
+).split()
+ACCOUNT_COLUMNS = (
+    "id uuid created_at updated_at name name_norm domain website industry employees region".split()
+)
+
+
+class TimeText:
+    """Integer UTC seconds → the stored text, through per-day and per-second tables."""
+
+    def __init__(self, now: int, years: int) -> None:
+        self.first_day = now // DAY - years * 366 - 60
+        last_day = now // DAY + 400
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        self.dates = [
+            (epoch + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(self.first_day, last_day)
+        ]
+        self.day_prefix = [d + " " for d in self.dates]
+        self.clock = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
+        #: Month number (year * 12 + month - 1) of each day.
+        self.months = [int(d[:4]) * 12 + int(d[5:7]) - 1 for d in self.dates]
+
+    def at(self, ts: int) -> str:
+        day, second = divmod(ts, DAY)
+        return self.day_prefix[day - self.first_day] + self.clock[second]
+
+    def date(self, ts: int) -> str:
+        return self.dates[ts // DAY - self.first_day]
+
+
+@dataclass
+class Ids:
+    """Next free id per table, assigned here so rows can reference each other."""
+
+    next: dict[str, int]
+
+    def take(self, table: str) -> int:
+        value = self.next[table]
+        self.next[table] = value + 1
+        return value
+
+
+@dataclass
+class Buffers:
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+
+class LargeBuilder:
+    def __init__(
+        self,
+        conn: Connection,
+        rng: DemoRandom,
+        anchor: datetime,
+        ref: Reference,
+        next_ids: dict[str, int],
+        existing: dict[str, int],
+        size: LargeSize,
+        progress: Progress,
+    ) -> None:
+        self.conn = conn
+        self.rng = rng
+        self.now = int(anchor.timestamp())
+        self.ref = ref
+        self.ids = Ids(dict(next_ids))
+        self.size = size
+        self.progress = progress
+        self.text = TimeText(self.now, size.years)
+        self.want = {
+            "account": max(0, size.accounts - existing.get("account", 0)),
+            "lead": max(0, size.leads - existing.get("lead", 0)),
+            "activity": max(0, size.activities - existing.get("activity", 0)),
+            "opportunity": max(0, size.opportunities - existing.get("opportunity", 0)),
+        }
+        self.buffers = Buffers()
+        self.written: dict[str, int] = {}
+
+    # --- pools ----------------------------------------------------------------------------
+    def _people_pools(self) -> None:
+        people = PeopleFactory(self.rng)
+        firsts: dict[str, None] = {}
+        lasts: dict[str, None] = {}
+        for locale in ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL", "sv_SE", "pl_PL"):
+            fake = people.faker(locale)
+            draws = 900 if locale in ("en_US", "en_GB") else 350
+            for _ in range(draws):
+                firsts[str(fake.first_name())] = None
+                lasts[str(fake.last_name())] = None
+        self.firsts = list(firsts)
+        self.lasts = list(lasts)
+        self.first_slugs = [ascii_slug(n) or "x" for n in self.firsts]
+        self.last_slugs = [ascii_slug(n) or "x" for n in self.lasts]
+
+    def _campaign_names(self) -> None:
+        """Per month since the start: this month's webinar and trade show; per quarter, the intent list."""
+        topics = (
+            "Pipeline Hygiene 101",
+            "Forecasting Without Guesswork",
+            "Speed-to-Lead",
+            "Cold Calling Live",
+        )
+        shows = ("SaaStr", "Sales Summit", "RevOps Expo", "B2B Growth Forum")
+        start = datetime.fromtimestamp(self.now, UTC) - timedelta(days=self.size.years * 366 + 31)
+        self.month0 = start.year * 12 + start.month - 1
+        self.webinars: list[str] = []
+        self.shows: list[str] = []
+        self.lists: list[str] = []
+        for m in range(self.size.years * 12 + 14):
+            year, month = divmod(self.month0 + m, 12)
+            self.webinars.append(f"Webinar: {topics[m % len(topics)]} ({MONTHS[month]} {year})")
+            self.shows.append(f"{shows[(m // 3) % len(shows)]} {year} booth scans")
+            self.lists.append(f"Intent list Q{month // 3 + 1} {year}")
+        self.content = ("Ebook: Cold Calling Playbook", "Report: State of Outbound", "Checklist: Lead Triage")
+
+    # --- accounts ---------------------------------------------------------------------------
+    def accounts(self) -> None:
+        rng, r = self.rng, self.rng.random
+        n = self.want["account"]
+        stems = list(dict.fromkeys([*pools.STEMS, *self.lasts]))
+        words = [*pools.COMPANY_WORDS, *pools.MORE_COMPANY_WORDS]
+        combos = len(stems) * len(words)
+        picks = rng.sample(range(combos), min(n, combos))
+        while len(picks) < n:  # more accounts than names: repeat with a region tag
+            picks.append(picks[len(picks) % max(1, combos)])
+        self.acc_first = self.ids.next["account"]
+        self.acc_names: list[str] = []
+        self.acc_domains: list[str] = []
+        self.acc_norms: list[str] = []
+        self.acc_regions: list[str] = []
+        regions = lookup_table([(reg, 5.0 if reg == "North America" else 1.0) for reg in pools.REGIONS])
+        industries, sizes = pools.INDUSTRIES, (15, 40, 90, 200, 450, 900, 2000, 5000, 12000, 40000)
+        suffixes, tlds = pools.COMPANY_SUFFIXES, pools.TLDS
+        text = self.text
+        rows = []
+        span = self.size.years * 365 * DAY
+        for k, combo in enumerate(picks):
+            stem, word = stems[combo // len(words)], words[combo % len(words)]
+            suffix = suffixes[int(r() * len(suffixes))]
+            name = f"{stem} {word} {suffix}".rstrip()
+            region = regions[int(r() * len(regions))]
+            if k >= combos:
+                name = f"{name} ({region})"
+            domain = (
+                f"{ascii_slug(stem)}{ascii_slug(word)}{'' if k < combos else k}.{tlds[int(r() * len(tlds))]}"
+            )
+            created = text.at(self.now - span - int(r() * 200 * DAY))
+            account_id = self.ids.take("account")
+            norm = company_norm(name)
+            rows.append(
+                (
+                    account_id,
+                    rng.uuid(),
+                    created,
+                    created,
+                    name,
+                    norm,
+                    domain,
+                    "https://www." + domain,
+                    industries[int(r() * len(industries))],
+                    sizes[int(r() * len(sizes))] + int(r() * 50),
+                    region,
+                )
+            )
+            self.acc_names.append(name)
+            self.acc_domains.append(domain)
+            self.acc_norms.append(norm)
+            self.acc_regions.append(region)
+        self._write("account", ACCOUNT_COLUMNS, rows)
+        # Companies that are not accounts (yet): where unlinked leads work.
+        self.free_companies: list[tuple[str, str, str]] = []
+        for _ in range(20_000):
+            stem = stems[int(r() * len(stems))]
+            word = words[int(r() * len(words))]
+            name = f"{stem} {word} {suffixes[int(r() * len(suffixes))]}".rstrip()
+            domain = f"{ascii_slug(stem)}-{ascii_slug(word)}.{tlds[int(r() * len(tlds))]}"
+            self.free_companies.append((name, company_norm(name), domain))
+
+    # --- writing ----------------------------------------------------------------------------
+    def _write(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        models: dict[str, type[SQLModel]] = {
+            "account": Account,
+            "lead": Lead,
+            "activity": Activity,
+            "opportunity": Opportunity,
+            "stage_change": StageChange,
+            "contact": Contact,
+            "follow_up": FollowUp,
+        }
+        written = insert_rows(self.conn, table_of(models[table]), columns, rows)
+        self.written[table] = self.written.get(table, 0) + written
+
+    def flush(self) -> None:
+        columns = {
+            "contact": CONTACT_COLUMNS,
+            "opportunity": OPPORTUNITY_COLUMNS,
+            "stage_change": STAGE_CHANGE_COLUMNS,
+            "lead": LEAD_COLUMNS,
+            "activity": ACTIVITY_COLUMNS,
+            "follow_up": FOLLOW_UP_COLUMNS,
+        }
+        for table, cols in columns.items():
+            rows = self.buffers.rows.pop(table, None)
+            if rows:
+                self._write(table, cols, rows)
+
+    # --- the mass -----------------------------------------------------------------------------
+    def build(self) -> dict[str, int]:
+        self.progress("large demo: name pools")
+        self._people_pools()
+        self._campaign_names()
+        self.progress(f"large demo: {self.want['account']:,} accounts")
+        self.accounts()
+        self.leads()
+        return self.written
+
+    def leads(self) -> None:
+        from workbench.services.demo.large_leads import LeadSimulator
+
+        LeadSimulator(self).run()
