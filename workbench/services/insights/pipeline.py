@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 from workbench.domain import Opportunity, PipelineStage, table_of
 from workbench.domain.enums import OpportunityOutcome
-from workbench.services.insights.common import Period
 from workbench.services.pipeline import stages_in
 from workbench.services.pipeline_board import probability_expr, stale_condition_for
 
@@ -39,8 +38,8 @@ def _amounts(n: int, amount: float, weighted: float) -> dict[str, Any]:
     return {"count": n, "amount": amount, "weighted": weighted}
 
 
-def open_in(session: Session, period: Period) -> tuple[int, float, float]:
-    """Open opportunities expected to close in the period: count, amount, weighted amount."""
+def open_in(session: Session, first_day: date, last_day: date) -> tuple[int, float, float]:
+    """Open opportunities expected to close on one of these days: count, amount, weighted amount."""
     stmt = (
         select(
             func.count(),
@@ -48,20 +47,10 @@ def open_in(session: Session, period: Period) -> tuple[int, float, float]:
             func.coalesce(func.sum(OPP.amount * probability_expr), 0.0),
         )
         .select_from(_FROM)
-        .where(open_filter(), OPP.expected_close.is_not(None), _date_in(period, OPP.expected_close))
+        .where(open_filter(), OPP.expected_close >= first_day, OPP.expected_close <= last_day)
     )
     n, amount, weighted = session.execute(stmt).one()
     return int(n), float(amount), float(weighted)
-
-
-def _date_in(period: Period, column: Any) -> Any:
-    # expected_close is a date: compare with the period's local days.
-    clauses = []
-    if period.start is not None:
-        clauses.append(column >= period.start.astimezone().date())
-    if period.end is not None:
-        clauses.append(column < period.end.astimezone().date())
-    return and_(*clauses) if clauses else and_(OPP.id.is_not(None))
 
 
 def compute(session: Session, now: datetime) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,9 +43,8 @@ class Quota:
     first_day: date
     last_day: date
 
-    @property
-    def period(self) -> Period:
-        return Period.from_dates(self.first_day, self.last_day)
+    def period(self, tz: tzinfo | None = None) -> Period:
+        return Period.from_dates(self.first_day, self.last_day, tz)
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -88,10 +87,12 @@ def compute(
     *,
     lead_to_opportunity: float | None,
     touches_per_opportunity: float | None,
+    tz: tzinfo | None = None,
 ) -> dict[str, Any]:
     won_n, lost_n, average_deal = _closed_in(session, history)
     win_rate = rate(won_n, won_n + lost_n) or None
-    _won_count, won_so_far = won_in(session, quota.period)
+    quota_period = quota.period(tz)
+    _won_count, won_so_far = won_in(session, quota_period)
     remaining = max(0.0, quota.amount - won_so_far)
     deals = _ceil(ratio(remaining, average_deal))
     opportunities = _ceil(ratio(deals, win_rate)) if deals is not None and win_rate else None
@@ -105,10 +106,10 @@ def compute(
         if opportunities is not None and touches_per_opportunity is not None
         else None
     )
-    quota_start, quota_end = quota.period.start, quota.period.end
+    quota_start, quota_end = quota_period.start, quota_period.end
     assert quota_start is not None and quota_end is not None
     weeks_left = (quota_end - max(now, quota_start)) / timedelta(weeks=1)
-    open_n, open_amount, weighted = open_in(session, quota.period)
+    open_n, open_amount, weighted = open_in(session, quota.first_day, quota.last_day)
     gap = remaining - weighted
     extra: int | None = 0
     if gap > 0:

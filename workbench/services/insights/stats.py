@@ -96,6 +96,7 @@ def compute_stats(
                     now,
                     lead_to_opportunity=conv["total"]["lead_to_opportunity"],
                     touches_per_opportunity=activity_result["touches_per_opportunity"],
+                    tz=tz,
                 )
                 if quota_value is not None
                 else None
