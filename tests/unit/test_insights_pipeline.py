@@ -13,11 +13,11 @@ import pytest
 from tests.support import insights_data as data
 from workbench.cli import main
 from workbench.services import settings
+from workbench.services.clock import fixed_clock
 from workbench.services.insights import activity, funnel, pipeline, quota
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.insights.stats import compute_stats, save_quota
-from workbench.services.clock import fixed_clock
 from workbench.store import Workbench, open_workbench
 
 MARCH = Period.from_dates(*data.MARCH, tz=UTC)
