@@ -222,4 +222,5 @@ class AccountEditDialog(QDialog):
         dialog = cls(ctx, parent, account_id=account_id, target=target)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.exec()
+        dialog.deleteLater()
         return dialog.saved_id, dialog.open_id

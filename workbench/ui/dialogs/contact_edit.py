@@ -177,4 +177,5 @@ class ContactEditDialog(QDialog):
             ctx, parent, account_id=account_id, contact_id=contact_id, account_name=account_name, role=role
         )
         dialog.exec()
+        dialog.deleteLater()
         return dialog.saved_id

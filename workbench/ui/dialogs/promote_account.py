@@ -50,6 +50,8 @@ class PromoteDialog(QDialog):
         layout.addWidget(self.search_edit)
         # A handful of search hits, rebuilt on every keystroke (never edited in place).
         self.results = QListWidget(self)
+        # Up/Down in the search field move through it, so Tab goes on to the tier.
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.results, 1)
         self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
@@ -129,4 +131,6 @@ class PromoteDialog(QDialog):
     @classmethod
     def ask(cls, ctx: AppContext, parent: QWidget | None = None) -> Promotion | None:
         dialog = cls(ctx, parent)
-        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        return dialog.value() if accepted else None

@@ -12,7 +12,7 @@ import importlib
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -289,7 +289,7 @@ class AccountDetailView(QWidget):
         if a.industry:
             facts.append(a.industry)
         if a.employees is not None:
-            facts.append(self.tr("%n employee(s)", "", a.employees))
+            facts.append(self.tr("{0} employees").format(QLocale().toString(a.employees)))
         if a.region:
             facts.append(a.region)
         self.facts_label.setText(" · ".join(facts) or self.tr("No website, industry, size or region yet."))

@@ -85,9 +85,8 @@ class FitGridModel(QAbstractTableModel):
                     return "–"
                 names = [a.name for a in accounts[:NAMES_SHOWN]]
                 more = len(accounts) - len(names)
-                tail = "\n" + self.tr("and %n more", "", more) if more > 0 else ""
-                count = self.tr("%n account(s)", "", len(accounts))
-                return f"{count}\n" + "\n".join(f"· {n}" for n in names) + tail
+                tail = "\n" + self.tr("and {0} more").format(more) if more > 0 else ""
+                return f"{len(accounts)}\n" + "\n".join(f"· {n}" for n in names) + tail
             if role == Qt.ItemDataRole.ToolTipRole and accounts:
                 lines = "\n".join(a.name for a in accounts)
                 note = self.tr("Good fit, not contacted yet: start here.") + "\n" if hot else ""

@@ -246,10 +246,10 @@ class TargetsArea(Area):
             else self.tr("%n more to reach your goal", "", s.goal - s.active)
         )
         self.untouched_button.setText(
-            self.tr("%n untouched for {0}+ days", "", s.untouched).format(s.untouched_days)
+            self.tr("Untouched for {0}+ days: {1}").format(s.untouched_days, s.untouched)
         )
         self.untouched_button.setStyleSheet("color: #1f6fd1; font-weight: 600" if s.untouched else "")
-        self.idle_label.setText(self.tr("%n good fit(s) not contacted", "", s.good_fit_not_engaged))
+        self.idle_label.setText(self.tr("Good fit, not contacted: {0}").format(s.good_fit_not_engaged))
         self.idle_label.setVisible(s.good_fit_not_engaged > 0)
 
     def _query(self, *, keep_sort: bool = True) -> TableQuery:
