@@ -87,7 +87,7 @@ def test_xlsx_reread_by_openpyxl_has_sheets_types_and_layout(filled: Workbench, 
 def test_summary_sheet_states_the_hand_computed_figures(filled: Workbench, tmp_path: Path) -> None:
     out = tmp_path / "dana.xlsx"
     export_pipeline(filled, out, clock=CLOCK)
-    ws = openpyxl.load_workbook(out, read_only=True)["Summary"]
+    ws = openpyxl.load_workbook(out)["Summary"]
     figures = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0] and len(r) > 1}
     assert figures["Rep"] == "Dana Rep"
     assert figures["Leads"] == 5
@@ -156,7 +156,7 @@ def test_long_tables_continue_on_numbered_sheets(wb: Workbench, tmp_path: Path) 
     out = tmp_path / "long.xlsx"
     result = export_pipeline(wb, out, clock=CLOCK, sheet_row_limit=4)  # header + 3 rows a sheet
     assert result.row_counts["leads"] == 7
-    book = openpyxl.load_workbook(out, read_only=True)
+    book = openpyxl.load_workbook(out)
     assert [n for n in book.sheetnames if n.startswith("Leads")] == ["Leads", "Leads (2)", "Leads (3)"]
     assert book["Leads (3)"].max_row == 2  # header + the 7th lead
     back = read_pipeline_file(out)

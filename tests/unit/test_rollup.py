@@ -63,7 +63,7 @@ def test_rollup_of_one_file_gives_the_hand_computed_numbers(exports: dict[str, P
 
 
 def test_rollup_numbers_equal_the_exported_summary(exports: dict[str, Path]) -> None:
-    book = openpyxl.load_workbook(exports["xlsx"], read_only=True)
+    book = openpyxl.load_workbook(exports["xlsx"])
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r and r[0] and len(r) > 1}
     f = roll_up([exports["xlsx"]]).reps[0]
     assert summary["Open pipeline"] == f.open_amount
@@ -184,7 +184,7 @@ def test_rollup_written_to_a_file(exports: dict[str, Path], tmp_path: Path, suff
         document = json.loads(out.read_text("utf-8"))
         assert document["team"]["pipeline"]["open_amount"] == 12000.0
     elif suffix == ".xlsx":
-        book = openpyxl.load_workbook(out, read_only=True)
+        book = openpyxl.load_workbook(out)
         assert book.sheetnames[:2] == ["Reps", "Pipeline by stage"]
         rows = list(book["Reps"].iter_rows(values_only=True))
         assert rows[1][0] == "Dana Rep" and rows[1][4] == 12000

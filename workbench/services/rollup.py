@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -37,8 +38,8 @@ from workbench.services.touches import TOUCH_CHANNELS
 
 #: Files of these kinds are picked up from a folder.
 FILE_SUFFIXES = (".xlsx", ".json")
-#: Below this many files, worker processes cost more to start than they save.
-PARALLEL_FROM = 6
+#: Worker processes take seconds to start; below this much to read they cost more than they save.
+PARALLEL_FROM_BYTES = 32 * 1024 * 1024
 ROLLUP_TABLES = ("opportunities", "leads", "activities")
 
 #: progress(done, total) → False to stop early.
@@ -418,13 +419,16 @@ def roll_up(
 ) -> Rollup:
     """Load every pipeline file in ``items`` (files or folders) and roll them up.
 
-    ``workers``: processes to read with (default: one per CPU when there are enough
-    files; 1 reads in this process)."""
+    ``workers``: processes to read with (default: one per CPU when there is enough to
+    read; 1 reads in this process)."""
     paths, rejected = collect_paths(items)
     rollup = Rollup(rejected=rejected)
     total = len(paths)
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if total >= PARALLEL_FROM else 1
+        # A frozen app (PyInstaller) cannot spawn interpreters without extra set-up.
+        frozen = bool(getattr(sys, "frozen", False))
+        size = sum(_size(p) for p in paths)
+        workers = min(os.cpu_count() or 1, 8) if size >= PARALLEL_FROM_BYTES and not frozen else 1
     results: list[RepFigures | Rejected | None] = [None] * total
     if workers <= 1 or total < 2:
         for i, path in enumerate(paths):
@@ -439,6 +443,13 @@ def roll_up(
         elif isinstance(result, Rejected):
             rollup.rejected.append(result)
     return rollup
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _load_in_processes(

@@ -114,6 +114,11 @@ class SqlTableSource:
         order.append(self.id_column.desc() if desc else self.id_column.asc())
         return order
 
+    def statement(self, query: TableQuery) -> Select[Any]:
+        """Every row of ``query`` in its order, as one statement — for exports that stream."""
+        stmt = select(self.id_column, self._style, *(c.expr for c in self.columns))
+        return self._where(stmt, query).order_by(*self._order(query, False))
+
     def fetch(
         self, query: TableQuery, offset: int, limit: int, total: int | None = None
     ) -> list[tuple[Any, ...]]:

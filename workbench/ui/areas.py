@@ -40,6 +40,7 @@ GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.help_actions",
     "workbench.ui.lead_actions",
     "workbench.ui.pipeline_actions",
+    "workbench.ui.export_actions",
     "workbench.ui.targets_menu",
     "workbench.ui.outreach_actions",
 )

@@ -94,16 +94,43 @@ def _empty_to_none(values: Sequence[Any], column: ColumnSpec, empty: Any) -> lis
 
 
 # --- cells as a spreadsheet reader (python-calamine) gives them ---------------------
-def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> tuple[Any, ...]:
-    """Check and convert one column read from a sheet. Empty cells arrive as ``""``."""
+#: A checked column: its converted values, or how to convert them when first used.
+Checked = tuple[Any, ...] | Callable[[], tuple[Any, ...]]
+
+
+def _text_column(values: Sequence[Any], types: set[type]) -> tuple[Any, ...]:
+    return _restored(values if types <= {str} else [_text_of(v) for v in values])
+
+
+def _uuid_column(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(v.lower() if v else None for v in values)
+
+
+def _datetime_column(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(
+        None
+        if v == "" or v is None
+        else (v.replace(tzinfo=UTC) if type(v) is datetime else datetime(v.year, v.month, v.day, tzinfo=UTC))
+        for v in values
+    )
+
+
+def _date_column(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(None if v == "" or v is None else (v.date() if type(v) is datetime else v) for v in values)
+
+
+def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
+    """Check one column read from a sheet (empty cells arrive as ``""``).
+
+    Every cell is checked now; converting values that need it (time zones, formula
+    protection) waits until the column is used, since a rollup uses few of them."""
     kind = column.type
     types = set(map(type, values))
     expected = EXPECTED[kind]
     if kind is ColumnType.TEXT:
-        text = values if types <= {str} else [_text_of(v) for v in values]
-        result: tuple[Any, ...] = _restored(text)
-        _check_enum(column, result)
-        return result
+        if column.enum is not None:
+            _check_enum(column, tuple(values))
+        return lambda: _text_column(values, types)
     if kind is ColumnType.UUID:
         if not types <= {str}:
             raise _first(values, lambda v: type(v) is not str, expected)
@@ -112,36 +139,29 @@ def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> tuple[Any, ...]:
             raise _first(values, lambda v: bool(v) and not UUID_RE.fullmatch(v), expected)
         if len(present) != len(values) and not column.nullable:
             raise _first(values, lambda v: not v, expected)
-        return tuple(v.lower() if v else None for v in values)
-    if kind is ColumnType.DATETIME:
+        return lambda: _uuid_column(values)
+    if kind is ColumnType.DATETIME or kind is ColumnType.DATE:
         if not types <= {datetime, date, str}:
             raise _first(values, lambda v: not isinstance(v, datetime | date | str), expected)
-        if str in types and any(type(v) is str and v != "" for v in values):
-            raise _first(values, lambda v: type(v) is str and v != "", expected)
-        items = _empty_to_none(values, column, "")
-        return tuple(
-            None
-            if v is None
-            else (
-                v.replace(tzinfo=UTC) if type(v) is datetime else datetime(v.year, v.month, v.day, tzinfo=UTC)
-            )
-            for v in items
+        if str in types:
+            if any(type(v) is str and v != "" for v in values):
+                raise _first(values, lambda v: type(v) is str and v != "", expected)
+            if not column.nullable:
+                raise _first(values, lambda v: v == "", expected)
+        return (
+            (lambda: _datetime_column(values))
+            if kind is ColumnType.DATETIME
+            else (lambda: _date_column(values))
         )
-    if kind is ColumnType.DATE:
-        if not types <= {datetime, date, str}:
-            raise _first(values, lambda v: not isinstance(v, datetime | date | str), expected)
-        if str in types and any(type(v) is str and v != "" for v in values):
-            raise _first(values, lambda v: type(v) is str and v != "", expected)
-        items = _empty_to_none(values, column, "")
-        return tuple(v.date() if type(v) is datetime else v for v in items)
     if kind is ColumnType.BOOLEAN:
         if not types <= {bool, str} or any(type(v) is str and v != "" for v in values):
             raise _first(values, lambda v: not (type(v) is bool or v == ""), expected)
-        return tuple(v is True for v in values)
+        return lambda: tuple(v is True for v in values)
     # NUMBER / INTEGER
     if not types <= {float, int, str} or any(type(v) is str and v != "" for v in values):
         raise _first(values, lambda v: not (type(v) in (float, int) or v == ""), expected)
     items = _empty_to_none(values, column, "")
+    result: tuple[Any, ...]
     if kind is ColumnType.INTEGER:
         if any(v is not None and not float(v).is_integer() for v in items):
             raise _first(items, lambda v: v is not None and not float(v).is_integer(), expected)
@@ -178,8 +198,9 @@ def _aware(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def json_column(column: ColumnSpec, values: Sequence[Any]) -> tuple[Any, ...]:
-    """Check and convert one column of row objects read from JSON."""
+def json_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
+    """Check one column of row objects read from JSON (times are converted at once:
+    parsing them is the check)."""
     kind = column.type
     types = set(map(type, values))
     expected = EXPECTED[kind]
@@ -187,16 +208,16 @@ def json_column(column: ColumnSpec, values: Sequence[Any]) -> tuple[Any, ...]:
     if kind is ColumnType.TEXT:
         if not types <= {str}:
             raise _first(values, lambda v: type(v) is not str, expected)
-        result: tuple[Any, ...] = _restored(values)
-        _check_enum(column, result)
-        return result
+        if column.enum is not None:
+            _check_enum(column, tuple(values))
+        return lambda: _restored(values)
     if kind is ColumnType.UUID:
         if not types <= {str} | allowed_none:
             raise _first(values, lambda v: not (type(v) is str or (v is None and column.nullable)), expected)
         present = [v for v in values if v is not None]
         if not all(map(UUID_RE.fullmatch, present)):
             raise _first(values, lambda v: v is not None and not UUID_RE.fullmatch(v), expected)
-        return tuple(v.lower() if v else None for v in values)
+        return lambda: _uuid_column(values)
     if kind is ColumnType.DATETIME:
         return _parse_all(values, _aware, column)
     if kind is ColumnType.DATE:
@@ -215,6 +236,6 @@ def json_column(column: ColumnSpec, values: Sequence[Any]) -> tuple[Any, ...]:
             raise _first(
                 values, lambda v: type(v) not in numeric and not (v is None and column.nullable), expected
             )
-    result = tuple(values)
-    _check_range(column, result)
-    return result
+    checked = tuple(values)
+    _check_range(column, checked)
+    return checked

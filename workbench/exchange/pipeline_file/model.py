@@ -9,6 +9,7 @@ keeps their fields identical to the schema's columns.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -266,6 +267,26 @@ ROW_TYPES: dict[str, type[Any]] = {
 }
 
 
+class LazyColumns(Mapping[str, tuple[Any, ...]]):
+    """Checked columns, converted to their Python form the first time each is used."""
+
+    def __init__(self, checked: dict[str, tuple[Any, ...] | Callable[[], tuple[Any, ...]]]) -> None:
+        self._items = checked
+
+    def __getitem__(self, key: str) -> tuple[Any, ...]:
+        value = self._items[key]
+        if callable(value):
+            value = value()
+            self._items[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass(slots=True)
 class TableData:
     """One table of a read file, column by column (fast to check and to aggregate).
@@ -275,7 +296,7 @@ class TableData:
     protection removed); ``rows()`` gives the typed rows."""
 
     spec: TableSpec
-    columns: dict[str, tuple[Any, ...]]
+    columns: Mapping[str, tuple[Any, ...]]
     count: int
 
     def rows(self) -> list[Any]:

@@ -39,6 +39,7 @@ from workbench.exchange.pipeline_file.model import (
     SCHEMA_VERSION,
     TABLE_KEYS,
     FileMeta,
+    LazyColumns,
     PipelineFile,
     StageInfo,
     TableData,
@@ -296,13 +297,13 @@ def _checked(
     convert: Any,
     where: Any,
 ) -> TableData:
-    columns: dict[str, tuple[Any, ...]] = {}
+    columns: dict[str, Any] = {}
     for column in spec.columns:
         try:
             columns[column.key] = convert(column, raw[column.key])
         except BadCell as bad:
             raise PipelineFileError(path, f"{where(bad.index)}, column '{column.title}': {bad}") from None
-    return TableData(spec, columns, count)
+    return TableData(spec, LazyColumns(columns), count)
 
 
 def _read_xlsx(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> PipelineFile:
