@@ -264,3 +264,27 @@ def test_criteria_dialog_asks_before_discarding_edits(
     dialog.reject()
     assert not dialog.isVisible() and answers == []
     assert target_actions.weighting(ctx.wb).criteria[0].weight == 3.0  # nothing saved
+
+
+def test_judging_criteria_by_keyboard_keeps_the_focus_and_updates_the_list(
+    qtbot: QtBot, ctx: AppContext, acme: int
+) -> None:
+    area = TargetsArea(ctx)
+    qtbot.addWidget(area)
+    area.show()
+    area.activate()
+    checklist = area.detail.checklist
+    combos = list(checklist.combos.values())
+    combos[0].setFocus()
+    for combo in combos[:2]:
+        assert area.focusWidget() is combo
+        qtbot.keyClick(combo, Qt.Key.Key_Home)  # met
+        qtbot.keyClick(combo, Qt.Key.Key_Tab)  # to its evidence
+        qtbot.keyClick(area.focusWidget(), Qt.Key.Key_Tab)  # to the next criterion
+    assert area.focusWidget() is combos[2]
+    assert list(checklist.combos.values()) == combos  # updated in place, not rebuilt
+    fit = target_actions.account_view(ctx.wb, acme).fit
+    assert fit.met == 2
+    assert area.model is not None
+    column = area.model.source.column_index("fit")
+    assert area.model.index(0, column).data() == f"{fit.score:.0f}"

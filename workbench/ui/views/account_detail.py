@@ -59,6 +59,10 @@ class NoteEdit(QPlainTextEdit):
         self._saved = ""
 
     def set_saved_text(self, text: str) -> None:
+        """Show the stored text, unless the rep is in the middle of changing it."""
+        if self.hasFocus() and self.is_modified():
+            self._saved = text
+            return
         self._saved = text
         self.setPlainText(text)
 

@@ -45,7 +45,18 @@ class IcpChecklist(QWidget):
     def show_checks(self, account_id: int, lines: list[icp.Check], fit: icp.Fit, note: str) -> None:
         self._loading = True
         try:
+            same = account_id == self.account_id and [c.criterion.id for c in lines] == list(self.combos)
             self.account_id = account_id
+            if same:
+                # Update in place: rebuilding would take the focus from the rep's keyboard.
+                for line in lines:
+                    combo = self.combos[line.criterion.id]
+                    combo.setCurrentIndex(combo.findData(line.state.value))
+                    evidence = self.evidence[line.criterion.id]
+                    if not evidence.isModified():
+                        evidence.setText(line.evidence)
+                self._show_fit(fit)
+                return
             while self.grid.count():
                 item = self.grid.takeAt(0)
                 widget = item.widget() if item is not None else None

@@ -446,8 +446,9 @@ class TargetsArea(Area):
             self.table.selectRow(min(row, self.model.rowCount() - 1))
 
     def _detail_changed(self, account_id: int) -> None:
-        # The detail already notified other areas; refresh the list and header here.
-        self.reload()
+        # The detail also notified Topic.ACCOUNTS, which reloads this area when it shows.
+        if not self.isVisible():
+            return
         self.select_account(account_id)
 
     def _after_change(self, account_id: int) -> None:
