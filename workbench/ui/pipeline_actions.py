@@ -1,4 +1,4 @@
-"""Window-wide pipeline action: Leads → Convert lead… (Ctrl+Shift+C) converts the lead
+"""Window-wide pipeline action: Leads → Convert lead… (Ctrl+Shift+O) converts the lead
 selected in the Leads area into an opportunity, after the rep confirms the plan."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
 
 from workbench.services import convert
 from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import Topic
 from workbench.ui.dialogs.convert_lead import ConvertLeadDialog, ConvertOptions
 
-CONVERT_SHORTCUT = "Ctrl+Shift+C"
+#: O for opportunity (Ctrl+Shift+C is "Add contact" in the Targets area).
+CONVERT_SHORTCUT = "Ctrl+Shift+O"
 
 
 def selected_lead_ids(window: Any) -> list[int]:
@@ -48,11 +48,7 @@ class PipelineActions(QObject):
             return None
         ids = selected_lead_ids(self.window)
         if len(ids) != 1:
-            QMessageBox.information(
-                self.window,
-                self.tr("Convert lead"),
-                self.tr("Select one lead in Leads (Ctrl+3), then convert it with Ctrl+Shift+C."),
-            )
+            self._say(self.tr("Select one lead in Leads (Ctrl+3), then convert it with Ctrl+Shift+O."))
             return None
         return self.convert(ids[0])
 

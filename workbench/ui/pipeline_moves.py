@@ -17,12 +17,17 @@ from workbench.ui.errors import expected_message
 ask_close: Callable[..., CloseAnswer | None] = CloseOpportunityDialog.ask
 
 
+def tell(parent: QWidget | None, title: str, text: str) -> None:
+    """A message the rep must read (tests replace this function)."""
+    QMessageBox.warning(parent, title, text)
+
+
 def warn(parent: QWidget | None, title: str, exc: BaseException) -> bool:
     """Show an expected failure; False when ``exc`` is a bug the caller must re-raise."""
     message = str(exc) if isinstance(exc, PipelineError) else expected_message(exc)
     if message is None:
         return False
-    QMessageBox.warning(parent, title, message)
+    tell(parent, title, message)
     return True
 
 

@@ -237,7 +237,6 @@ class BoardView(QWidget):
         self.text = ""
         self.model = BoardModel(self)
         self.model.moveRequested.connect(self.request_move, Qt.ConnectionType.QueuedConnection)
-        self.model.modelReset.connect(self._rebuild)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroller = QScrollArea(self)
@@ -258,6 +257,9 @@ class BoardView(QWidget):
         keep = self._current
         data = board(self.ctx.wb, text=self.text, clock=self.ctx.clock)
         self.model.set_board(data)
+        # After the reset, not in a modelReset slot: each list view clears its root
+        # index in its own reset handler, which may run after ours.
+        self._rebuild()
         for column in self.columns:
             column.cards.card_delegate.now = data.now
         if keep is not None:

@@ -88,7 +88,7 @@ class PipelineArea(Area):
 
         self.empty = empty_state(
             self.tr(
-                "No opportunities yet. Convert a lead from Leads (Ctrl+Shift+C), "
+                "No opportunities yet. Convert a lead from Leads (Ctrl+Shift+O), "
                 "or open one on a target account (Pipeline menu)."
             ),
             self,
@@ -181,8 +181,10 @@ class PipelineArea(Area):
             assert self.source is not None
             self.source.set_now(self.ctx.clock())
             keep = self.selected_id() if self.mode == TABLE else None
+            old_row = self.table.currentIndex().row()
             self.model.refresh()
             if keep is not None:
+                self.model.row_id(old_row)  # loads that page: the row is most likely still on it
                 self._select_table_row(keep)
         self.board.reload()
         self._show_count(self.model.rowCount())

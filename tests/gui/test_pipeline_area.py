@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from workbench.domain import CloseReason, Lead
+from workbench.domain.normalize import company_norm, email_domain, email_norm
+from workbench.services import convert, pipeline
+from workbench.services.clock import fixed_clock
+from workbench.store import Workbench
+from workbench.ui import pipeline_actions, pipeline_moves
+from workbench.ui.context import AppContext
+from workbench.ui.dialogs.close_opportunity import CloseAnswer
+from workbench.ui.dialogs.convert_lead import ConvertOptions
+from workbench.ui.main_window import MainWindow
+from workbench.ui.views import opportunity_detail
+from workbench.ui.views.pipeline import BOARD, TABLE, PipelineArea
+
+NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
+
+
+def add_lead(wb: Workbench, company: str, person: str = "Ana") -> int:
+    email = f"{person.lower()}@{company.lower()}.com"
+    with wb.session() as s:
+        lead = Lead(
+            name=f"{person} of {company}",
+            company=company,
+            company_norm=company_norm(company),
+            email=email,
+            email_norm=email_norm(email),
+            email_domain=email_domain(email),
+            source="webinar",
+            received_at=NOW - timedelta(days=9),
+        )
+        s.add(lead)
+        s.flush()
+        assert lead.id is not None
+        return lead.id
+
+
+def make_opportunities(wb: Workbench) -> list[int]:
+    return [
+        convert.convert_lead(
+            wb, add_lead(wb, company), amount=1000 * (i + 1), next_step="call", clock=fixed_clock(NOW)
+        ).opportunity_id
+        for i, company in enumerate(("Acme", "Globex", "Initech"))
+    ]
+
+
+def open_window(qtbot: QtBot, wb: Workbench, area: str = "pipeline") -> MainWindow:
+    window = MainWindow(AppContext(wb, fixed_clock(NOW)), start_area=area)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def pipeline_area(window: MainWindow) -> PipelineArea:
+    area = window.show_area("pipeline")
+    assert isinstance(area, PipelineArea)
+    return area
+
+
+def test_empty_pipeline_says_how_to_start(qtbot: QtBot, wb: Workbench) -> None:
+    area = pipeline_area(open_window(qtbot, wb))
+    assert not area.empty.isHidden() and "Convert a lead" in area.empty.text()
+    assert area.splitter.isHidden()
+
+
+def test_table_board_toggle_and_filter(qtbot: QtBot, wb: Workbench) -> None:
+    make_opportunities(wb)
+    area = pipeline_area(open_window(qtbot, wb))
+    assert area.mode == BOARD and area.empty.isHidden()
+    assert area.model is not None and area.model.rowCount() == 3
+    assert area.board.columns[0].totals.text().startswith("3 deal(s)")
+    qtbot.mouseClick(area.table_button, Qt.MouseButton.LeftButton)
+    assert area.mode == TABLE and area.stack.currentWidget() is area.table
+    assert not area.outcome.isHidden()
+    qtbot.keyClicks(area.filter_edit, "glob")
+    qtbot.waitUntil(lambda: area.model is not None and area.model.rowCount() == 1, timeout=3000)
+    assert sum(len(c.cards) for c in area.board.model.columns) == 1  # the board filters too
+    qtbot.mouseClick(area.board_button, Qt.MouseButton.LeftButton)
+    assert area.mode == BOARD and area.outcome.isHidden()
+
+
+def test_ctrl_right_in_the_table_moves_the_selected_opportunity(qtbot: QtBot, wb: Workbench) -> None:
+    ids = make_opportunities(wb)
+    window = open_window(qtbot, wb)
+    area = pipeline_area(window)
+    area.set_mode(TABLE)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    area.table.setFocus()
+    area.table.selectRow(0)
+    first = area.selected_id()
+    assert first in ids
+    qtbot.keyClick(area.table, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    stages = {s.id: s.name for s in pipeline.list_stages(wb)}
+    qtbot.waitUntil(lambda: stages[pipeline.get_opportunity(wb, first).stage_id] == "Qualified", timeout=3000)
+    assert area.selected_id() == first  # the row stays selected after the refresh
+    qtbot.keyClick(area.table, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: stages[pipeline.get_opportunity(wb, first).stage_id] == "Discovery", timeout=3000)
+
+
+def test_menu_shows_the_keyboard_shortcuts(qtbot: QtBot, wb: Workbench) -> None:
+    window = open_window(qtbot, wb)
+    pipeline_area(window)
+    menu = window.menu("Pipeline")
+    shortcuts = {a.text(): a.shortcut().toString() for a in menu.actions() if not a.isSeparator()}
+    assert shortcuts["Move to &next stage"] == "Ctrl+Right"
+    assert shortcuts["Move to &previous stage"] == "Ctrl+Left"
+    assert shortcuts["Mark &won…"] and shortcuts["Mark &lost…"]
+    leads = {a.text(): a.shortcut().toString() for a in window.menu("Leads").actions()}
+    assert leads["&Convert lead…"] == pipeline_actions.CONVERT_SHORTCUT
+
+
+def test_detail_refuses_bad_amounts_and_saves_good_ones(qtbot: QtBot, wb: Workbench) -> None:
+    ids = make_opportunities(wb)
+    area = pipeline_area(open_window(qtbot, wb))
+    area.open_detail(ids[0])
+    detail = area.detail
+    assert not detail.isHidden() and detail.name.text() == "Acme"
+    assert "From a lead" in detail.origin.text() and "webinar" in detail.origin.text()
+    for text, message in (("-5", "negative"), ("abc", "not an amount")):
+        detail.amount.clear()
+        qtbot.keyClicks(detail.amount, text)
+        qtbot.mouseClick(detail.save_button, Qt.MouseButton.LeftButton)
+        assert message in detail.error.text()
+        assert pipeline.get_opportunity(wb, ids[0]).amount == 1000  # nothing written
+    detail.amount.clear()
+    qtbot.keyClicks(detail.amount, "25000")
+    detail.next_step.clear()
+    qtbot.keyClick(detail.next_step, Qt.Key.Key_Return)
+    got = pipeline.get_opportunity(wb, ids[0])
+    assert got.amount == 25000 and got.next_step == ""
+    assert detail.error.text() == ""
+    assert "No next step" in detail.flags.text()
+    assert area.model is not None
+    area.model.row_id(0)  # the table is not on screen: load its first page
+    row = area.model.row_of_id(ids[0])
+    assert row is not None
+    assert area.model.index(row, 0).data(Qt.ItemDataRole.UserRole + 3) == "no-next-step"
+
+
+def test_detail_wins_reopens_and_trashes(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = make_opportunities(wb)
+    area = pipeline_area(open_window(qtbot, wb))
+    area.open_detail(ids[1])
+    detail = area.detail
+    monkeypatch.setattr(pipeline_moves, "ask_close", lambda parent, **kw: None)
+    qtbot.mouseClick(detail.won_button, Qt.MouseButton.LeftButton)
+    assert pipeline.get_opportunity(wb, ids[1]).outcome == "open"  # cancelled: nothing changed
+    answer = CloseAnswer(CloseReason.TIMING, "budget freed up", None, False)
+    monkeypatch.setattr(pipeline_moves, "ask_close", lambda parent, **kw: answer)
+    qtbot.mouseClick(detail.won_button, Qt.MouseButton.LeftButton)
+    assert pipeline.get_opportunity(wb, ids[1]).outcome == "won"
+    assert "Timing" in detail.stage_label.text() and not detail.reopen_button.isHidden()
+    won_column = area.board.column_for_stage(pipeline.get_opportunity(wb, ids[1]).stage_id)
+    assert won_column is not None and won_column.stage.name == "Won"
+    assert area.board.model.rowCount(won_column.cards.rootIndex()) == 1
+    qtbot.mouseClick(detail.reopen_button, Qt.MouseButton.LeftButton)
+    assert pipeline.get_opportunity(wb, ids[1]).outcome == "open"
+    assert detail.history.count() == 3
+    assert "reopened" in detail.history.item(2).text()
+
+    monkeypatch.setattr(opportunity_detail, "confirm", lambda *a: True)
+    qtbot.mouseClick(detail.trash_button, Qt.MouseButton.LeftButton)
+    with pytest.raises(pipeline.NotFound):
+        pipeline.get_opportunity(wb, ids[1])
+    assert detail.isHidden()
+    assert area.model is not None and area.model.rowCount() == 2
+
+
+def test_convert_the_selected_lead_from_the_leads_area(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead_id = add_lead(wb, "Hooli")
+    window = open_window(qtbot, wb, area="leads")
+    actions = window.pipeline_actions  # type: ignore[attr-defined]
+    asked: list[Any] = []
+
+    def ask(parent: object, plan: convert.ConversionPlan) -> ConvertOptions:
+        asked.append(plan)
+        return ConvertOptions("Hooli platform", 42000, "USD", plan.stage.id, None, "Demo", None)
+
+    monkeypatch.setattr(pipeline_actions.PipelineActions, "ask", staticmethod(ask))
+    actions.convert_action.trigger()  # nothing selected: a hint, no dialog
+    assert not asked and "Select one lead" in window.statusBar().currentMessage()
+    leads = window.area("leads")
+    table = leads.table  # type: ignore[attr-defined]
+    table.selectRow(0)
+    assert leads.selected_ids() == [lead_id]  # type: ignore[attr-defined]
+    actions.convert_action.trigger()
+    assert len(asked) == 1 and asked[0].account.created
+    with wb.reading() as s:
+        lead = s.get(Lead, lead_id)
+        assert lead is not None and lead.status == "converted" and lead.opportunity_id is not None
+        opportunity_id = lead.opportunity_id
+    got = pipeline.get_opportunity(wb, opportunity_id)
+    assert (got.name, got.amount, got.next_step, got.source) == ("Hooli platform", 42000, "Demo", "webinar")
+    area = pipeline_area(window)
+    assert area.board.model.card_index(opportunity_id).isValid()
+    told: list[str] = []
+    monkeypatch.setattr(pipeline_moves, "tell", lambda parent, title, text: told.append(text))
+    assert actions.convert(lead_id) is None  # converting it again is refused with a message
+    assert told and "already converted" in told[0]
