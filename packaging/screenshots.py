@@ -54,10 +54,20 @@ def main() -> int:
     window.resize(*SIZE)
     window.show()
     OUT.mkdir(parents=True, exist_ok=True)
+    import time
+
     for entry in AREAS:
+        area = window.area(entry.key)
+        done: list[bool] = []
+        area.populated.connect(lambda flag=done: flag.append(True))
         window.show_area(entry.key)
-        for _ in range(20):
+        deadline = time.monotonic() + 20
+        while not done and time.monotonic() < deadline:
             app.processEvents()
+            time.sleep(0.01)  # a script, not a test: pacing the event loop while the area loads
+        for _ in range(50):  # let charts and worker results paint
+            app.processEvents()
+            time.sleep(0.01)
         window.grab().save(str(OUT / f"{entry.key}.png"))
         print(f"wrote {OUT / (entry.key + '.png')}")
     ctx.replace_workbench(None)

@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # Help exists first so that every menu added later (by areas too) goes before it.
+        self._menus["Help"] = self.menuBar().addMenu(self.tr("&Help"))
         # Ctrl+N is "New lead" (the frequent action); a new file gets Ctrl+Shift+N.
         self.add_action("File", "&New workbench…", self.new_file, "Ctrl+Shift+N")
         self.add_action("File", "&Open workbench…", self.open_file, QKeySequence.StandardKey.Open)
@@ -126,7 +128,6 @@ class MainWindow(QMainWindow):
             self.add_action(
                 "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut
             )
-        self._menus["Help"] = self.menuBar().addMenu(self.tr("&Help"))
         self.add_action("Help", "&About Prospecting Workbench", self._about)
 
     # --- areas -----------------------------------------------------------------

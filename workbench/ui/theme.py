@@ -7,9 +7,12 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 STYLE = """
-QListWidget#navigation { font-size: 11pt; padding-top: 8px; border: none; }
-QListWidget#navigation::item { padding: 8px 12px; border-radius: 6px; margin: 1px 6px; }
-QListWidget#navigation::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QListWidget#navigation { font-size: 11pt; padding-top: 8px; border: none; outline: 0;
+    background: palette(window); }
+QListWidget#navigation::item { padding: 8px 12px; border-radius: 6px; margin: 1px 6px; border: none; }
+QListWidget#navigation::item:hover { background: palette(midlight); }
+QListWidget#navigation::item:selected, QListWidget#navigation::item:selected:!active {
+    background: palette(highlight); color: palette(highlighted-text); }
 QLabel#emptyState { color: palette(placeholder-text); font-size: 12pt; }
 QLabel#areaTitle { font-size: 15pt; font-weight: 600; }
 QFrame#card { border: 1px solid palette(mid); border-radius: 8px; background: palette(base); }
