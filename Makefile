@@ -19,8 +19,8 @@ run: $(STAMP)
 	$(BIN)/workbench
 
 lint: $(STAMP)
-	$(BIN)/ruff check workbench tests
-	$(BIN)/ruff format --check workbench tests
+	$(BIN)/ruff check workbench tests packaging
+	$(BIN)/ruff format --check workbench tests packaging
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
