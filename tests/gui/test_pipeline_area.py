@@ -166,8 +166,10 @@ def test_detail_wins_reopens_and_trashes(
     assert area.board.model.rowCount(won_column.cards.rootIndex()) == 1
     qtbot.mouseClick(detail.reopen_button, Qt.MouseButton.LeftButton)
     assert pipeline.get_opportunity(wb, ids[1]).outcome == "open"
-    assert detail.history.count() == 3
-    assert "reopened" in detail.history.item(2).text()
+    history = detail.history.model
+    assert history.rowCount() == 3
+    assert "Reopened" in history.index(0, 1).data()  # newest first
+    assert "Entered the pipeline" in history.index(2, 1).data()
 
     monkeypatch.setattr(opportunity_detail, "confirm", lambda *a: True)
     qtbot.mouseClick(detail.trash_button, Qt.MouseButton.LeftButton)
@@ -210,3 +212,77 @@ def test_convert_the_selected_lead_from_the_leads_area(
     monkeypatch.setattr(pipeline_moves, "tell", lambda parent, title, text: told.append(text))
     assert actions.convert(lead_id) is None  # converting it again is refused with a message
     assert told and "already converted" in told[0]
+
+
+def test_activities_of_the_deal_and_its_lead_show_in_the_detail(qtbot: QtBot, wb: Workbench) -> None:
+    from workbench.domain import Activity
+
+    ids = make_opportunities(wb)
+    opp = pipeline.get_opportunity(wb, ids[0])
+    with wb.session() as s:
+        s.add(
+            Activity(
+                channel="call", outcome="connected", at=NOW - timedelta(days=8), lead_id=opp.origin_lead_id
+            )
+        )
+        s.add(
+            Activity(
+                channel="email", at=NOW - timedelta(hours=2), opportunity_id=ids[0], note="proposal sent"
+            )
+        )
+    area = pipeline_area(open_window(qtbot, wb))
+    area.open_detail(ids[0])
+    table = area.detail.activity_table
+    if table is None:  # the outreach helper's timeline widget is embedded
+        from workbench.services.records import RecordKind, RecordRef
+
+        widget: Any = area.detail.timeline
+        assert widget.ref == RecordRef(RecordKind.OPPORTUNITY, ids[0])
+        assert widget.model.rowCount() == 1
+    else:  # the fallback: the deal's and its lead's activities, newest first
+        assert table.model.rowCount() == 2
+        assert table.model.index(0, 4).data() == "proposal sent"
+
+
+def test_new_opportunity_on_a_target_account(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.domain import Account, Contact
+    from workbench.ui.dialogs.new_opportunity import NewOpportunity, NewOpportunityDialog
+
+    window = open_window(qtbot, wb)
+    actions = window.pipeline_actions  # type: ignore[attr-defined]
+    assert actions.new_for_account() is None  # no target accounts yet: a hint
+    assert "target accounts first" in window.statusBar().currentMessage()
+    with wb.session() as s:
+        account = Account(name="Initech", name_norm="initech", is_target=True)
+        s.add(account)
+        s.flush()
+        contact = Contact(account_id=account.id, name="Bill Lumbergh")
+        s.add(contact)
+        s.flush()
+        account_id, contact_id = account.id, contact.id
+    assert account_id is not None
+
+    options = convert.target_account_options(wb)
+    dialog = NewOpportunityDialog(None, options, pipeline.list_stages(wb), "USD", account_id)
+    qtbot.addWidget(dialog)
+    assert dialog.name.text() == "Initech" and dialog.contact.count() == 2
+    qtbot.keyClicks(dialog.amount, "-1")
+    dialog.accept()
+    assert "negative" in dialog.error.text()
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "30000")
+    dialog.contact.setCurrentIndex(1)
+    answer = dialog.options()
+    assert answer.contact_id == contact_id and answer.amount == 30000
+
+    def ask(parent: object, accounts: Any, stages: Any, currency: str, account: int | None) -> NewOpportunity:
+        return answer
+
+    monkeypatch.setattr(pipeline_actions.PipelineActions, "ask_new", staticmethod(ask))
+    opportunity_id = actions.new_for_account(account_id)
+    assert opportunity_id is not None
+    got = pipeline.get_opportunity(wb, opportunity_id)
+    assert (got.kind, got.account_id, got.contact_id, got.amount) == ("target", account_id, contact_id, 30000)
+    assert pipeline_area(window).board.model.card_index(opportunity_id).isValid()

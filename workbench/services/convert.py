@@ -498,3 +498,37 @@ def create_from_account(
         _mark_account_opportunity(session, account, now, f"opportunity opened: {opp.name}")
         touches.recompute(session, opportunity_ids=[opp.id])
         return opp.id
+
+
+@dataclass(frozen=True)
+class AccountOption:
+    """A target account to open an opportunity on, with the people the rep knows there."""
+
+    id: int
+    name: str
+    contacts: list[tuple[int, str]]
+
+
+def target_account_options(wb: Workbench) -> list[AccountOption]:
+    """The live target accounts (a deliberately short list), by name, with their contacts."""
+    with wb.reading() as session:
+        accounts = list(
+            session.exec(
+                select(Account)
+                .where(col(Account.is_target).is_(True), col(Account.deleted_at).is_(None))
+                .order_by(col(Account.name), col(Account.id))
+            )
+        )
+        ids = [a.id for a in accounts if a.id is not None]
+        people: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+        if ids:
+            stmt = (
+                select(Contact)
+                .where(col(Contact.account_id).in_(ids), col(Contact.deleted_at).is_(None))
+                .order_by(col(Contact.name), col(Contact.id))
+            )
+            for contact in session.exec(stmt):
+                if contact.account_id is not None and contact.id is not None:
+                    label = contact.name or full_name(contact.first_name, contact.last_name) or contact.email
+                    people[contact.account_id].append((contact.id, label))
+        return [AccountOption(a.id, a.name, people[a.id]) for a in accounts if a.id is not None]

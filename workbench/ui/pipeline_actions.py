@@ -1,5 +1,6 @@
-"""Window-wide pipeline action: Leads → Convert lead… (Ctrl+Shift+O) converts the lead
-selected in the Leads area into an opportunity, after the rep confirms the plan."""
+"""Window-wide pipeline actions: Leads → Convert lead… (Ctrl+Shift+O) converts the lead
+selected in the Leads area into an opportunity, after the rep confirms the plan;
+Pipeline → New opportunity on a target account… opens one the rep found themselves."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from workbench.services import convert
+from workbench.services import convert, pipeline, settings
 from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import Topic
 from workbench.ui.dialogs.convert_lead import ConvertLeadDialog, ConvertOptions
+from workbench.ui.dialogs.new_opportunity import NewOpportunity, NewOpportunityDialog
 
 #: O for opportunity (Ctrl+Shift+C is "Add contact" in the Targets area).
 CONVERT_SHORTCUT = "Ctrl+Shift+O"
@@ -30,6 +32,8 @@ def selected_lead_ids(window: Any) -> list[int]:
 class PipelineActions(QObject):
     #: Asks the rep to confirm the plan (None: cancelled). Tests replace it.
     ask: Callable[..., ConvertOptions | None] = staticmethod(ConvertLeadDialog.ask)
+    #: Asks for a new opportunity on a target account (None: cancelled). Tests replace it.
+    ask_new: Callable[..., NewOpportunity | None] = staticmethod(NewOpportunityDialog.ask)
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -39,6 +43,9 @@ class PipelineActions(QObject):
             "Leads", "&Convert lead…", self.convert_selected, CONVERT_SHORTCUT
         )
         self.convert_action.setStatusTip(self.tr("Turn the selected lead into an opportunity"))
+        self.new_action = window.add_action(
+            "Pipeline", "New opportunity on a &target account…", lambda: self.new_for_account()
+        )
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
@@ -87,6 +94,42 @@ class PipelineActions(QObject):
             self.tr("Converted “{0}” into an opportunity — see Pipeline (Ctrl+4).").format(options.name)
         )
         return result.opportunity_id
+
+    def new_for_account(self, account_id: int | None = None) -> int | None:
+        """Ask, then open an opportunity (kind "target") on a target account; its id or None."""
+        if not self.ctx.has_workbench:
+            return None
+        wb = self.ctx.wb
+        accounts = convert.target_account_options(wb)
+        if not accounts:
+            self._say(self.tr("Add target accounts first (Targets, Ctrl+2)."))
+            return None
+        currency = str(settings.read(wb, "profile.currency") or "USD")
+        answer = self.ask_new(self.window, accounts, pipeline.list_stages(wb), currency, account_id)
+        if answer is None:
+            return None
+        try:
+            opportunity_id = convert.create_from_account(
+                wb,
+                answer.account_id,
+                name=answer.name,
+                amount=answer.amount,
+                currency=answer.currency,
+                stage_id=answer.stage_id,
+                contact_id=answer.contact_id,
+                expected_close=answer.expected_close,
+                next_step=answer.next_step,
+                next_step_due=answer.next_step_due,
+                clock=self.ctx.clock,
+            )
+        except Exception as exc:
+            if not moves.warn(self.window, self.tr("Cannot create the opportunity"), exc):
+                raise
+            return None
+        for topic in (Topic.ACCOUNTS, Topic.OPPORTUNITIES):
+            self.ctx.notify(topic)
+        self._say(self.tr("Opened “{0}” — see Pipeline (Ctrl+4).").format(answer.name))
+        return opportunity_id
 
 
 def install_actions(window: Any) -> PipelineActions:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -26,12 +25,16 @@ from workbench.domain import StageKind
 from workbench.services import pipeline
 from workbench.services.pipeline import PipelineError
 from workbench.services.pipeline_board import HistoryRow, OpportunityDetail, detail
+from workbench.services.records import RecordKind, RecordRef
+from workbench.services.tables import ColumnKind
+from workbench.services.timeline import TimelineEntry, timeline
 from workbench.ui import format as fmt
 from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.dialogs.close_opportunity import confirm, reason_text
 from workbench.ui.dialogs.convert_lead import OptionalDate
 from workbench.ui.money_input import AmountEdit
+from workbench.ui.views.small_table import SmallTable
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +147,35 @@ class OpportunityDetailView(QWidget):
         self.origin.setWordWrap(True)
         layout.addWidget(self.origin)
         layout.addWidget(QLabel(self.tr("<b>Stage history</b>"), body))
-        # A handful of rows, rebuilt on every load (never edited in place).
-        self.history = QListWidget(body)
-        self.history.setMaximumHeight(self.fontMetrics().height() * 9)
+        self.history = SmallTable(
+            [(self.tr("When"), ColumnKind.DATETIME), (self.tr("Change"), ColumnKind.TEXT)],
+            self.tr("No stage changes yet."),
+            body,
+            max_rows=6,
+            widths=(130,),
+        )
         layout.addWidget(self.history)
-        self.timeline = self._make_timeline(body)
-        if self.timeline is not None:
-            layout.addWidget(QLabel(self.tr("<b>Timeline</b>"), body))
-            layout.addWidget(self.timeline, 1)
+        layout.addWidget(QLabel(self.tr("<b>What happened</b>"), body))
+        self.timeline: QWidget | None = self._make_timeline(body)
+        self.activity_table: SmallTable | None = None
+        if self.timeline is None:
+            # Until the outreach timeline widget exists: the activities of the deal and
+            # of the lead it came from, newest first.
+            self.activity_table = SmallTable(
+                [
+                    (self.tr("When"), ColumnKind.DATETIME),
+                    (self.tr("What"), ColumnKind.TEXT),
+                    (self.tr("Outcome"), ColumnKind.TEXT),
+                    (self.tr("Who"), ColumnKind.TEXT),
+                    (self.tr("Note"), ColumnKind.TEXT),
+                ],
+                self.tr("Nothing logged yet. Calls, emails and meetings about this deal show here."),
+                body,
+                widths=(125, 80, 100, 100),
+            )
+            self.timeline = self.activity_table
+        self.timeline.setMinimumHeight(self.fontMetrics().height() * 14)
+        layout.addWidget(self.timeline, 1)
         layout.addStretch(0)
         self.setMinimumWidth(380)
 
@@ -234,17 +258,45 @@ class OpportunityDetailView(QWidget):
         self.next_step.setText(opp.next_step)
         self._set_date(self.next_step_due, opp.next_step_due)
         self.origin.setText(self._origin_text(info))
-        self.history.clear()
-        for row in info.history:
-            self.history.addItem(self._history_text(row))
-        if self.timeline is not None and hasattr(self.timeline, "show_record"):
-            try:
-                from workbench.services.records import RecordKind, RecordRef
-
-                self.timeline.show_record(RecordRef(RecordKind.OPPORTUNITY, int(opp.id or 0)))
-            except Exception:
-                log.exception("timeline could not show the opportunity")
+        self.history.set_rows(
+            [(i, "", row.at, self._history_text(row)) for i, row in enumerate(reversed(info.history))]
+        )
+        self._fill_timeline(info)
         self._loading = False
+
+    def _fill_timeline(self, info: OpportunityDetail) -> None:
+        opp = info.opportunity
+        assert opp.id is not None
+        refs = [RecordRef(RecordKind.OPPORTUNITY, opp.id)]
+        if self.activity_table is None:
+            for method in ("show_record", "set_record", "show_ref", "load"):
+                if hasattr(self.timeline, method):
+                    try:
+                        getattr(self.timeline, method)(refs[0])
+                    except Exception:
+                        log.exception("the timeline could not show the opportunity")
+                    return
+            return
+        if opp.origin_lead_id is not None:
+            refs.append(RecordRef(RecordKind.LEAD, opp.origin_lead_id))
+        entries: dict[tuple[str, int], TimelineEntry] = {}
+        for ref in refs:
+            for entry in timeline(self.ctx.wb, ref, limit=200):
+                entries[(entry.kind, entry.id)] = entry
+        now = self.ctx.clock()
+        rows = [
+            (
+                e.id,
+                "overdue" if e.overdue(now) else ("muted" if e.is_followup and e.done_at else ""),
+                e.at,
+                e.channel or self.tr("follow-up: {0}").format(e.title),
+                e.outcome,
+                e.who,
+                e.note,
+            )
+            for e in sorted(entries.values(), key=lambda e: e.at, reverse=True)
+        ]
+        self.activity_table.set_rows(rows)
 
     @staticmethod
     def _set_date(widget: OptionalDate, value: object) -> None:
@@ -265,17 +317,14 @@ class OpportunityDetailView(QWidget):
         return text + "."
 
     def _history_text(self, row: HistoryRow) -> str:
-        when = fmt.datetime_text(row.at)
         if row.from_stage is None:
-            return self.tr("{0} — entered the pipeline in {1}").format(when, row.to_stage.name)
+            return self.tr("Entered the pipeline in {0}").format(row.to_stage.name)
         if row.is_reopen:
-            return self.tr("{0} — reopened: {1} → {2}").format(when, row.from_stage.name, row.to_stage.name)
+            return self.tr("Reopened: {0} → {1}").format(row.from_stage.name, row.to_stage.name)
         if not row.to_stage.is_open:
             reason = reason_text(self, row.note)
-            return self.tr("{0} — {1} → {2} ({3})").format(
-                when, row.from_stage.name, row.to_stage.name, reason
-            )
-        return self.tr("{0} — {1} → {2}").format(when, row.from_stage.name, row.to_stage.name)
+            return self.tr("{0} → {1} ({2})").format(row.from_stage.name, row.to_stage.name, reason)
+        return self.tr("{0} → {1}").format(row.from_stage.name, row.to_stage.name)
 
     # --- actions ------------------------------------------------------------------------
     def save(self) -> bool:
