@@ -144,6 +144,8 @@ class PipelineArea(Area):
         self._action(menu, "&Reopen", self.reopen_selected)
         self._action(menu, "Open &details", lambda: self.open_detail(self.selected_id()), "Ctrl+I")
         self._action(menu, "Move to &trash…", self.trash_selected, QKeySequence.StandardKey.Delete)
+        menu.addSeparator()
+        self._action(menu, "Edit &stages…", self.edit_stages)
         self._window = window
 
     def _action(
@@ -334,6 +336,15 @@ class PipelineArea(Area):
         opportunity_id = self.selected_id()
         if opportunity_id is not None:
             moves.reopen(self, self.ctx, opportunity_id)
+
+    def edit_stages(self) -> None:
+        from workbench.ui.dialogs.stages import StagesDialog
+
+        dialog = StagesDialog(self.ctx, self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     def trash_selected(self) -> None:
         self._show_me()
