@@ -59,12 +59,31 @@ def rows_for(seed: int, leads: int, opportunities: int, activities: int) -> dict
             closed = _when(rng, 120) if outcome != "open" else None
             lead = lead_ids[i] if i < leads else None
             yield [
-                oid, f"{rng.choice(COMPANIES)} {i} — {rng.randrange(5, 80)} seats", f"{rng.choice(COMPANIES)} {i}",
-                None, f"{rng.choice(FIRST)} {rng.choice(LAST)}", stage.name, outcome, amount, "USD",
-                stage.probability, amount * stage.probability, (NOW + timedelta(days=rng.randrange(-30, 120))).date(),
-                "Send proposal" if rng.random() < 0.7 else "", None, rng.random() < 0.2, _when(rng, 60),
-                created + timedelta(days=3), created, closed, "price" if outcome == "lost" else "",
-                rng.choice(KINDS), rng.choice(SOURCES), "", lead, created - timedelta(days=2),
+                oid,
+                f"{rng.choice(COMPANIES)} {i} — {rng.randrange(5, 80)} seats",
+                f"{rng.choice(COMPANIES)} {i}",
+                None,
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                stage.name,
+                outcome,
+                amount,
+                "USD",
+                stage.probability,
+                amount * stage.probability,
+                (NOW + timedelta(days=rng.randrange(-30, 120))).date(),
+                "Send proposal" if rng.random() < 0.7 else "",
+                None,
+                rng.random() < 0.2,
+                _when(rng, 60),
+                created + timedelta(days=3),
+                created,
+                closed,
+                "price" if outcome == "lost" else "",
+                rng.choice(KINDS),
+                rng.choice(SOURCES),
+                "",
+                lead,
+                created - timedelta(days=2),
             ]
 
     def lead_rows() -> Iterator[list[Any]]:
@@ -76,25 +95,62 @@ def rows_for(seed: int, leads: int, opportunities: int, activities: int) -> dict
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             company = f"{rng.choice(COMPANIES)} {i % 900}"
             yield [
-                lid, received, name, company, "Head of Sales", f"lead{i}@example{i % 900}.com",
-                f"+49 30 {rng.randrange(1000000, 9999999)}", rng.choice(KINDS), rng.choice(SOURCES),
-                f"Campaign {i % 12}", rng.choice(STATUSES), "", None, rng.randrange(0, 6), company, first, speed,
-                first, None, opp_ids[i] if i < opportunities else None,
+                lid,
+                received,
+                name,
+                company,
+                "Head of Sales",
+                f"lead{i}@example{i % 900}.com",
+                f"+49 30 {rng.randrange(1000000, 9999999)}",
+                rng.choice(KINDS),
+                rng.choice(SOURCES),
+                f"Campaign {i % 12}",
+                rng.choice(STATUSES),
+                "",
+                None,
+                rng.randrange(0, 6),
+                company,
+                first,
+                speed,
+                first,
+                None,
+                opp_ids[i] if i < opportunities else None,
             ]
 
     def activity_rows() -> Iterator[list[Any]]:
         for i in range(activities):
             yield [
-                _id(rng), _when(rng, 90), rng.choice(CHANNELS), rng.choice(OUTCOMES), rng.choice([None, 5, 15, 30]),
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"{rng.choice(COMPANIES)} {i % 900}", "",
-                "Talked about the pilot; call back next week.", lead_ids[i % leads] if leads else None, None,
+                _id(rng),
+                _when(rng, 90),
+                rng.choice(CHANNELS),
+                rng.choice(OUTCOMES),
+                rng.choice([None, 5, 15, 30]),
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                f"{rng.choice(COMPANIES)} {i % 900}",
+                "",
+                "Talked about the pilot; call back next week.",
+                lead_ids[i % leads] if leads else None,
+                None,
             ]
 
     def targets() -> Iterator[list[Any]]:
         for i in range(20):
             yield [
-                _id(rng), f"{COMPANIES[i % len(COMPANIES)]} Target {i}", f"target{i}.example", "Software", 1200,
-                "EMEA", "A", "engaged", 7.0, "Growing team, spreadsheets today", 3, 1, _when(rng, 200), None, None,
+                _id(rng),
+                f"{COMPANIES[i % len(COMPANIES)]} Target {i}",
+                f"target{i}.example",
+                "Software",
+                1200,
+                "EMEA",
+                "A",
+                "engaged",
+                7.0,
+                "Growing team, spreadsheets today",
+                3,
+                1,
+                _when(rng, 200),
+                None,
+                None,
             ]
 
     def follow_ups() -> Iterator[list[Any]]:
