@@ -43,6 +43,8 @@ _FROM = (
     .outerjoin(table_of(Account), OC.account_id == AC.id)
 )
 
+_FROM_STAGES = table_of(Opportunity).join(table_of(PipelineStage), OC.stage_id == SC.id)
+
 probability_expr: ColumnElement[Any] = func.coalesce(OC.probability, SC.probability)
 #: When the stale clock started: the later of the last touch and entering the stage.
 quiet_since: ColumnElement[Any] = case(
@@ -257,7 +259,8 @@ def board(
                 func.coalesce(func.sum(OC.amount * probability_expr), 0.0),
                 func.sum(case((stale, 1), else_=0)),
             )
-            .select_from(_FROM)
+            # Without a text filter the account is not needed: skip its join.
+            .select_from(_FROM if text_clause is not None else _FROM_STAGES)
             .where(*where)
             .group_by(OC.stage_id, OC.currency)
         ).all()
