@@ -89,6 +89,7 @@ class CloseOpportunityDialog(QDialog):
         self.today = today or _pydate(QDate.currentDate())
         self._allow_early = False
         won = outcome is StageKind.WON
+        self.setMinimumWidth(440)
         self.setWindowTitle(self.tr("Mark as won") if won else self.tr("Mark as lost"))
         layout = QVBoxLayout(self)
         heading = QLabel(
