@@ -157,3 +157,25 @@ def test_an_empty_workbench_says_what_today_is_for(qtbot: QtBot, tmp_path: objec
         area.activate()
         assert not area.empty.isHidden() and area.tree.isHidden()
         assert "Ctrl+L" in area.empty.text()
+
+
+def test_long_sections_show_ten_lines_then_all(
+    qtbot: QtBot, qtmodeltester: object, window: MainWindow, wb: Workbench, ids: dict[str, int]
+) -> None:
+    ref = RecordRef(RecordKind.LEAD, ids["lead"])
+    for n in range(14):
+        outreach.add_followup(wb, ref, f"Chase {n}", NOW - timedelta(days=2, minutes=n), now=NOW)
+    area = area_of(window)
+    window.ctx.notify("activities")
+    qtbot.waitUntil(lambda: area.counts().get("overdue") == 15)
+    overdue = area.model.index(0, 0)
+    assert area.model.rowCount(overdue) == 11  # ten lines and "Show all 15…"
+    assert overdue.data() == "Overdue follow-ups (10 of 15)"
+    more = area.model.index(10, 0, overdue)
+    assert more.data() == "Show all 15…"
+    area.tree.setCurrentIndex(more)
+    area.tree.setFocus()
+    qtbot.keyClick(area.tree, Qt.Key.Key_Return)
+    assert area.model.rowCount(overdue) == 15
+    assert overdue.data() == "Overdue follow-ups (15)"
+    qtmodeltester.check(area.model)  # type: ignore[attr-defined]

@@ -26,13 +26,14 @@ import bisect
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, func, literal, select
+from sqlalchemy import Connection, bindparam, func, literal, select
 
 from workbench.domain import Account, Contact, Lead, Opportunity, table_of
 from workbench.services.records import RecordKind, RecordRef
@@ -41,9 +42,9 @@ from workbench.store.fulltext import lead_candidates
 from workbench.store.memory_fts import MemoryFts
 
 #: Leads fetched from the full-text index per keystroke, before ranking.
-CANDIDATES = 60
+CANDIDATES = 40
 #: Contacts, accounts and opportunities fetched from the in-memory index per keystroke.
-MEMORY_CANDIDATES = 60
+MEMORY_CANDIDATES = 40
 #: Vocabulary corrections tried per misspelt word.
 CORRECTIONS = 4
 FUZZY_CUTOFF = 78
@@ -87,8 +88,11 @@ class Match:
         return self.ref.kind
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents, so "Müller" matches "muller"."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     # Same folding as the FTS5 tokenizer (unicode61, remove_diacritics 2), so a word
     # typed here is the word the indexes hold.
@@ -293,13 +297,16 @@ def _details(conn: Connection, refs: list[RecordRef]) -> list[Match]:
         by_kind.setdefault(ref.kind, []).append(ref.id)
     found: dict[RecordRef, Match] = {}
     for kind, ids in by_kind.items():
-        for record_id, name, company, email, phone in conn.execute(_detail_query(kind, ids)):
+        for record_id, name, company, email, phone in conn.execute(_detail_query(kind), {"ids": ids}):
             ref = RecordRef(kind, int(record_id))
             found[ref] = Match(ref, name or company or "", company or "", email or "", phone or "")
     return [found[r] for r in dict.fromkeys(refs) if r in found]
 
 
-def _detail_query(kind: RecordKind, ids: list[int]) -> Any:
+@lru_cache(maxsize=8)
+def _detail_query(kind: RecordKind) -> Any:
+    """The details of records of ``kind`` whose ids are the ``ids`` parameter — built
+    once, so SQLAlchemy compiles it once (a keystroke has no time for compiling)."""
     account = table_of(Account)
     if kind is RecordKind.LEAD:
         stmt = select(_L.id, _L.name, _L.company, _L.email, _L.phone)
@@ -314,7 +321,7 @@ def _detail_query(kind: RecordKind, ids: list[int]) -> Any:
             table_of(Opportunity).outerjoin(account, _AC.id == _O.account_id)
         )
     columns = _COLUMNS[kind]
-    return stmt.where(columns.id.in_(ids), columns.deleted_at.is_(None))
+    return stmt.where(columns.id.in_(bindparam("ids", expanding=True)), columns.deleted_at.is_(None))
 
 
 def _has_word_prefixes(match: Match, words: Iterable[str]) -> bool:

@@ -32,7 +32,7 @@ from workbench.ui.context import AppContext, Topic
 from workbench.ui.workers import Job, start
 
 _Index = QModelIndex | QPersistentModelIndex
-RESULTS = 8
+RESULTS = 7
 
 
 def kind_label(kind: RecordKind) -> str:

@@ -139,6 +139,9 @@ class QuickLogDialog(QDialog):
         self._connect()
         now = ctx.clock()
         self.at_edit.setDateTime(to_qdatetime(now))
+        self._filling = True
+        self.next_due.setDateTime(to_qdatetime(next_step.due_after(now, 1)))
+        self._filling = False
         self.channel_picker.set_value(channel or Channel.CALL)
         self.set_target(target)
         self._update_next_warning()
@@ -156,8 +159,7 @@ class QuickLogDialog(QDialog):
         who_box = QVBoxLayout()
         who_box.addWidget(self.who)
         who_box.addWidget(self.who_hint)
-        form.addRow(self.tr("&Who"), who_box)
-        self.form_who_label = form.labelForField(who_box)
+        form.addRow(self._buddy(self.tr("&Who"), self.who.edit), who_box)
         self.channel_picker = KeyPicker(
             [(value, key, channel_label(value)) for value, key in CHANNEL_KEYS], self
         )
@@ -179,10 +181,10 @@ class QuickLogDialog(QDialog):
         self.duration_edit.setSuffix(self.tr(" min"))
         self.duration_edit.setSpecialValueText(self.tr("no duration"))
         when.addWidget(self.at_edit)
-        when.addWidget(QLabel(self.tr("&Duration"), self))
+        when.addWidget(self._buddy(self.tr("&Duration"), self.duration_edit))
         when.addWidget(self.duration_edit)
         when.addStretch(1)
-        form.addRow(self.tr("&When"), when)
+        form.addRow(self._buddy(self.tr("W&hen"), self.at_edit), when)
         next_row = QHBoxLayout()
         self.next_check = QCheckBox(self.tr("&Next step"), self)
         self.next_title = QLineEdit(self)
@@ -200,6 +202,8 @@ class QuickLogDialog(QDialog):
         self.next_warning.setWordWrap(True)
         form.addRow("", self.next_warning)
         layout.addLayout(form)
+        # Room the match list leaves when it hides goes below the form, not between rows.
+        layout.addStretch(1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -238,6 +242,11 @@ class QuickLogDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
 
     # --- the record ----------------------------------------------------------------------
     def set_target(self, target: RecordRef | Match | None) -> None:

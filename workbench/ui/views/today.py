@@ -7,6 +7,7 @@ section headings are the full numbers; each section lists the first fifty.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -31,6 +32,8 @@ from workbench.ui.views.base import Area, empty_state, simple_area_layout
 
 _Index = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Lines shown per section until the rep asks for all (so every section stays in view).
+SHOWN_PER_SECTION = 10
 #: Where each kind of record is shown, and the area methods that select one
 #: (``open_record`` first; older names as a fallback).
 RECORD_AREAS: dict[RecordKind, tuple[str, tuple[str, ...]]] = {
@@ -39,6 +42,16 @@ RECORD_AREAS: dict[RecordKind, tuple[str, tuple[str, ...]]] = {
     RecordKind.CONTACT: ("targets", ("open_record", "open_account", "select_account")),
     RecordKind.OPPORTUNITY: ("pipeline", ("open_record", "open_detail")),
 }
+
+
+def short_age(delta: timedelta) -> str:
+    """The biggest whole unit only ("3 d", "5 h", "20 min"): a column of these scans fast."""
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"
 
 
 class TodayModel(QAbstractItemModel):
@@ -52,12 +65,42 @@ class TodayModel(QAbstractItemModel):
         self.ctx = ctx
         self.sections: list[TodaySection] = []
         self.untouched_days = 14
+        self.show_all: set[str] = set()
 
     def set_report(self, report: TodayReport, untouched_days: int) -> None:
         self.beginResetModel()
         self.sections = [s for s in report.sections if s.total]
         self.untouched_days = untouched_days
         self.endResetModel()
+
+    def shown(self, section: TodaySection) -> int:
+        """Items listed for ``section`` (the rest behind a "show all" line)."""
+        if section.key in self.show_all or len(section.items) <= SHOWN_PER_SECTION + 1:
+            return len(section.items)
+        return SHOWN_PER_SECTION
+
+    def has_more_line(self, section: TodaySection) -> bool:
+        return self.shown(section) < len(section.items)
+
+    def is_more_line(self, index: _Index) -> bool:
+        if not index.isValid() or index.internalId() == 0:
+            return False
+        section = self.sections[int(index.internalId()) - 1]
+        return self.has_more_line(section) and index.row() == self.shown(section)
+
+    def expand_section(self, index: _Index) -> None:
+        """Show every fetched item of the section the "show all" line ``index`` ends."""
+        if self.is_more_line(index):
+            row = int(index.internalId()) - 1
+            section = self.sections[row]
+            parent = self.index(row, 0)
+            shown = self.shown(section)
+            # The "show all" line becomes the next item, and the rest are inserted after it.
+            self.beginInsertRows(parent, shown + 1, len(section.items) - 1)
+            self.show_all.add(section.key)
+            self.endInsertRows()
+            self.dataChanged.emit(self.index(shown, 0, parent), self.index(shown, self.COLUMNS - 1, parent))
+            self.dataChanged.emit(parent, parent)
 
     # --- structure --------------------------------------------------------------------------
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
@@ -76,7 +119,8 @@ class TodayModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self.sections)
         if parent.internalId() == 0 and parent.column() == 0 and 0 <= parent.row() < len(self.sections):
-            return len(self.sections[parent.row()].items)
+            section = self.sections[parent.row()]
+            return self.shown(section) + (1 if self.has_more_line(section) else 0)
         return 0
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -93,7 +137,7 @@ class TodayModel(QAbstractItemModel):
         if not index.isValid() or index.internalId() == 0:
             return None
         section = self.sections[int(index.internalId()) - 1]
-        return section.items[index.row()] if 0 <= index.row() < len(section.items) else None
+        return section.items[index.row()] if 0 <= index.row() < self.shown(section) else None
 
     # --- content ----------------------------------------------------------------------------
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -104,7 +148,7 @@ class TodayModel(QAbstractItemModel):
                 return None
             section = self.sections[index.row()]
             if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                shown = len(section.items)
+                shown = self.shown(section)
                 count = (
                     f"{section.total}"
                     if shown == section.total
@@ -114,6 +158,15 @@ class TodayModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)
+                return font
+            return None
+        if self.is_more_line(index):
+            section = self.sections[int(index.internalId()) - 1]
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return self.tr("Show all %n…", "", min(section.total, len(section.items)))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
                 return font
             return None
         item = self.item(index)
@@ -153,7 +206,7 @@ class TodayModel(QAbstractItemModel):
         now = self.ctx.clock()
         when = item.when
         if item.section in ("overdue", "due") and when is not None:
-            late = self.tr(" — {0} late").format(fmt.age_text(when, now)) if when < now else ""
+            late = self.tr(" — {0} late").format(short_age(now - when)) if when < now else ""
             return fmt.datetime_text(when) + late
         if item.section == "new_leads" and when is not None:
             return self.tr("waiting {0}").format(fmt.age_text(when, now))
@@ -323,8 +376,10 @@ class TodayArea(Area):
     def open_current(self) -> None:
         item = self.current_item()
         if item is None:
-            index = self.tree.currentIndex()
-            if index.isValid():
+            index = self.tree.currentIndex().siblingAtColumn(0)
+            if self.model.is_more_line(index):
+                self.model.expand_section(index)
+            elif index.isValid():
                 self.tree.setExpanded(index, not self.tree.isExpanded(index))
             return
         if item.section == "own_log" and item.activity_id is not None:
