@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -397,32 +397,62 @@ class AccountChoice:
     leads: int
 
 
+#: How many accounts a typed search considers before ranking them by leads.
+SEARCH_CANDIDATES = 300
+
+
 def search_accounts(
     session: Session, text: str = "", *, targets: bool | None = None, limit: int = 50
 ) -> list[AccountChoice]:
-    """Accounts by name or domain for pickers, the busiest (most leads) first."""
+    """Accounts by name or domain for pickers, the busiest (most leads) first.
+
+    Fast on 100k accounts and 1M leads: without text, the ranking comes from one pass
+    over the covering ``lead.account_id`` index; with text, up to
+    ``SEARCH_CANDIDATES`` matches are ranked. Lead counts shown leave out the trash.
+    """
     acc = table_of(Account).c
     lead = table_of(Lead).c
+    live: list[ColumnElement[bool]] = [acc.deleted_at.is_(None)]
+    if targets is not None:
+        live.append(acc.is_target == targets)
+    words = text.split()
+    if words:
+        stmt = sa_select(acc.id).where(*live)
+        for word in words:
+            pattern = f"%{escape_like(strip_accents(word).casefold())}%"
+            stmt = stmt.where(
+                or_(acc.name_norm.like(pattern, escape="\\"), acc.domain.like(pattern, escape="\\"))
+            )
+        ids = [int(i) for i in session.execute(stmt.limit(SEARCH_CANDIDATES)).scalars()]
+    else:
+        # Trashed leads still count towards this ranking: reading deleted_at would cost
+        # a row lookup per lead; the counts shown below are exact.
+        busiest = (
+            sa_select(lead.account_id)
+            .where(lead.account_id.is_not(None))
+            .group_by(lead.account_id)
+            .order_by(func.count().desc())
+            .limit(limit * 3)
+        )
+        ids = [int(i) for i in session.execute(busiest).scalars()]
+        if len(ids) < limit * 3:
+            quiet = sa_select(acc.id).where(*live).order_by(acc.name).limit(limit * 3)
+            seen = set(ids)
+            ids += [int(i) for i in session.execute(quiet).scalars() if int(i) not in seen]
+    if not ids:
+        return []
     lead_count = (
         sa_select(func.count(lead.id))
         .where(lead.account_id == acc.id, lead.deleted_at.is_(None))
         .scalar_subquery()
     )
-    stmt = sa_select(acc.id, acc.name, acc.domain, acc.is_target, lead_count.label("leads")).where(
-        acc.deleted_at.is_(None)
+    rows = session.execute(
+        sa_select(acc.id, acc.name, acc.domain, acc.is_target, lead_count.label("leads"))
+        .where(acc.id.in_(ids), *live)
+        .order_by(lead_count.desc(), acc.name)
+        .limit(limit)
     )
-    if targets is not None:
-        stmt = stmt.where(acc.is_target == targets)
-    words = text.split()
-    for word in words:
-        pattern = f"%{escape_like(strip_accents(word).casefold())}%"
-        stmt = stmt.where(
-            or_(acc.name_norm.like(pattern, escape="\\"), acc.domain.like(pattern, escape="\\"))
-        )
-    stmt = stmt.order_by(lead_count.desc(), acc.name).limit(limit)
-    return [
-        AccountChoice(r.id, r.name, r.domain, bool(r.is_target), int(r.leads)) for r in session.execute(stmt)
-    ]
+    return [AccountChoice(r.id, r.name, r.domain, bool(r.is_target), int(r.leads)) for r in rows]
 
 
 def escape_like(text: str) -> str:
