@@ -12,7 +12,8 @@ What the file holds (the schema describes every column):
 * Leads — every live lead, with its opportunity's UUID when converted;
 * Activities — those of the period (``since`` … export day; default the last 90 days);
 * Targets — the target accounts; Follow-ups — open ones and those due in the period;
-* Summary — the headline figures and tables of :mod:`workbench.services.pipeline_summary`.
+* Summary — the headline figures and tables of :mod:`workbench.services.pipeline_summary`
+  (the Insights service's numbers).
 """
 
 from __future__ import annotations
@@ -201,7 +202,12 @@ def leads_query() -> Select[Any]:
         .select_from(
             table_of(Lead)
             .outerjoin(table_of(Account), A.id == L.account_id)
-            .outerjoin(table_of(Opportunity), and_(OC.id == L.opportunity_id, OC.deleted_at.is_(None)))
+            # Converted: the lead points to a live opportunity that came from it (the
+            # Insights definition, so the rollup's conversion equals ``workbench stats``).
+            .outerjoin(
+                table_of(Opportunity),
+                and_(OC.id == L.opportunity_id, OC.origin_lead_id == L.id, OC.deleted_at.is_(None)),
+            )
         )
         .where(L.deleted_at.is_(None))
         .order_by(L.id)

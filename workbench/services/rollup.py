@@ -34,6 +34,7 @@ from workbench.exchange.pipeline_file import (
     ReadLimits,
     read_pipeline_file,
 )
+from workbench.services.insights.common import NONE_KEY
 from workbench.services.touches import TOUCH_CHANNELS
 
 #: Files of these kinds are picked up from a folder.
@@ -240,7 +241,8 @@ def _conversion(
     groups: Iterable[str], converted: Iterable[bool], won: Iterable[bool]
 ) -> dict[str, Conversion]:
     out: dict[str, Conversion] = {}
-    for group, is_opp, is_won in zip(groups, converted, won, strict=True):
+    for value, is_opp, is_won in zip(groups, converted, won, strict=True):
+        group = value if value.strip() else NONE_KEY  # Insights' name for "no source"
         c = out.get(group)
         if c is None:
             c = out[group] = Conversion()
