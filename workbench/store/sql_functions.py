@@ -31,3 +31,29 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     # julianday() reads the stored "YYYY-MM-DD HH:MM:SS.ffffff" text (UTC) with its
     # fraction, and exists in every SQLite (unixepoch() only since 3.38).
     return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+class unindexed(GenericFunction[Any]):
+    """The column itself, but not to be answered through an index.
+
+    SQLite's planner, without statistics, likes a range on ``received_at`` so much that
+    it reads every lead of the range from the table instead of walking a covering index
+    that starts with the group column. A unary ``+`` is SQLite's documented way to take
+    one term out of index selection; other databases get the bare column.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_default(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, true
 
 from workbench.services import settings
 from workbench.services.insights.wilson import rate, wilson_interval
+from workbench.store.sql_functions import unindexed
 
 #: How an empty group value (no campaign, no account, no industry) is named in results.
 NONE_KEY = "(none)"
@@ -45,8 +46,11 @@ class Period:
         this computer's time zone), as UTC instants."""
         return cls(_midnight(first, tz), _midnight(last + timedelta(days=1), tz) if last else None)
 
-    def where(self, column: Any) -> ColumnElement[bool]:
-        """SQL: ``column`` lies in the period."""
+    def where(self, column: Any, *, indexed: bool = True) -> ColumnElement[bool]:
+        """SQL: ``column`` lies in the period. ``indexed=False`` keeps the range out of
+        index selection, for queries that another index answers better."""
+        if not indexed:
+            column = unindexed(column)
         clauses = []
         if self.start is not None:
             clauses.append(column >= self.start)

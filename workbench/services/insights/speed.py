@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import and_, case, func, literal_column, select, union_all
 from sqlmodel import Session
 
 from workbench.domain.enums import OpportunityOutcome
@@ -37,6 +37,8 @@ BUCKETS: tuple[tuple[int | None, int | None, str], ...] = (
 #: "Touched within the hour": speed-to-lead of at most this many seconds.
 FAST = HOUR
 SPEED_GROUPS = ("within_hour", "later", "never")
+#: Sources merged in one compound SELECT (SQLite allows 500 terms by default).
+MERGE_MAX = 200
 
 
 def _inline(n: int) -> Any:
@@ -55,7 +57,7 @@ def _in_bucket(lower: int | None, upper: int | None) -> Any:
 
 
 def _sources(session: Session, period: Period) -> list[Any]:
-    stmt = select(L.source).where(live_cohort(period)).group_by(L.source)
+    stmt = select(L.source).where(live_cohort(period, indexed=False)).group_by(L.source)
     return [row[0] for row in session.execute(stmt)]
 
 
@@ -66,7 +68,7 @@ def _histograms(session: Session, period: Period, sources: list[Any]) -> dict[An
     for i, clause in enumerate(ranges):
         stmt = (
             select(L.source, func.count())
-            .where(L.source.in_(sources), clause, live_cohort(period))
+            .where(L.source.in_(sources), clause, live_cohort(period, indexed=False))
             .group_by(L.source)
         )
         for source, n in session.execute(stmt):
@@ -86,7 +88,7 @@ def _middle(session: Session, where: Any, offset: int, n: int) -> list[float]:
 
 
 def _touched(period: Period, *extra: Any) -> Any:
-    return and_(L.speed_to_lead_s.is_not(None), live_cohort(period), *extra)
+    return and_(L.speed_to_lead_s.is_not(None), live_cohort(period, indexed=False), *extra)
 
 
 def _source_median(session: Session, period: Period, source: Any, n: int) -> tuple[float, float] | None:
@@ -103,22 +105,42 @@ def _overall_median(
     """The median of all sources' speeds from the per-source middles.
 
     Fewer than half of all values lie below the smallest source median and fewer than
-    half above the largest, so the overall middle values are found among the values
-    between them, after skipping the count below.
+    half above the largest, so the overall middle values lie between them: count what
+    lies below per source, then merge the sources' ordered values from there. Each
+    source is one ordered walk of its index; a UNION ALL with ORDER BY is merged by
+    SQLite (and PostgreSQL) without sorting.
     """
     if n == 0 or not middles:
         return None
     low = min(m[0] for m in middles.values())
     high = max(m[1] for m in middles.values())
     sources = list(middles)
-    below = int(
-        session.execute(
-            select(func.count()).where(_touched(period, L.source.in_(sources), L.speed_to_lead_s < low))
-        ).scalar_one()
-    )
-    between = _touched(period, L.source.in_(sources), L.speed_to_lead_s >= low, L.speed_to_lead_s <= high)
-    values = _middle(session, between, (n - 1) // 2 - below, n)
+    below = 0
+    for chunk in _chunks(sources):
+        arms = [
+            select(func.count().label("n")).where(_touched(period, L.source == s, L.speed_to_lead_s < low))
+            for s in chunk
+        ]
+        counts = union_all(*arms).subquery("below")
+        below += int(session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
+    offset = (n - 1) // 2 - below
+    if len(sources) <= MERGE_MAX:
+        arms = [
+            select(L.speed_to_lead_s.label("speed")).where(
+                _touched(period, L.source == s, L.speed_to_lead_s >= low, L.speed_to_lead_s <= high)
+            )
+            for s in sources
+        ]
+        merged = union_all(*arms).order_by("speed").offset(_inline(offset)).limit(_inline(2 - n % 2))
+        values = [float(v) for v in session.execute(merged).scalars()]
+    else:  # hundreds of sources: let the database sort the middle slice
+        between = _touched(period, L.source.in_(sources), L.speed_to_lead_s >= low, L.speed_to_lead_s <= high)
+        values = _middle(session, between, offset, n)
     return median_of_sorted(values)
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i : i + MERGE_MAX] for i in range(0, len(items), MERGE_MAX)]
 
 
 def _speed_group_opportunities(session: Session, period: Period) -> dict[str, Counts]:
@@ -131,7 +153,7 @@ def _speed_group_opportunities(session: Session, period: Period) -> dict[str, Co
     stmt = (
         select(group, OPP.outcome, func.count())
         .select_from(converted_join())
-        .where(OPP.deleted_at.is_(None), live_cohort(period))
+        .where(OPP.deleted_at.is_(None), live_cohort(period, indexed=False))
         .group_by(group, OPP.outcome)
     )
     counts: dict[str, Counts] = defaultdict(Counts)
