@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -68,8 +69,12 @@ class ExportPipelineDialog(QDialog):
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.since_edit.setDisplayFormat("yyyy-MM-dd")
-        self.since_edit.setToolTip(self.tr("Activities and won/lost deals from this day to today"))
-        form.addRow(self.tr("Activities &since:"), self.since_edit)
+        self.since_edit.setToolTip(
+            self.tr(
+                "The file holds the activities, and counts the won and lost deals, from this day to today"
+            )
+        )
+        form.addRow(self.tr("Period &starts:"), self.since_edit)
         self.format_box = QComboBox(self)
         for suffix, label in FORMATS:
             self.format_box.addItem(self.tr(label), suffix)
@@ -80,7 +85,9 @@ class ExportPipelineDialog(QDialog):
         choose.clicked.connect(self._choose)
         row.addWidget(self.path_edit, 1)
         row.addWidget(choose)
-        form.addRow(self.tr("&Save to:"), row)
+        save_label = QLabel(self.tr("&Save to:"), self)
+        save_label.setBuddy(self.path_edit)
+        form.addRow(save_label, row)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -88,6 +95,16 @@ class ExportPipelineDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        hint = QLabel(
+            self.tr(
+                "A file for your manager: your opportunities, leads, targets and follow-ups, and the "
+                "activities of the period, with a summary. It opens in any spreadsheet program and in "
+                "the Manager view."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.format_box.currentIndexChanged.connect(self._format_changed)
