@@ -77,8 +77,14 @@ class ReportTable(QWidget):
     """A caption, a small read-only table and an "Export CSV…" button."""
 
     def __init__(
-        self, caption: str, file_stem: str, headers: Sequence[Header], parent: QWidget | None = None
-    ):
+        self,
+        caption: str,
+        file_stem: str,
+        headers: Sequence[Header],
+        parent: QWidget | None = None,
+        *,
+        first_width: int = 200,
+    ) -> None:
         super().__init__(parent)
         self.file_stem = file_stem
         self._csv_header: list[str] = []
@@ -110,7 +116,7 @@ class ReportTable(QWidget):
         # Few rows and known columns: size to the headers' text, never to the rows.
         metrics = self.view.fontMetrics()
         for column, (title, _kind) in enumerate(headers):
-            width = max(metrics.horizontalAdvance(title) + 24, 200 if column == 0 else 90)
+            width = max(metrics.horizontalAdvance(title) + 24, first_width if column == 0 else 90)
             self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
 

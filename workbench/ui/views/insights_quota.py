@@ -82,6 +82,7 @@ class QuotaTab(QWidget):
             "insights-quota",
             [(self.tr("Figure"), ColumnKind.TEXT), (self.tr("Value"), ColumnKind.TEXT)],
             self,
+            first_width=340,
         )
         layout.addWidget(self.table, 1)
         self.table.hide()

@@ -397,6 +397,7 @@ class ActivityTab(QWidget):
             "insights-activity",
             [(self.tr("Figure"), TEXT), (self.tr("Value"), NUMBER)],
             self,
+            first_width=300,
         )
         self.chart = ChartSlot(self)
         self.weeks = ReportTable(

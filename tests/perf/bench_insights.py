@@ -1,0 +1,212 @@
+"""P5: every Insights metric and chart on the large demo workbench in ≤ 500 ms, in SQL.
+
+Measured: each section of :func:`workbench.services.insights.stats.compute_stats` on
+the whole file (all time — the most rows any period can hold), the whole dict for all
+time and for the area's default period (the last 12 months), and drawing every tab's
+charts and tables from a result.
+
+The floor of a section is the same SQL statements, captured from SQLAlchemy while the
+section ran, executed again through a raw ``sqlite3`` connection: the database work
+alone, without the Python around it.
+
+Run alone: ``python -m tests.perf.bench_insights --db LARGE.db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+TARGET_MS = 500.0
+#: The large demo's "now" (tests/perf/run.py builds it with this anchor).
+ANCHOR = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+class Statements:
+    """The SQL a block of code sends, to replay it through raw sqlite3."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.recorded: list[tuple[str, Any]] = []
+        self.on = False
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if self.on:
+            self.recorded.append((statement, parameters))
+
+    def capture(self, fn: Callable[[], object]) -> list[tuple[str, Any]]:
+        self.recorded, self.on = [], True
+        try:
+            fn()
+        finally:
+            self.on = False
+        return self.recorded
+
+
+def replay(db: Path, statements: list[tuple[str, Any]]) -> float:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA cache_size = -32000")
+        start = time.perf_counter()
+        for sql, params in statements:
+            conn.execute(sql, params or ()).fetchall()
+        return (time.perf_counter() - start) * 1000
+    finally:
+        conn.close()
+
+
+def measure(db: Path, repeats: int) -> list[dict[str, Any]]:
+    from workbench.services.clock import fixed_clock
+    from workbench.services.insights.common import Period
+    from workbench.services.insights.stats import SECTIONS, compute_stats
+    from workbench.store import open_workbench
+
+    clock = fixed_clock(ANCHOR)
+    today = ANCHOR.date()
+    last_12_months = Period.from_dates(today - timedelta(days=364), today, tz=UTC)
+    rows: list[dict[str, Any]] = []
+    wb = open_workbench(db, create=False, readonly=True)
+    try:
+        recorder = Statements(wb.engine)
+        compute_stats(wb, Period(), clock=clock, tz=UTC)  # warm the page cache once
+        per_section: dict[str, list[float]] = {name: [] for name in SECTIONS}
+        totals: dict[str, list[float]] = {"all time": [], "last 12 months": []}
+        for _ in range(repeats):
+            timings: dict[str, float] = {}
+            totals["all time"].append(
+                _timed(lambda t=timings: compute_stats(wb, Period(), clock=clock, tz=UTC, timings=t))
+            )
+            for name in SECTIONS:
+                per_section[name].append(timings.get(name, 0.0))
+            totals["last 12 months"].append(
+                _timed(lambda: compute_stats(wb, last_12_months, clock=clock, tz=UTC))
+            )
+        # Floors: each section's SQL, captured once and replayed raw. Sections run in
+        # order and report their time when done, so the statements recorded between two
+        # reports belong to one section.
+        floors: dict[str, list[float]] = {name: [] for name in SECTIONS}
+        section_sql: dict[str, list[tuple[str, Any]]] = {name: [] for name in SECTIONS}
+        marks: list[tuple[str, int]] = []
+
+        class Marks(dict[str, float]):
+            def __setitem__(self, key: str, value: float) -> None:
+                marks.append((key, len(recorder.recorded)))
+                super().__setitem__(key, value)
+
+        recorded = recorder.capture(lambda: compute_stats(wb, Period(), clock=clock, tz=UTC, timings=Marks()))
+        start = 0
+        for key, end in marks:
+            section_sql[key] = recorded[start:end]
+            start = end
+        for _ in range(repeats):
+            for name in SECTIONS:
+                floors[name].append(replay(db, section_sql[name]) if section_sql[name] else 0.0)
+        for name in SECTIONS:
+            rows.append(
+                {
+                    "name": f"P5 insights: {name.replace('_', ' ')} (all time)",
+                    "samples": per_section[name],
+                    "floor": statistics.median(floors[name]),
+                    "queries": len(section_sql[name]),
+                }
+            )
+        for label, samples in totals.items():
+            rows.append(
+                {
+                    "name": f"P5 insights: every metric, {label}",
+                    "samples": samples,
+                    "floor": sum(statistics.median(v) for v in floors.values())
+                    if label == "all time"
+                    else None,
+                }
+            )
+        result = compute_stats(wb, last_12_months, clock=clock, tz=UTC)
+    finally:
+        wb.close()
+    rows.append({"name": "P5 insights: charts and tables drawn", "samples": _draw_samples(result, repeats)})
+    return rows
+
+
+def _draw_samples(result: dict[str, Any], repeats: int) -> list[float]:
+    """Time filling every tab (charts rebuilt, tables set) from one result, offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.views.insights_quota import QuotaTab
+    from workbench.ui.views.insights_tabs import ActivityTab, ConversionTab, FunnelTab, PipelineTab, SpeedTab
+
+    app = QApplication.instance() or QApplication([])
+    tabs = [ConversionTab(), SpeedTab(), FunnelTab(), ActivityTab(), PipelineTab(), QuotaTab()]
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for tab in tabs:
+            tab.show_result(result)
+        app.processEvents()
+        samples.append((time.perf_counter() - start) * 1000)
+    for tab in tabs:
+        tab.deleteLater()
+    app.processEvents()
+    return samples
+
+
+def run(ctx: Any) -> list[Any]:
+    from tests.perf.harness import Result
+
+    results = []
+    for row in measure(ctx.large_db, ctx.repeats):
+        samples = row["samples"]
+        med = statistics.median(samples)
+        extra = {"queries": row["queries"]} if "queries" in row else {}
+        results.append(
+            Result(
+                row["name"],
+                med,
+                p95_ms=_p95(samples),
+                floor_ms=row.get("floor"),
+                target=f"≤ {TARGET_MS:.0f} ms",
+                ok=med <= TARGET_MS,
+                extra=extra,
+            )
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    for row in measure(args.db, args.repeats):
+        med = statistics.median(row["samples"])
+        floor = row.get("floor")
+        ratio = f"{med / floor:.2f}×" if floor else "—"
+        p95 = _p95(row["samples"])
+        print(
+            f"{row['name']:<52} median {med:8.1f} ms  p95 {p95:8.1f} ms  floor {floor or 0:8.1f} ms  {ratio}"
+        )
+
+
+if __name__ == "__main__":
+    main()
