@@ -171,3 +171,31 @@ def test_chip_clauses_ignore_empty_lists() -> None:
     from workbench.services.lead_table import StaleRule
 
     assert chip_clauses({"status": [], "kind": None, "stale": False}, StaleRule()) == []
+
+
+def test_counts_leave_out_the_trash_and_both_paging_plans_agree(wb: Workbench) -> None:
+    from tests.support.fill import add_leads
+    from workbench.services import trash
+
+    add_leads(wb, 300, prefix="Bulk")  # "Bulk 0" … "Bulk 299"
+    rare = [_lead(wb, f"Rare Person {i}", days_ago=i) for i in range(3)]
+    trash.delete(wb, "lead", [rare[0]])
+    with wb.engine.connect() as conn:
+        bulk_ids = [
+            int(i) for i in conn.exec_driver_sql("SELECT id FROM lead WHERE name LIKE 'Bulk%'").scalars()
+        ]
+    trash.delete(wb, "lead", bulk_ids[:10])
+    source = lead_table(wb, fixed_clock(NOW))
+    assert source.count(TableQuery()) == 300 + 3 - 11
+    # few matches: the matches drive the query; many: the sort index is walked
+    rare_query = TableQuery(text="rare")
+    assert source.count(rare_query) == 2
+    names = [r[2 + source.column_index("name")] for r in source.fetch(rare_query, 0, 200, 2)]
+    assert names == ["Rare Person 1", "Rare Person 2"]
+    bulk_query = TableQuery(text="bulk", sort_key="name")
+    total = source.count(bulk_query)
+    assert total == 290
+    walked = source.fetch(bulk_query, 0, 200, total) + source.fetch(bulk_query, 200, 200, total)
+    assert len({r[0] for r in walked}) == 290 and not set(bulk_ids[:10]) & {r[0] for r in walked}
+    driven = source.fetch(bulk_query, 0, 500, None)  # without a total: the other plan
+    assert [r[0] for r in driven] == [r[0] for r in walked]

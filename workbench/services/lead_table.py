@@ -22,17 +22,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, literal, or_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.types import Date
 
 from workbench.domain import Lead, LeadStatus, table_of
 from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
-from workbench.services.tables import Column, ColumnKind, SqlTableSource
+from workbench.services.tables import Column, ColumnKind, SqlTableSource, TableQuery
 from workbench.store import Workbench
-from workbench.store.fulltext import lead_match
+from workbench.store.fulltext import lead_match, lead_match_count
 
 L: Any = table_of(Lead).c
+
+#: Typed text matching at least 1/WALK_ORDER_SHARE of all leads is paged by walking the
+#: sort column's index (see :func:`text_filter`).
+WALK_ORDER_SHARE = 50
 
 CHIP_KEYS = ("status", "kind", "source", "stale", "untouched", "revisit")
 
@@ -147,8 +151,13 @@ def style_expr(rule: StaleRule) -> ColumnElement[Any]:
     )
 
 
-def text_filter(dialect: str, text: str) -> ColumnElement[bool] | None:
-    return lead_match(dialect, text, L.id, [L.name, L.company, L.email, L.phone])
+def text_filter(dialect: str, text: str, *, walk_order: bool = False) -> ColumnElement[bool] | None:
+    """Leads matching every typed word. ``walk_order`` writes the id test so that it
+    cannot drive the query (``id + 0``): the database then walks the sort column's index
+    and tests each row, which is the fast way when many leads match; otherwise it looks
+    up every match and sorts them, the fast way when few do."""
+    id_test = (L.id + 0) if walk_order else L.id
+    return lead_match(dialect, text, id_test, [L.name, L.company, L.email, L.phone])
 
 
 def _base(stmt: Select[Any]) -> Select[Any]:
@@ -185,16 +194,20 @@ class LeadTableSource(SqlTableSource):
     def __init__(self, wb: Workbench, clock: Clock = system_clock) -> None:
         self.rule = StaleRule(clock=clock, now=clock())
         rule = self.rule
+        self._walk_order = False
 
         def chip_filter(chips: Mapping[str, Any]) -> Sequence[ColumnElement[bool]]:
             return chip_clauses(chips, rule)
+
+        def typed(dialect: str, text: str) -> ColumnElement[bool] | None:
+            return text_filter(dialect, text, walk_order=self._walk_order)
 
         super().__init__(
             wb,
             id_column=L.id,
             columns=lead_columns(),
             base=_base,
-            text_filter=text_filter,
+            text_filter=typed,
             chip_filter=chip_filter,
             style=style_expr(rule),
             default_sort=("received", True),
@@ -203,6 +216,52 @@ class LeadTableSource(SqlTableSource):
 
     def refresh_rule(self) -> None:
         self.rule.refresh(self.wb)
+        self._all_leads = None
+
+    def count(self, query: TableQuery) -> int:
+        """Without chips, live leads are counted as everything minus the trash, each in an
+        index alone (the full-text index for typed text, else the table's smallest
+        index), and the trash through its small partial index: no row is read."""
+        if chip_clauses(query.chips, self.rule):
+            return super().count(query)
+        lead = table_of(Lead)
+        trashed_stmt = select(func.count()).select_from(lead).where(L.deleted_at.is_not(None))
+        with self.wb.engine.connect() as conn:
+            if query.text.strip():
+                total = lead_match_count(conn, query.text)
+                if total is None:
+                    return super().count(query)
+                # Walk the (small) trash and test each against the matches, never the
+                # other way round.
+                clause = text_filter(self.wb.dialect, query.text, walk_order=True)
+                if clause is not None:
+                    trashed_stmt = trashed_stmt.where(clause)
+            else:
+                total = int(conn.execute(select(func.count()).select_from(lead)).scalar_one())
+            trashed = int(conn.execute(trashed_stmt).scalar_one())
+        return total - trashed
+
+    def fetch(
+        self, query: TableQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[tuple[Any, ...]]:
+        all_leads = self._all_leads_estimate()
+        self._walk_order = (
+            bool(query.text.strip()) and total is not None and total * WALK_ORDER_SHARE >= all_leads
+        )
+        try:
+            return super().fetch(query, offset, limit, total)
+        finally:
+            self._walk_order = False
+
+    def _all_leads_estimate(self) -> int:
+        if self._all_leads is None:
+            with self.wb.engine.connect() as conn:
+                self._all_leads = int(
+                    conn.execute(select(func.count()).select_from(table_of(Lead))).scalar_one()
+                )
+        return self._all_leads
+
+    _all_leads: int | None = None
 
 
 def lead_table(wb: Workbench, clock: Clock = system_clock) -> LeadTableSource:

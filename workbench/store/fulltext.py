@@ -60,7 +60,7 @@ def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]
     if not terms:
         return false()
     if dialect_name == "sqlite":
-        match = " AND ".join(f'"{t}"*' for t in terms)
+        match = _match_all(terms)
         clause: ColumnElement[bool] = id_column.in_(
             text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q").bindparams(fts_q=match)
         )
@@ -71,6 +71,24 @@ def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]
     from sqlalchemy import and_
 
     return and_(*clauses)
+
+
+def _match_all(terms: list[str]) -> str:
+    return " AND ".join(f'"{t}"*' for t in terms)
+
+
+def lead_match_count(conn: Connection, query: str) -> int | None:
+    """How many leads match ``query`` as :func:`lead_match` does, counted in the
+    full-text index alone (trashed leads included: the caller subtracts them).
+
+    None when there is no full-text index (other databases): count the portable way."""
+    if conn.dialect.name != "sqlite":
+        return None
+    terms = words(query)
+    if not terms:
+        return 0
+    row = conn.exec_driver_sql("SELECT count(*) FROM lead_fts WHERE lead_fts MATCH ?", (_match_all(terms),))
+    return int(row.scalar_one())
 
 
 def lead_candidates(conn: Connection, groups: list[list[str]], limit: int) -> list[int]:

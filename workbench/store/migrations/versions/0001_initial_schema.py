@@ -330,7 +330,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_campaign"), ["campaign"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_company"), ["company"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_company_norm"), ["company_norm"], unique=False)
-        batch_op.create_index(batch_op.f("ix_lead_deleted_at"), ["deleted_at"], unique=False)
+        batch_op.create_index(
+            "ix_lead_trashed",
+            ["deleted_at"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_lead_email_domain"), ["email_domain"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_email_norm"), ["email_norm"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_first_touch_at"), ["first_touch_at"], unique=False)
@@ -577,7 +583,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lead_first_touch_at"))
         batch_op.drop_index(batch_op.f("ix_lead_email_norm"))
         batch_op.drop_index(batch_op.f("ix_lead_email_domain"))
-        batch_op.drop_index(batch_op.f("ix_lead_deleted_at"))
+        batch_op.drop_index("ix_lead_trashed", sqlite_where=sa.text("deleted_at IS NOT NULL"))
         batch_op.drop_index(batch_op.f("ix_lead_company_norm"))
         batch_op.drop_index(batch_op.f("ix_lead_company"))
         batch_op.drop_index(batch_op.f("ix_lead_campaign"))
