@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
@@ -59,7 +59,10 @@ def window(qtbot: QtBot, wb: Workbench, lead_id: int) -> Iterator[MainWindow]:
     holder = lookup_holder(ctx)
     holder.warm()
     qtbot.waitUntil(lambda: not holder.warming and holder.get().ready)
+    area = today(win)
+    qtbot.waitUntil(lambda: area.report is not None and not area.counting)
     yield win
+    QThreadPool.globalInstance().waitForDone(10_000)  # no count still reading the file
     ctx.undo_stack.clear()
     for dialog in win.findChildren(QuickLogDialog):
         dialog._force_close = True

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -48,7 +48,10 @@ def window(qtbot: QtBot, wb: Workbench, ids: dict[str, int]) -> Iterator[MainWin
     win.show()
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
+    area = area_of(win)
+    qtbot.waitUntil(lambda: area.report is not None and not area.counting)
     yield win
+    QThreadPool.globalInstance().waitForDone(10_000)  # no count still reading the file
     ctx.undo_stack.clear()
     for dialog in win.findChildren(QuickLogDialog):
         dialog._force_close = True
@@ -154,7 +157,8 @@ def test_an_empty_workbench_says_what_today_is_for(qtbot: QtBot, tmp_path: objec
         area = TodayArea(ctx)
         qtbot.addWidget(area)
         area.show()
-        area.activate()
+        with qtbot.waitSignal(area.counted):
+            area.activate()
         assert not area.empty.isHidden() and area.tree.isHidden()
         assert "Ctrl+L" in area.empty.text()
 

@@ -330,6 +330,9 @@ class Activity(Owned, table=True):
 
 class FollowUp(Owned, table=True):
     __tablename__ = "follow_up"
+    # Today and the calendar export read the open follow-ups by due date: one range here
+    # (the single-column done_at/deleted_at indexes make SQLite walk every open one).
+    __table_args__ = (Index("ix_follow_up_open", "done_at", "deleted_at", "due_at"),)
 
     title: str = ""
     due_at: datetime = Field(index=True)

@@ -45,6 +45,7 @@ from workbench.services import settings
 from workbench.services.records import RecordKind, RecordRef
 from workbench.services.touches import TOUCH_CHANNELS
 from workbench.store import Workbench
+from workbench.store.sql_functions import unindexed
 
 SECTION_LIMIT = 50
 SECTION_KEYS = (
@@ -154,8 +155,10 @@ def touches_between(wb: Workbench, start: datetime, end: datetime | None = None)
 
 
 def _touches_since(conn: Connection, start: datetime, end: datetime | None = None) -> int:
+    # Only the range on `at` (today's or this week's rows) may pick the index: the
+    # planner otherwise walks the channel or trash index over every activity ever logged.
     stmt = select(func.count(_A.id)).where(
-        _A.at >= start, _A.deleted_at.is_(None), _A.channel.in_(TOUCH_CHANNELS)
+        _A.at >= start, unindexed(_A.deleted_at).is_(None), unindexed(_A.channel).in_(TOUCH_CHANNELS)
     )
     if end is not None:
         stmt = stmt.where(_A.at < end)
@@ -163,15 +166,36 @@ def _touches_since(conn: Connection, start: datetime, end: datetime | None = Non
 
 
 def _section(
-    conn: Connection, key: str, stmt: Select[Any], where: list[ColumnElement[bool]], limit: int
+    conn: Connection, table: Any, stmt: Select[Any], where: list[ColumnElement[bool]], limit: int
 ) -> tuple[list[Any], int]:
+    """The first ``limit`` rows and the full count. The count runs on ``table`` alone
+    (``where`` only names its columns): the joins that name the rows would only slow it."""
     for clause in where:
         stmt = stmt.where(clause)
     rows = list(conn.execute(stmt.limit(limit)))
     if len(rows) < limit:
         return rows, len(rows)
-    count = select(func.count()).select_from(stmt.order_by(None).limit(None).subquery())
+    count = select(func.count()).select_from(table).where(*where)
     return rows, int(conn.execute(count).scalar_one())
+
+
+def _first_ids(
+    conn: Connection, id_column: Any, order: list[Any], where: list[ColumnElement[bool]], limit: int
+) -> tuple[list[int], int]:
+    """The first ``limit`` ids in ``order`` and how many match, in one pass: the count
+    rides along as a window function, and only ids are sorted (names are read for the
+    few shown, never for every match)."""
+    stmt = select(id_column, func.count().over()).where(*where).order_by(*order).limit(limit)
+    rows = conn.execute(stmt).all()
+    return [int(r[0]) for r in rows], (int(rows[0][1]) if rows else 0)
+
+
+def _by_ids(conn: Connection, stmt: Select[Any], id_column: Any, ids: list[int]) -> list[Any]:
+    """Rows of ``stmt`` for ``ids`` (first column the id), in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {row[0]: row for row in conn.execute(stmt.where(id_column.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def _followups(
@@ -202,7 +226,9 @@ def _followups(
         )
         .order_by(_F.due_at, _F.id)
     )
-    rows, total = _section(conn, key, stmt, [when, _F.done_at.is_(None), _F.deleted_at.is_(None)], limit)
+    rows, total = _section(
+        conn, table_of(FollowUp), stmt, [_F.done_at.is_(None), _F.deleted_at.is_(None), when], limit
+    )
     items = []
     for fid, title, due, lead_id, contact_id, account_id, opp_id, who, company_name in rows:
         detail = f"{title} · {company_name}" if company_name and company_name != who else title
@@ -238,8 +264,10 @@ def _new_leads(conn: Connection, now: datetime, stale_days: int, limit: int) -> 
     stmt = select(_L.id, _L.name, _L.company, _L.source, _L.received_at).order_by(
         _L.received_at.desc(), _L.id.desc()
     )
-    where = [_L.status == LeadStatus.NEW, _L.first_touch_at.is_(None), _L.deleted_at.is_(None)]
-    rows, total = _section(conn, "new_leads", stmt, where, limit)
+    # "Untouched" read from last_touch_at (NULL exactly when first_touch_at is): the
+    # status index holds it, so this is a scan of the new leads' index entries.
+    where = [_L.status == LeadStatus.NEW, _L.deleted_at.is_(None), unindexed(_L.last_touch_at).is_(None)]
+    rows, total = _section(conn, table_of(Lead), stmt, where, limit)
     stale_before = now - timedelta(days=stale_days)
     items = tuple(
         TodayItem(
@@ -256,9 +284,9 @@ def _new_leads(conn: Connection, now: datetime, stale_days: int, limit: int) -> 
 
 
 def _nurture(conn: Connection, today: date, limit: int) -> TodaySection:
-    stmt = select(_L.id, _L.name, _L.company, _L.nurture_until).order_by(_L.nurture_until, _L.id)
-    where = [_L.status == LeadStatus.NURTURE, _L.nurture_until <= today, _L.deleted_at.is_(None)]
-    rows, total = _section(conn, "nurture", stmt, where, limit)
+    where = [_L.status == LeadStatus.NURTURE, _L.deleted_at.is_(None), _L.nurture_until <= today]
+    ids, total = _first_ids(conn, _L.id, [_L.nurture_until, _L.id], where, limit)
+    rows = _by_ids(conn, select(_L.id, _L.name, _L.company, _L.nurture_until), _L.id, ids)
     items = tuple(
         TodayItem(
             "nurture",
@@ -283,17 +311,14 @@ def _stale_opportunities(conn: Connection, now: datetime, default_days: int, lim
             for stage_id, days in stages
         ),
     )
-    stmt = (
-        select(_O.id, _O.name, _AC.name, _S.name, quiet_since)
-        .select_from(
-            table_of(Opportunity)
-            .join(table_of(PipelineStage), _S.id == _O.stage_id)
-            .outerjoin(table_of(Account), _AC.id == _O.account_id)
-        )
-        .order_by(quiet_since, _O.id)
-    )
     where = [_O.outcome == OpportunityOutcome.OPEN, _O.deleted_at.is_(None), stale]
-    rows, total = _section(conn, "stale_opportunities", stmt, where, limit)
+    ids, total = _first_ids(conn, _O.id, [quiet_since, _O.id], where, limit)
+    stmt = select(_O.id, _O.name, _AC.name, _S.name, quiet_since).select_from(
+        table_of(Opportunity)
+        .join(table_of(PipelineStage), _S.id == _O.stage_id)
+        .outerjoin(table_of(Account), _AC.id == _O.account_id)
+    )
+    rows = _by_ids(conn, stmt, _O.id, ids)
     items = tuple(
         TodayItem(
             "stale_opportunities",
@@ -318,7 +343,7 @@ def _untouched_targets(conn: Connection, now: datetime, days: int, limit: int) -
         _AC.status != AccountStatus.PARKED,
         or_(_AC.last_touch_at.is_(None), _AC.last_touch_at < now - timedelta(days=days)),
     ]
-    rows, total = _section(conn, "untouched_targets", stmt, where, limit)
+    rows, total = _section(conn, table_of(Account), stmt, where, limit)
     items = tuple(
         TodayItem(
             "untouched_targets",
@@ -342,7 +367,7 @@ def _own_log(conn: Connection, limit: int) -> TodaySection:
         _A.opportunity_id.is_(None),
         _A.deleted_at.is_(None),
     ]
-    rows, total = _section(conn, "own_log", stmt, where, limit)
+    rows, total = _section(conn, table_of(Activity), stmt, where, limit)
     items = tuple(
         TodayItem(
             "own_log",

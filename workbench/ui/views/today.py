@@ -250,10 +250,15 @@ class TodayArea(Area):
     topics = (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES, Topic.SETTINGS)
     #: Emitted when a line asks for its record (after the window was told to show it).
     recordRequested = Signal(object)
+    #: Emitted each time fresh counts are on screen.
+    counted = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.report: TodayReport | None = None
+        self._job: Any = None
+        self._job_wb: object = None
+        self._again = False
         layout = simple_area_layout(self)
         top = QHBoxLayout()
         self.heading = QLabel(self)
@@ -314,16 +319,55 @@ class TodayArea(Area):
 
     # --- filling ----------------------------------------------------------------------------
     def reload(self) -> None:
+        """Recount off the UI thread (a few hundred milliseconds on a million leads) and
+        show the result when it arrives; a change meanwhile recounts once more."""
+        if self._job is not None:
+            self._again = True
+            return
         from workbench.services import settings
+        from workbench.ui.workers import Job, start
 
-        now = self.ctx.clock()
-        wb = self.ctx.wb
-        report = today_report(wb, now=now)
+        wb, now = self.ctx.wb, self.ctx.clock()
+
+        def count(_report: object) -> tuple[TodayReport, int]:
+            return today_report(wb, now=now), int(settings.read(wb, "targets.untouched_days"))
+
+        job = Job(count)
+        self._job, self._job_wb = job, wb
+        # Bound methods: Qt drops the connection if this area is gone before the count is.
+        job.signals.finished.connect(self._show)
+        job.signals.failed.connect(self._failed)
+        start(job)
+
+    @property
+    def counting(self) -> bool:
+        return self._job is not None
+
+    def _finish_job(self) -> bool:
+        """Forget the finished job; True when another count was asked for meanwhile."""
+        self._job = None
+        again, self._again = self._again, False
+        if again and self.ctx.has_workbench:
+            self.reload()
+        return again
+
+    def _failed(self, exc: BaseException) -> None:
+        wb = self._job_wb
+        if self._finish_job() or not self.ctx.has_workbench or self.ctx.wb is not wb:
+            return
+        self.heading.setText(self.tr("Today could not be counted: {0}").format(exc))
+        self.populated.emit()
+
+    def _show(self, result: tuple[TodayReport, int]) -> None:
+        wb = self._job_wb
+        if self._finish_job() or not self.ctx.has_workbench or self.ctx.wb is not wb:
+            return
+        report, untouched_days = result
         self.report = report
         current = self.current_item()
-        self.model.set_report(report, int(settings.read(wb, "targets.untouched_days")))
+        self.model.set_report(report, untouched_days)
         self.tree.expandAll()
-        self.heading.setText(self.tr("Today — {0}").format(fmt.date_text(now.astimezone().date())))
+        self.heading.setText(self.tr("Today — {0}").format(fmt.date_text(report.now.astimezone().date())))
         goals = report.goals
         self._bar(self.day_bar, goals.touches_today, goals.goal_day)
         self._bar(self.week_bar, goals.touches_week, goals.goal_week)
@@ -331,6 +375,7 @@ class TodayArea(Area):
         self.tree.setVisible(has_any)
         self.empty.setVisible(not has_any)
         self._restore_current(current)
+        self.counted.emit()
         self.populated.emit()
 
     def _bar(self, bar: QProgressBar, value: int, goal: int) -> None:
