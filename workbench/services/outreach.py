@@ -115,13 +115,17 @@ def links_of(session: Session, target: RecordRef | None) -> Links:
         return Links(lead.id, lead.contact_id, lead.account_id, lead.opportunity_id)
     if target.kind is RecordKind.CONTACT:
         contact = _live(session, Contact, target.id)
-        opportunity_id = session.exec(
-            select(Opportunity.id)
-            .where(Opportunity.contact_id == contact.id)
-            .where(Opportunity.outcome == OpportunityOutcome.OPEN)
-            .where(col(Opportunity.deleted_at).is_(None))
-            .order_by(col(Opportunity.id).desc())
-        ).first()
+        opportunity_id = None
+        if contact.account_id is not None:
+            # Through the account's (indexed) opportunities: contact_id has no index.
+            opportunity_id = session.exec(
+                select(Opportunity.id)
+                .where(Opportunity.account_id == contact.account_id)
+                .where(Opportunity.contact_id == contact.id)
+                .where(Opportunity.outcome == OpportunityOutcome.OPEN)
+                .where(col(Opportunity.deleted_at).is_(None))
+                .order_by(col(Opportunity.id).desc())
+            ).first()
         lead_id = contact.origin_lead_id
         if lead_id is not None and session.get(Lead, lead_id) is None:
             lead_id = None
