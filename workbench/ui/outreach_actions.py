@@ -86,7 +86,7 @@ class OutreachActions(QObject):
         self.window = window
         self.ctx: AppContext = window.ctx
         window.add_action("Outreach", "Quick &log…", self.quick_log, "Ctrl+L")
-        window.add_action("Outreach", "Export follow-ups to &calendar…", self.export_calendar, "Ctrl+Shift+L")
+        window.add_action("Outreach", "Export follow-ups to &calendar…", self.export_calendar, "Ctrl+Shift+F")
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._make_tray()
