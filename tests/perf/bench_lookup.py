@@ -6,7 +6,8 @@ names, companies, emails and phones picked from the file, plus a few with typos.
 floor is the plainest way to get *something* for the same keystrokes: one raw
 ``sqlite3`` FTS5 prefix query on the leads index, nothing ranked, nothing else
 searched. Saving is measured as the quick log does it (activity, follow-up, touch
-columns) in a transaction that is rolled back, so the demo file is not changed.
+columns) in a transaction that is rolled back, so the demo file is not changed; its
+floor is the same rows written with raw ``sqlite3`` and rolled back too.
 
 Run alone: ``python -m tests.perf.bench_lookup --db LARGE.db``.
 """
@@ -20,31 +21,15 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.perf.harness import Result
+
 KEYSTROKE_TARGET_MS = 30.0
 SAVE_TARGET_MS = 20.0
 SAMPLES = 24  # records whose names are typed letter by letter
-
-
-@dataclass
-class LocalResult:
-    """Used when the harness's own ``Result`` is not importable (running this file alone)."""
-
-    name: str
-    median_ms: float
-    p95_ms: float
-    floor_ms: float | None = None
-    target: str = ""
-    ok: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ratio(self) -> float | None:
-        return None if not self.floor_ms else self.median_ms / self.floor_ms
 
 
 def _p95(values: list[float]) -> float:
@@ -198,23 +183,12 @@ def save_floor_ms(db: Path, lead_id: int | None, rounds: int = 30) -> list[float
     return times
 
 
-def _result(name: str, **values: Any) -> Any:
-    """A harness ``Result`` when there is one, taking only the fields it has."""
-    try:
-        from tests.perf.run import Result  # type: ignore[attr-defined]
-    except ImportError:
-        return LocalResult(name, **values)
-    import dataclasses
-    import inspect
-
-    if dataclasses.is_dataclass(Result):
-        known = {f.name for f in dataclasses.fields(Result)}
-    else:
-        known = set(inspect.signature(Result).parameters)
-    return Result(name, **{k: v for k, v in values.items() if k in known})
+def _result(name: str, **values: Any) -> Result:
+    """A harness :class:`Result` (other benchmark modules share this helper)."""
+    return Result(name, **values)
 
 
-def results(db: Path) -> list[Any]:
+def results(db: Path) -> list[Result]:
     m = measure(db)
     keys, floor, saves = m["keystrokes"], m["floor"], m["saves"]
     key_p95 = _p95(keys)
@@ -256,7 +230,7 @@ def _large_file(ctx: Any) -> Path:
     raise ValueError("the benchmark context names no large demo workbench")
 
 
-def run(ctx: Any) -> list[Any]:
+def run(ctx: Any) -> list[Result]:
     """The harness's entry point: P4 results on the large demo workbench of ``ctx``."""
     return results(_large_file(ctx))
 
