@@ -125,7 +125,7 @@ def measure(db: Path) -> dict[str, Any]:
     try:
         now = datetime.now(UTC)
         target = picked[0].ref if picked else None
-        for _ in range(30):
+        for _ in range(100):
             entry = LogEntry(
                 "call",
                 "no answer",
@@ -150,7 +150,7 @@ def measure(db: Path) -> dict[str, Any]:
     }
 
 
-def save_floor_ms(db: Path, lead_id: int | None, rounds: int = 30) -> list[float]:
+def save_floor_ms(db: Path, lead_id: int | None, rounds: int = 100) -> list[float]:
     """The same rows written the plainest way: two INSERTs and an UPDATE in raw sqlite3."""
     conn = sqlite3.connect(db, isolation_level=None)
     now = datetime.now(UTC).isoformat(sep=" ")
