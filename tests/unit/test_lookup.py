@@ -17,7 +17,9 @@ def _fill(wb: Workbench) -> dict[str, int]:
         mueller = Account(name="Müller Logistik GmbH")
         s.add_all([acme, mueller])
         s.flush()
-        bo = Contact(name="Bo Schmidt", account_id=acme.id, email="bo.schmidt@acme.io", phone="+49 30 1234567")
+        bo = Contact(
+            name="Bo Schmidt", account_id=acme.id, email="bo.schmidt@acme.io", phone="+49 30 1234567"
+        )
         ana = Lead(name="Ana López", company="Globex", email="ana@globex.com", phone="+1 415 555 0100")
         old = Lead(name="Ana Trashed", company="Gone", deleted_at=NOW)
         s.add_all([bo, ana, old])

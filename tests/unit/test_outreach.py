@@ -91,7 +91,9 @@ def test_contact_and_opportunity_links(wb: Workbench) -> None:
     assert on_contact.links.account_id == ids["account"]
     assert on_contact.links.opportunity_id == ids["opportunity"]  # the contact's open deal
     on_opp = outreach.log_activity(
-        wb, LogEntry("meeting", "connected", target=RecordRef(RecordKind.OPPORTUNITY, ids["opportunity"])), now=NOW
+        wb,
+        LogEntry("meeting", "connected", target=RecordRef(RecordKind.OPPORTUNITY, ids["opportunity"])),
+        now=NOW,
     )
     assert on_opp.links.contact_id == ids["contact"] and on_opp.links.account_id == ids["account"]
     with wb.reading() as s:

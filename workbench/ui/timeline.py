@@ -39,6 +39,10 @@ _Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _link(scheme: str, value: str, glyph: str) -> str:
+    return f"<a href='{scheme}:{html.escape(value, quote=True)}'>{glyph} {html.escape(value)}</a>"
+
+
 class TimelineModel(QAbstractListModel):
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
@@ -219,13 +223,9 @@ class TimelineWidget(QWidget):
         summary = summarise(self.ctx.wb, self.ref) if self.ref is not None else None
         parts = []
         if summary is not None and summary.phone:
-            parts.append(
-                f"<a href='tel:{html.escape(summary.phone, quote=True)}'>☎ {html.escape(summary.phone)}</a>"
-            )
+            parts.append(_link("tel", summary.phone, "☎"))
         if summary is not None and summary.email:
-            parts.append(
-                f"<a href='mailto:{html.escape(summary.email, quote=True)}'>✉ {html.escape(summary.email)}</a>"
-            )
+            parts.append(_link("mailto", summary.email, "✉"))
         self.links.setText(" &nbsp; ".join(parts))
         self.log_button.setEnabled(self.ref is not None)
 
