@@ -106,6 +106,11 @@ class LeadsArea(Area):
         self._debounce.setInterval(120)
         self._debounce.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._debounce.start())
+        # Writing the ini file costs ~20 ms: once the rep pauses, and when the area hides.
+        self._save_soon = QTimer(self)
+        self._save_soon.setSingleShot(True)
+        self._save_soon.setInterval(600)
+        self._save_soon.timeout.connect(self._save_filter)
         self.filter_edit.returnPressed.connect(self.focus_table)
         self.chips.changed.connect(self._apply_filter)
         self.detail.linkRequested.connect(self.link_account)
@@ -149,6 +154,9 @@ class LeadsArea(Area):
 
     def hideEvent(self, event: Any) -> None:
         super().hideEvent(event)
+        if self._save_soon.isActive():
+            self._save_soon.stop()
+            self._save_filter()
         if self.lead_menu is not None:
             for action in self.lead_menu.table_actions:
                 action.setEnabled(False)
@@ -186,7 +194,7 @@ class LeadsArea(Area):
                 self.table.setColumnWidth(i, column.width)
             self.table.selectionModel().currentRowChanged.connect(self._current_changed)
             self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
-            self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_a: self._save_filter())
+            self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_a: self._save_soon.start())
             self.chips.set_sources(leads.sources(self.ctx.wb))
             self._restore_filter()
         else:
@@ -226,7 +234,7 @@ class LeadsArea(Area):
         if self.model is None:
             return
         self.model.set_query(self.query())
-        self._save_filter()
+        self._save_soon.start()
         self._current_changed()
 
     def _show_count(self, count: int) -> None:
@@ -251,6 +259,7 @@ class LeadsArea(Area):
 
     # --- saved filter ----------------------------------------------------------------------
     def _save_filter(self) -> None:
+        self._save_soon.stop()
         if self.model is None:
             return
         from workbench.ui.main_window import app_settings
