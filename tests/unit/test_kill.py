@@ -39,7 +39,8 @@ BACKER = textwrap.dedent(
     import sys
     from pathlib import Path
     from workbench.store.backup import backup_file
-    print("start", flush=True)
+    backup_file(Path(sys.argv[1]), Path(sys.argv[2]), reason="auto")
+    print("one backup done", flush=True)  # from here on, every kill lands inside a backup
     while True:
         backup_file(Path(sys.argv[1]), Path(sys.argv[2]), reason="auto")
     """
@@ -53,7 +54,7 @@ def _kill_after(args: list[str], delay: float) -> None:
         [sys.executable, "-c", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=Path.cwd()
     )
     assert child.stdout is not None
-    child.stdout.readline()  # the child is past its imports and about to write
+    child.stdout.readline()  # the child is past its imports (and its first backup) and writing
     deadline = time.monotonic() + delay
     while time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.005)  # pacing the kill, not waiting for a result
@@ -75,15 +76,15 @@ def test_writes_killed_at_random_points_leave_whole_transactions(db_path: Path) 
 
 def test_backups_killed_at_random_points_are_never_half_written(db_path: Path, tmp_path: Path) -> None:
     with open_workbench(db_path) as wb:
-        add_leads(wb, 30_000)
+        add_leads(wb, 8_000)
     folder = tmp_path / "backups"
     rng = random.Random(99)
     for _ in range(RUNS):
-        _kill_after([BACKER, str(db_path), str(folder)], rng.uniform(0.0, 0.4))
+        _kill_after([BACKER, str(db_path), str(folder)], rng.uniform(0.0, 0.15))
         for info in list_backups(folder):
             assert verify_backup(info.path), info.path.name
-    assert list_backups(folder), "no backup ever completed: the kills came too early to test anything"
+    assert len(list_backups(folder)) >= RUNS
     with open_workbench(db_path) as wb:
         with wb.engine.connect() as conn:
             assert integrity_problems(conn) == []
-        assert count_leads(wb) == 30_000
+        assert count_leads(wb) == 8_000
