@@ -1,11 +1,14 @@
-"""Store: the workbench file — engine, PRAGMAs, migrations, lock, backups."""
+"""Store: the workbench file or team database — engine, PRAGMAs, migrations, lock, backups."""
 
+from workbench.store.backends import is_server_url
 from workbench.store.db import Workbench, open_workbench
 from workbench.store.errors import (
     CorruptFileError,
     FileInUseError,
     NewerSchemaError,
     NotAWorkbenchError,
+    PasswordRequiredError,
+    ServerUnavailableError,
     StoreError,
 )
 
@@ -14,7 +17,10 @@ __all__ = [
     "FileInUseError",
     "NewerSchemaError",
     "NotAWorkbenchError",
+    "PasswordRequiredError",
+    "ServerUnavailableError",
     "StoreError",
     "Workbench",
+    "is_server_url",
     "open_workbench",
 ]

@@ -1,56 +1,72 @@
-"""Opening a workbench: recognise the file, take the writer lock, migrate, hand out sessions.
+"""Opening a workbench: a local file or a team database, behind one door.
 
-This is the one door to a workbench file. Everything SQLite-specific that happens at
-open (header checks, PRAGMAs, file mode, WAL) lives in this package.
+``open_workbench(path)`` opens a SQLite file exactly as it always has (recognise → lock
+→ back up → migrate → check); ``open_workbench("postgresql+psycopg://…")`` opens a team
+database on a PostgreSQL server (pool → advisory lock → migrate). What differs lives in
+:mod:`workbench.store.backends`; services only ever see a :class:`Workbench`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from workbench.store import migrate
-from workbench.store.errors import CorruptFileError, StoreError
-from workbench.store.lock import WriterLock
-from workbench.store.sqlite_file import (
-    checkpoint,
-    create_empty_file,
-    integrity_problems,
-    make_engine,
-    recognise,
-    restrict_permissions,
+from workbench.store.backends import Backend, is_server_url
+from workbench.store.backends.sqlite import (
+    QUICK_CHECK_AT_OPEN_MAX_BYTES,
+    BeforeMigrate,
+    backup_before_migration,
+    open_file,
 )
-
-#: Files up to this size get SQLite's quick_check at open (tens of milliseconds); bigger
-#: ones are checked in the background once the window shows, so start-up stays fast.
-QUICK_CHECK_AT_OPEN_MAX_BYTES = 64 * 1024 * 1024
-
-#: Called with (path, from_version) just before an existing file is migrated, so the
-#: backup service can copy it first. Set by higher layers; the store imports none of them.
-BeforeMigrate = Callable[[Path, int], None]
+from workbench.store.errors import CorruptFileError, StoreError
 
 
 class Workbench:
-    """An open workbench file. Services take one of these and open a session per operation."""
+    """An open workbench. Services take one of these and open a session per operation."""
 
-    def __init__(self, path: Path, engine: Engine, lock: WriterLock | None, *, created: bool) -> None:
-        self.path = path
-        self.engine = engine
-        self.lock = lock
-        self.created = created
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.engine: Engine = backend.engine
+        self.created = backend.created
 
     @property
     def readonly(self) -> bool:
-        return self.lock is None
+        return self.backend.readonly
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def is_file(self) -> bool:
+        """True for a local workbench file; False for a team database on a server."""
+        return self.backend.file_path is not None
+
+    @property
+    def path(self) -> Path:
+        """The workbench file. A team database has none: file-only features (backups,
+        the file's lock and mode) check :attr:`is_file` first."""
+        path = self.backend.file_path
+        if path is None:
+            raise StoreError(
+                "A team database lives on its server, not in a file: back it up there with pg_dump "
+                "(see the README's Team mode section)."
+            )
+        return path
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for people to read: the file, or the server URL without a password."""
+        return self.backend.location
+
+    @property
+    def lock(self) -> Any:
+        return self.backend.lock
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -69,14 +85,11 @@ class Workbench:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    def integrity_problems(self, conn: Any, *, full: bool = True) -> list[str]:
+        return self.backend.integrity_problems(conn, full=full)
+
     def close(self) -> None:
-        if not self.readonly:
-            with contextlib.suppress(Exception):
-                checkpoint(self.engine)
-        self.engine.dispose()
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
+        self.backend.close()
 
     def __enter__(self) -> Workbench:
         return self
@@ -86,95 +99,46 @@ class Workbench:
 
 
 def open_workbench(
-    path: Path | str,
+    target: Path | str,
     *,
     create: bool = True,
     readonly: bool = False,
     before_migrate: BeforeMigrate | None = None,
+    password: str | None = None,
 ) -> Workbench:
-    """Open (or create) the workbench file at ``path``.
+    """Open (or create) the workbench at ``target``: a file path, or a
+    ``postgresql+psycopg://user@host/db`` URL of a team database.
 
     Raises a :class:`StoreError` subclass with a clear message when the file is not a
-    workbench, is newer than this app, is in use by another copy, or is damaged. In
-    each of those cases the file is left byte-identical.
+    workbench, is newer than this app, is in use by another copy, or is damaged — in
+    each case the file is left byte-identical — or when the server cannot be reached,
+    refuses the login (:class:`~workbench.store.errors.PasswordRequiredError`), or holds
+    a newer schema. ``password`` is used for a server URL that carries none.
     """
-    path = Path(path).expanduser()
-    exists = path.exists()
-    if not exists and (not create or readonly):
-        raise StoreError(f"{path} does not exist.")
-    if exists and path.is_dir():
-        raise StoreError(f"{path} is a folder, not a workbench file.")
-    version = recognise(path, migrate.SCHEMA_VERSION) if exists else 0
+    if is_server_url(target):
+        from workbench.store.backends.postgres import open_server
 
-    if readonly:
-        engine = make_engine(path, readonly=True)
-        return Workbench(path, engine, None, created=False)
+        backend: Backend = open_server(str(target), create=create, readonly=readonly, password=password)
+    else:
+        path = Path(target).expanduser()
+        backend = open_file(path, create=create, readonly=readonly, before_migrate=before_migrate)
+    wb = Workbench(backend)
+    if backend.created and not readonly and backend.kind == "sqlite":
+        from workbench.services.setup import seed_defaults
 
-    lock = WriterLock(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock.acquire()
-    try:
-        if not exists:
-            _create(path)
-        elif version < migrate.SCHEMA_VERSION:
-            (before_migrate or backup_before_migration)(path, version)
-        engine = make_engine(path)
-        if version < migrate.SCHEMA_VERSION:
-            try:
-                migrate.upgrade(engine)
-            except Exception:
-                engine.dispose()
-                if not exists:
-                    _remove_new_file(path)
-                raise
-        restrict_permissions(path)
-        if exists and path.stat().st_size <= QUICK_CHECK_AT_OPEN_MAX_BYTES:
-            _quick_check(path, engine)
-        wb = Workbench(path, engine, lock, created=not exists)
-        if not exists:
-            from workbench.services.setup import seed_defaults
-
+        try:
             seed_defaults(wb)
-        return wb
-    except BaseException:
-        lock.release()
-        raise
+        except BaseException:
+            wb.close()
+            raise
+    return wb
 
 
-def backup_before_migration(path: Path, version: int) -> None:
-    """A verified copy of the file as it was, before its schema changes (R5)."""
-    from workbench.paths import backup_dir_for
-    from workbench.store.backup import backup_file
-
-    backup_file(path, backup_dir_for(path), reason=f"before-migration-v{version}")
-
-
-def _quick_check(path: Path, engine: Engine) -> None:
-    from sqlalchemy.exc import DatabaseError
-
-    try:
-        with engine.connect() as conn:
-            problems = integrity_problems(conn, full=False)
-    except DatabaseError as exc:
-        problems = [str(exc.orig)]
-    if problems:
-        engine.dispose()
-        raise CorruptFileError(path, "; ".join(problems[:3]))
-
-
-def _create(path: Path) -> None:
-    try:
-        create_empty_file(path)
-    except FileExistsError as exc:  # raced with another creator
-        raise StoreError(f"{path} appeared while it was being created; try again.") from exc
-    except OSError as exc:
-        raise StoreError(f"Cannot create {path}: {exc.strerror or exc}.") from exc
-
-
-def _remove_new_file(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(path) + suffix)
-
-
-__all__ = ["CorruptFileError", "StoreError", "Workbench", "open_workbench"]
+__all__ = [
+    "QUICK_CHECK_AT_OPEN_MAX_BYTES",
+    "CorruptFileError",
+    "StoreError",
+    "Workbench",
+    "backup_before_migration",
+    "open_workbench",
+]

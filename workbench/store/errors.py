@@ -16,11 +16,12 @@ class NotAWorkbenchError(StoreError):
 
 
 class NewerSchemaError(StoreError):
-    def __init__(self, path: Path, found: int, supported: int) -> None:
+    def __init__(self, path: Path | str, found: int, supported: int) -> None:
+        what = "database" if isinstance(path, str) else "file"
         super().__init__(
             f"{path} was written by a newer version of Prospecting Workbench "
             f"(schema {found}; this version understands up to {supported}). "
-            "Update the app to open it. The file was left untouched."
+            f"Update the app to open it. The {what} was left untouched."
         )
         self.path = path
         self.found = found
@@ -41,3 +42,28 @@ class CorruptFileError(StoreError):
         super().__init__(f"{path} is damaged: {detail}")
         self.path = path
         self.detail = detail
+
+
+class ServerUnavailableError(StoreError):
+    """The team database's server cannot be reached (down, wrong address, network)."""
+
+    def __init__(self, location: str, detail: str) -> None:
+        super().__init__(
+            f"Cannot reach the team database {location}: {detail}. "
+            "Check the network and the address, then try again; nothing was changed."
+        )
+        self.location = location
+
+
+class PasswordRequiredError(StoreError):
+    """The server wants a password this app does not have (or refused the one given)."""
+
+    def __init__(self, location: str, user: str, *, refused: bool) -> None:
+        why = "refused the password" if refused else "needs a password"
+        super().__init__(
+            f"The team database {location} {why} for {user}. Type it when asked, save it with "
+            "`workbench team login`, or set PGPASSWORD."
+        )
+        self.location = location
+        self.user = user
+        self.refused = refused

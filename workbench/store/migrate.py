@@ -2,7 +2,8 @@
 
 Revision ids are zero-padded numbers ("0001", "0002"…); the number is also written into
 SQLite's ``user_version`` so a file can be recognised — and a newer one refused —
-without importing Alembic (which keeps start-up lean).
+without importing Alembic (which keeps start-up lean). On PostgreSQL the number is
+read from Alembic's own ``alembic_version`` table.
 """
 
 from __future__ import annotations
@@ -41,13 +42,18 @@ def head_revision() -> str:
 
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Bring the schema to ``target`` in one transaction: all of it, or none of it."""
+    with engine.begin() as conn:
+        upgrade_on(conn, target)
+
+
+def upgrade_on(conn: Connection, target: str = "head") -> None:
+    """Run the migrations on ``conn`` inside its open transaction (the caller commits)."""
     from alembic import command
     from alembic.config import Config
 
-    with engine.begin() as conn:
-        cfg = alembic_config(conn)
-        assert isinstance(cfg, Config)
-        command.upgrade(cfg, target)
-        revision = head_revision() if target == "head" else target
-        if conn.dialect.name == "sqlite":
-            set_user_version(conn, int(revision))
+    cfg = alembic_config(conn)
+    assert isinstance(cfg, Config)
+    command.upgrade(cfg, target)
+    revision = head_revision() if target == "head" else target
+    if conn.dialect.name == "sqlite":
+        set_user_version(conn, int(revision))
