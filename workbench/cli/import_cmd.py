@@ -117,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
     except MappingError as exc:
         raise CliError(f"{path.name} cannot be mapped: {exc}.") from exc
 
+    if preset_name is not None and not resolve_db(args).exists():
+        raise CliError(f"--mapping: no preset called {preset_name!r} (the workbench does not exist yet)")
     with open_for_write(args) as wb:
         if preset_name is not None:
             saved = import_history.presets(wb)

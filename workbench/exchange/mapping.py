@@ -109,8 +109,8 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         phone mobile | handy | mobil | movil | portable"""
     ),
     Field.WEBSITE: _names(
-        """website | web site | website url | url | company website | web | domain | company domain |
-        company domain name | homepage | webseite | site web"""
+        """website | web site | website url | website domain | url | company website | web | domain |
+        company domain | company domain name | homepage | webseite | site web"""
     ),
     Field.SOURCE: _names(
         """lead source | source | original source | original source type | source type | lead origin | how
@@ -133,7 +133,9 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         """notes | note | description | comments | comment | remarks | lead notes | questions | question |
         message | your message | additional information | notizen | bemerkungen | commentaires | notas"""
     ),
-    Field.IGNORE: ("reason",),  # the column rejected-row files add
+    # "reason" is the column rejected-row files add; fixing and re-importing them
+    # must not put it in the notes.
+    Field.IGNORE: ("ignore", "reason"),
 }
 
 #: Words that name the record rather than the field ("Lead Email", "Attendee First Name").

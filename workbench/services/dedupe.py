@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from workbench.domain import Lead, table_of
 from workbench.domain.normalize import person_key
@@ -114,13 +114,13 @@ class DuplicateIndex:
             self._cached = 0
         emails = {k.email for k in rows if k.email}
         for part in _chunks(emails):
-            stmt = (
-                select(L.email_norm, func.min(L.id))
-                .where(L.email_norm.in_(part), L.deleted_at.is_(None))
-                .group_by(L.email_norm)
-            )
-            for email, lead_id in self._conn.execute(stmt):
-                self._emails[email] = int(lead_id)
+            # ``deleted_at`` is checked here, not in SQL: with it in the WHERE clause
+            # SQLite may walk the deleted_at index over every live lead instead.
+            stmt = select(L.email_norm, L.id, L.deleted_at).where(L.email_norm.in_(part))
+            for email, lead_id, deleted_at in self._conn.execute(stmt):
+                if deleted_at is None:
+                    known = self._emails.get(email)
+                    self._emails[email] = int(lead_id) if known is None else min(known, int(lead_id))
         with_person = [k for k in rows if k.person]
         domains = {k.domain for k in with_person if k.domain and ("d", k.domain) not in self._blocks}
         companies = {k.company for k in with_person if k.company and ("c", k.company) not in self._blocks}
@@ -131,21 +131,20 @@ class DuplicateIndex:
         for key in keys:
             self._blocks[(kind, key)] = _Block()
         for part in _chunks(keys):
-            ranked = (
-                select(
-                    column.label("key"),
-                    L.id.label("id"),
-                    L.name.label("name"),
-                    func.row_number().over(partition_by=column, order_by=L.id.desc()).label("rank"),
-                )
-                .where(column.in_(part), L.deleted_at.is_(None))
-                .subquery()
+            # Newest first, so the leads this import added in earlier chunks are among
+            # the candidates kept for a crowded key.
+            stmt = (
+                select(column, L.id, L.name, L.deleted_at)
+                .where(column.in_(part))
+                .order_by(column, L.id.desc())
             )
-            stmt = select(ranked.c.key, ranked.c.id, ranked.c.name).where(ranked.c.rank <= CANDIDATES_PER_KEY)
-            for key, lead_id, name in self._conn.execute(stmt):
+            for key, lead_id, name, deleted_at in self._conn.execute(stmt):
+                block = self._blocks[(kind, key)]
+                if deleted_at is not None or block.size >= CANDIDATES_PER_KEY:
+                    continue
                 person = person_key(name or "")
                 if person:
-                    self._blocks[(kind, key)].add(person, int(lead_id))
+                    block.add(person, int(lead_id))
                     self._cached += 1
 
     # --- matching -----------------------------------------------------------------------

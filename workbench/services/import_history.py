@@ -34,6 +34,7 @@ from workbench.domain import (
 from workbench.domain.enums import ImportStatus
 from workbench.services import settings, touches
 from workbench.services.clock import Clock, system_clock
+from workbench.services.import_merge import MERGE_FIELDS
 from workbench.store import Workbench
 
 #: Saved mappings, ``{name: {header: field}}`` (default in ``settings.DEFAULTS``).
@@ -181,7 +182,8 @@ def _undo_merges(conn: Connection, batch_id: int) -> int:
         }
         if changes:
             conn.execute(update(_LEAD).where(L.id == lead_id).values(**changes))
-            restored += len(changes)
+            # Counted as the rep sees them: a phone, not its phone_e164 as well.
+            restored += sum(1 for name in changes if name in MERGE_FIELDS or name == "account_id")
     return restored
 
 

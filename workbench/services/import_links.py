@@ -41,9 +41,11 @@ class AccountLinker:
         for key in keys:
             into[key] = None
         for part in _chunks(keys):
-            stmt = select(column, A.id).where(column.in_(part), A.deleted_at.is_(None))
-            for key, account_id in self._conn.execute(stmt):
-                into[key] = int(account_id) if into[key] is None else _AMBIGUOUS
+            # ``deleted_at`` checked here: in SQL it can lure SQLite onto its index.
+            stmt = select(column, A.id, A.deleted_at).where(column.in_(part))
+            for key, account_id, deleted_at in self._conn.execute(stmt):
+                if deleted_at is None:
+                    into[key] = int(account_id) if into[key] is None else _AMBIGUOUS
 
     def prefetch(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Read the accounts of (domain, company key) pairs not seen yet."""

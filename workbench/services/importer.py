@@ -29,6 +29,7 @@ import tempfile
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
@@ -48,7 +49,7 @@ from workbench.exchange.mapping import (
     guess_mapping,
     preset_of,
 )
-from workbench.exchange.readers import ReadError, SourceRow, open_table
+from workbench.exchange.readers import FileFormat, ReadError, ReadOptions, SourceRow, open_table, preview
 from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
 from workbench.services.dedupe import DuplicateIndex
@@ -91,7 +92,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def resolve_mapping(headers: Sequence[str], options: ImportOptions) -> list[Field | None]:
+def resolve_mapping(
+    headers: Sequence[str], options: ImportOptions, *, check: bool = True
+) -> list[Field | None]:
+    """The field of every column: the options' mapping, else a preset over the
+    guesses, else the guesses. Raises MappingError when no lead could be made."""
     if options.mapping is not None:
         mapping = list(options.mapping)[: len(headers)]
         mapping += [None] * (len(headers) - len(mapping))
@@ -99,8 +104,25 @@ def resolve_mapping(headers: Sequence[str], options: ImportOptions) -> list[Fiel
         mapping = apply_preset(headers, options.preset)
     else:
         mapping = guess_mapping(headers)
-    check_usable(mapping)
+    if check:
+        check_usable(mapping)
     return mapping
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """A file's format, headers, first rows and the guessed mapping."""
+
+    format: FileFormat
+    headers: list[str]
+    rows: list[SourceRow]
+    mapping: list[Field | None]
+
+
+def preview_file(path: Path, read: ReadOptions, rows: int = 50) -> FilePreview:
+    """The first rows of ``path`` with guessed mapping; raises ReadError."""
+    found = preview(path, read, rows)
+    return FilePreview(found.format, found.headers, found.rows, guess_mapping(found.headers))
 
 
 def previous_import(conn: Connection, file_hash: str) -> int | None:
@@ -522,6 +544,7 @@ __all__ = [
     "DateOrder",
     "DupAction",
     "DuplicateGroup",
+    "FilePreview",
     "ImportCancelled",
     "ImportOptions",
     "ImportProgress",
@@ -532,6 +555,7 @@ __all__ = [
     "RowProblem",
     "Unmapped",
     "file_sha256",
+    "preview_file",
     "resolve_mapping",
     "run_import",
 ]

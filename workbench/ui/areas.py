@@ -37,6 +37,7 @@ AREAS: tuple[AreaEntry, ...] = (
 #: main window is built; keep these modules light to import (start-up time, P2).
 GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.safety_actions",
+    "workbench.ui.import_actions",
     "workbench.ui.help_actions",
     "workbench.ui.lead_actions",
     "workbench.ui.pipeline_actions",
