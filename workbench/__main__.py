@@ -4,4 +4,6 @@ import sys
 
 from workbench.cli import main
 
-sys.exit(main())
+# Guarded: a process started with multiprocessing's "spawn" re-imports this module.
+if __name__ == "__main__":
+    sys.exit(main())

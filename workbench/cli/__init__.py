@@ -36,7 +36,9 @@ COMMANDS: tuple[str, ...] = (
 log = logging.getLogger("workbench.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The ``workbench`` parser; without ``commands`` only the app's own options (no
+    subcommand module is imported: opening the app stays lean, P2)."""
     from workbench import __version__
 
     parser = argparse.ArgumentParser(
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the main window, wait until it shows data, print 'ready in N ms' and exit",
     )
     parser.add_argument("--manager", action="store_true", help="open the app on the Manager view")
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name in COMMANDS:
         module = importlib.import_module(f"workbench.cli.{name}")
@@ -62,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(commands=not opens_app(args_list))
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -82,3 +86,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in %s", args.command)
         print(f"unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def opens_app(args: Sequence[str]) -> bool:
+    """True when ``args`` name no subcommand (only options, and --db's value) and ask
+    for no help: then the app starts without importing any subcommand's module."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-h", "--help", "--version"):
+            return False
+        if arg == "--db":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            return False
+        i += 1
+    return True

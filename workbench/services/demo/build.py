@@ -111,7 +111,6 @@ def build_demo(
                 build_pragmas(conn, foreign_keys=not large)
                 with conn.begin():
                     rep_name, counts = _fill(conn, rng, anchor, options, say)
-                say("finishing: statistics for the query planner")
                 finish_file(conn)
         finally:
             wb.close()

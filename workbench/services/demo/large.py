@@ -12,9 +12,13 @@ history agree with its status.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from queue import Empty
 from typing import Any
 
 from sqlalchemy import Connection
@@ -24,6 +28,7 @@ from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportu
 from workbench.domain.normalize import company_norm
 from workbench.services.demo import pools
 from workbench.services.demo.base import DemoRandom, Reference, lookup_table
+from workbench.services.demo.large_leads import LeadSimulator
 from workbench.services.demo.people import PeopleFactory, ascii_slug
 from workbench.store.bulk import insert_rows
 
@@ -42,6 +47,8 @@ class LargeSize:
     opportunities: int = 50_000
     years: int = 3
     chunk: int = 20_000
+    #: Simulate leads in a worker process (None: when there are two cores and many leads).
+    worker: bool | None = None
 
 
 LEAD_COLUMNS = (
@@ -109,12 +116,47 @@ class Ids:
         return value
 
 
+#: Tables the lead pass writes, parents first, with their columns.
+WRITE_ORDER = ("contact", "opportunity", "stage_change", "lead", "activity", "follow_up")
+
+
 @dataclass
 class Buffers:
-    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Rows waiting to be written, per table (lists are cleared in place on flush, so
+    hot loops may keep their ``append``)."""
+
+    rows: dict[str, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {table: [] for table in WRITE_ORDER}
+    )
 
     def add(self, table: str, row: tuple[Any, ...]) -> None:
-        self.rows.setdefault(table, []).append(row)
+        self.rows[table].append(row)
+
+    def take(self) -> dict[str, list[tuple[Any, ...]]]:
+        chunk = {table: list(rows) for table, rows in self.rows.items() if rows}
+        for rows in self.rows.values():
+            rows.clear()
+        return chunk
+
+
+COLUMNS = {
+    "contact": CONTACT_COLUMNS,
+    "opportunity": OPPORTUNITY_COLUMNS,
+    "stage_change": STAGE_CHANGE_COLUMNS,
+    "lead": LEAD_COLUMNS,
+    "activity": ACTIVITY_COLUMNS,
+    "follow_up": FOLLOW_UP_COLUMNS,
+    "account": ACCOUNT_COLUMNS,
+}
+MODELS: dict[str, type[SQLModel]] = {
+    "account": Account,
+    "lead": Lead,
+    "activity": Activity,
+    "opportunity": Opportunity,
+    "stage_change": StageChange,
+    "contact": Contact,
+    "follow_up": FollowUp,
+}
 
 
 class LargeBuilder:
@@ -145,6 +187,7 @@ class LargeBuilder:
         }
         self.buffers = Buffers()
         self.written: dict[str, int] = {}
+        self.sink: Callable[[dict[str, list[tuple[Any, ...]]]], None] = self.write_chunk
 
     # --- pools ----------------------------------------------------------------------------
     def _people_pools(self) -> None:
@@ -236,7 +279,7 @@ class LargeBuilder:
             self.acc_domains.append(domain)
             self.acc_norms.append(norm)
             self.acc_regions.append(region)
-        self._write("account", ACCOUNT_COLUMNS, rows)
+        self._write("account", COLUMNS["account"], rows)
         # Companies that are not accounts (yet): where unlinked leads work.
         self.free_companies: list[tuple[str, str, str]] = []
         for _ in range(20_000):
@@ -247,32 +290,28 @@ class LargeBuilder:
             self.free_companies.append((name, company_norm(name), domain))
 
     # --- writing ----------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to the lead worker process: everything but the connection and callbacks.
+        state = self.__dict__.copy()
+        state.update(conn=None, progress=None, sink=None)
+        return state
+
     def _write(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-        models: dict[str, type[SQLModel]] = {
-            "account": Account,
-            "lead": Lead,
-            "activity": Activity,
-            "opportunity": Opportunity,
-            "stage_change": StageChange,
-            "contact": Contact,
-            "follow_up": FollowUp,
-        }
-        written = insert_rows(self.conn, table_of(models[table]), columns, rows)
+        assert self.conn is not None
+        written = insert_rows(self.conn, table_of(MODELS[table]), columns, rows)
         self.written[table] = self.written.get(table, 0) + written
 
-    def flush(self) -> None:
-        columns = {
-            "contact": CONTACT_COLUMNS,
-            "opportunity": OPPORTUNITY_COLUMNS,
-            "stage_change": STAGE_CHANGE_COLUMNS,
-            "lead": LEAD_COLUMNS,
-            "activity": ACTIVITY_COLUMNS,
-            "follow_up": FOLLOW_UP_COLUMNS,
-        }
-        for table, cols in columns.items():
-            rows = self.buffers.rows.pop(table, None)
+    def write_chunk(self, chunk: dict[str, list[tuple[Any, ...]]]) -> None:
+        for table in WRITE_ORDER:
+            rows = chunk.get(table)
             if rows:
-                self._write(table, cols, rows)
+                self._write(table, COLUMNS[table], rows)
+
+    def flush(self) -> None:
+        """Hand the buffered rows to the sink: the database, or the parent process."""
+        chunk = self.buffers.take()
+        if chunk:
+            self.sink(chunk)
 
     # --- the mass -----------------------------------------------------------------------------
     def build(self) -> dict[str, int]:
@@ -285,6 +324,48 @@ class LargeBuilder:
         return self.written
 
     def leads(self) -> None:
-        from workbench.services.demo.large_leads import LeadSimulator
+        """Simulate the leads in a worker process while this one writes what it sends
+        (generating and inserting each take about half the time; two cores do both at
+        once). One worker, one seeded RNG: the rows are the same as in one process."""
+        worker = self.size.worker
+        if worker is None:
+            worker = (os.cpu_count() or 1) >= 2 and self.want["lead"] >= 50_000
+        if not worker:
+            self.sink = self.write_chunk
+            LeadSimulator(self).run()
+            return
+        context = multiprocessing.get_context("spawn")
+        queue: Any = context.Queue(maxsize=3)
+        worker = context.Process(target=_lead_worker, args=(self, queue), daemon=True)
+        worker.start()
+        try:
+            while True:
+                try:
+                    kind, payload = queue.get(timeout=1.0)
+                except Empty:
+                    if not worker.is_alive():
+                        raise RuntimeError(f"the lead worker stopped (exit {worker.exitcode})") from None
+                    continue
+                if kind == "rows":
+                    self.write_chunk(payload)
+                elif kind == "progress":
+                    self.progress(payload)
+                elif kind == "done":
+                    self.ids.next.update(payload)
+                    break
+                else:
+                    raise RuntimeError(f"the lead worker failed:\n{payload}")
+        finally:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
 
-        LeadSimulator(self).run()
+
+def _lead_worker(builder: LargeBuilder, queue: Any) -> None:
+    try:
+        builder.sink = lambda chunk: queue.put(("rows", chunk))
+        builder.progress = lambda message: queue.put(("progress", message))
+        LeadSimulator(builder).run()
+        queue.put(("done", builder.ids.next))
+    except BaseException:
+        queue.put(("error", traceback.format_exc()))

@@ -62,8 +62,12 @@ DEAL_MOVES = lookup_table(
 )
 STATUS_FRESH = lookup_table((("new", 70.0), ("working", 30.0)))
 STATUS_WEEK = lookup_table((("new", 15.0), ("working", 55.0), ("disqualified", 20.0), ("nurture", 10.0)))
+STATUS_MONTHS = lookup_table(
+    (("working", 20.0), ("nurture", 18.0), ("qualified", 6.0), ("disqualified", 54.0), ("new", 2.0))
+)
+#: Leads older than two months have mostly been settled: a rep's open work is recent.
 STATUS_OLD = lookup_table(
-    (("working", 9.0), ("nurture", 15.0), ("qualified", 5.0), ("disqualified", 68.0), ("new", 3.0))
+    (("working", 0.4), ("nurture", 20.0), ("qualified", 0.6), ("disqualified", 78.5), ("new", 0.5))
 )
 DISQUALIFY = lookup_table(
     (
@@ -134,6 +138,12 @@ class LeadSimulator:
             t.format(first="them", topic=topic) for t in pools.FOLLOW_UP_TITLES for topic in pools.TOPICS[:2]
         ]
         self.budget = 0
+        rows = builder.buffers.rows
+        self.add_activity = rows["activity"].append
+        self.add_follow_up = rows["follow_up"].append
+        self.add_lead = rows["lead"].append
+        self.next_activity = builder.ids.next["activity"]
+        self.next_follow_up = builder.ids.next["follow_up"]
 
     def _profile(self, status: str) -> tuple[str, ...]:
         """One lead's qualification answers and notes, drawn as the rep's year draws them."""
@@ -188,11 +198,11 @@ class LeadSimulator:
                 b.flush()
             if (i + 1) % 200_000 == 0:
                 b.progress(f"large demo: {i + 1:,} / {n:,} leads")
-        b.ids.next["lead"] = first_id + n
         if self.budget > 0:  # the last few the steering missed: research notes (not touches)
             at = b.text.at(now - 3600)
             for _ in range(self.budget):
                 self._activity(at, ("note", "", None, "Research notes."), first_id + n - 1, None, None, None)
+        b.ids.next.update(lead=first_id + n, activity=self.next_activity, follow_up=self.next_follow_up)
         b.flush()
 
     def _activity(
@@ -204,11 +214,10 @@ class LeadSimulator:
         account_id: int | None,
         opportunity_id: int | None,
     ) -> int:
-        b = self.b
-        activity_id = b.ids.take("activity")
+        activity_id = self.next_activity
+        self.next_activity = activity_id + 1
         channel, outcome, duration, note = move
-        b.buffers.add(
-            "activity",
+        self.add_activity(
             (
                 activity_id,
                 self.rng.uuid(),
@@ -223,7 +232,7 @@ class LeadSimulator:
                 contact_id,
                 account_id,
                 opportunity_id,
-            ),
+            )
         )
         self.budget -= 1
         return activity_id
@@ -237,21 +246,21 @@ class LeadSimulator:
         activity_id: int | None,
         title: str = "",
     ) -> None:
-        b = self.b
         titles = self.follow_up_titles
-        b.buffers.add(
-            "follow_up",
+        follow_up_id = self.next_follow_up
+        self.next_follow_up = follow_up_id + 1
+        self.add_follow_up(
             (
-                b.ids.take("follow_up"),
+                follow_up_id,
                 self.rng.uuid(),
                 created,
                 done or created,
                 title or titles[int(self.rng.random() * len(titles))],
-                b.text.at(due),
+                self.b.text.at(due),
                 done,
                 *links,
                 activity_id,
-            ),
+            )
         )
 
     def _due(self) -> int:
@@ -317,7 +326,12 @@ class LeadSimulator:
         elif age > 2 * DAY and title in ("Student", "Intern"):
             status, reason = "disqualified", "student"
         else:
-            table = STATUS_FRESH if age < 3 * DAY else STATUS_WEEK if age < 14 * DAY else STATUS_OLD
+            if age < 3 * DAY:
+                table = STATUS_FRESH
+            elif age < 14 * DAY:
+                table = STATUS_WEEK
+            else:
+                table = STATUS_MONTHS if age < 60 * DAY else STATUS_OLD
             status = table[int(r() * len(table))]
             if status == "disqualified":
                 reason = DISQUALIFY[int(r() * len(DISQUALIFY))]
@@ -372,7 +386,8 @@ class LeadSimulator:
         elif status != "new":
             changed = min((last_touch or ts) + 300 + int(r() * 2 * DAY), now - 60)
         if status == "nurture":
-            nurture = now - DAY * (1 + int(r() * 20)) if r() < 0.2 else now + DAY * (7 + int(r() * 110))
+            # Revisited and nurtured again: mostly ahead, a few due now.
+            nurture = now - DAY * (1 + int(r() * 20)) if r() < 0.03 else now + DAY * (7 + int(r() * 170))
         profiles = self.profiles.get(status) or self.profiles["new"]
         profile = profiles[int(r() * len(profiles))]
         if (status == "working" and r() < 0.6) or (status == "qualified" and r() < 0.8):
@@ -402,8 +417,7 @@ class LeadSimulator:
             next_due = min(next_due, deal_due)
         received = at(ts)
         changed_text = at(changed) if changed else None
-        b.buffers.add(
-            "lead",
+        self.add_lead(
             (
                 lead_id,
                 rng.uuid(),
@@ -437,7 +451,7 @@ class LeadSimulator:
                 at(last_touch) if last_touch else None,
                 at(next_due) if next_due != NEVER else None,
                 first_touch - ts if first_touch else None,
-            ),
+            )
         )
         return base
 

@@ -27,6 +27,18 @@ STYLE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+#: The roles this model answers; a view asks for several more per cell on every paint
+#: (decoration, background, check state…), and those must cost next to nothing.
+_ANSWERED = frozenset(
+    int(r) for r in (_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, ID_ROLE, RAW_ROLE, STYLE_ROLE)
+)
+#: Formatted cell texts kept between paints (a scroll by one row repaints the rest).
+MAX_TEXTS = 20_000
+
 STYLE_COLOURS: dict[str, str] = {
     "untouched": "#1f6fd1",
     "stale": "#b35c00",
@@ -52,6 +64,11 @@ class SqlTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._loaded = False
+        self._kinds = [c.kind for c in source.columns]
+        self._alignments = [fmt.alignment(c.kind) for c in source.columns]
+        self._texts: dict[tuple[int, int], str] = {}
+        self._brushes: dict[str, QBrush | None] = {}
+        self._bold: QFont | None = None
 
     # --- what the view shows -------------------------------------------------
     @property
@@ -78,6 +95,7 @@ class SqlTableModel(QAbstractTableModel):
 
     def _reload(self) -> None:
         self._pages.clear()
+        self._texts.clear()
         self._count = self._source.count(self._query)
         self._loaded = True
 
@@ -124,34 +142,49 @@ class SqlTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():
             return None
         try:
-            record = self._row(index.row())
+            column = index.column()
+            if role == _ALIGNMENT:
+                return self._alignments[column]
+            row = index.row()
+            if role == _DISPLAY:
+                text = self._texts.get((row, column))
+                if text is None:
+                    record = self._row(row)
+                    if record is None:
+                        return None
+                    text = fmt.display(self._kinds[column], record[column + 2])
+                    if len(self._texts) >= MAX_TEXTS:
+                        self._texts.clear()
+                    self._texts[(row, column)] = text
+                return text
+            record = self._row(row)
             if record is None:
                 return None
-            column = self._source.columns[index.column()]
-            value = record[index.column() + 2]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return fmt.display(column.kind, value)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return fmt.alignment(column.kind)
             if role == ID_ROLE:
                 return record[0]
             if role == RAW_ROLE:
-                return value
+                return record[column + 2]
             if role == STYLE_ROLE:
                 return record[1]
-            if role == Qt.ItemDataRole.ForegroundRole:
-                colour = STYLE_COLOURS.get(str(record[1] or ""))
-                return QBrush(QColor(colour)) if colour else None
-            if role == Qt.ItemDataRole.FontRole and record[1] in ("untouched", "overdue"):
-                font = QFont()
-                font.setBold(True)
-                return font
+            if role == _FOREGROUND:
+                return self._brush(str(record[1] or ""))
+            if role == _FONT and record[1] in ("untouched", "overdue"):
+                if self._bold is None:
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
         except Exception:  # an exception escaping a Qt virtual aborts the process
             log.exception("table model failed to read row %s", index.row())
         return None
+
+    def _brush(self, style: str) -> QBrush | None:
+        if style not in self._brushes:
+            colour = STYLE_COLOURS.get(style)
+            self._brushes[style] = QBrush(QColor(colour)) if colour else None
+        return self._brushes[style]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._source.columns):
