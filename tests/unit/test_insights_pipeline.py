@@ -178,6 +178,7 @@ def test_stats_puts_every_section_together_with_the_saved_quota(built: Workbench
     assert compute_stats(built, MARCH, clock=fixed_clock(data.NOW), tz=UTC)["quota"] is None
 
 
+@pytest.mark.sqlite_only  # the CLI takes a file path
 def test_cli_stats_json_has_the_promised_keys(built: Workbench, capsys: pytest.CaptureFixture[str]) -> None:
     path = built.path
     built.close()
@@ -216,6 +217,7 @@ def test_cli_stats_refuses_bad_input(db_path: Path, capsys: pytest.CaptureFixtur
     assert "YYYY-MM-DD" in captured.err
 
 
+@pytest.mark.sqlite_only  # the CLI takes a file path
 def test_cli_stats_text_and_quota(built: Workbench, capsys: pytest.CaptureFixture[str]) -> None:
     path = built.path
     built.close()

@@ -10,9 +10,11 @@ Definitions (the same as the pipeline file's Summary and the manager's rollup):
   industry of its linked account), so every group's opportunities are a part of its
   leads and each rate is a true proportion with a Wilson interval.
 
-The leads are counted through indexes that start with the group column and hold
-``deleted_at`` and ``received_at`` (one index walk per dimension, never the table);
-the opportunities, a few thousand, are joined to their lead by primary key.
+Three queries, none reading the lead table itself: the cohort by kind × source ×
+campaign in one ordered walk of ``ix_lead_cohort``; by industry, each account's leads
+through ``ix_lead_account_live``; the converted leads through the small partial index
+``ix_lead_converted``, with their opportunity's outcome and their account's industry
+read by primary key.
 """
 
 from __future__ import annotations
@@ -20,55 +22,82 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from workbench.domain import Account, Lead, Opportunity, table_of
 from workbench.domain.enums import LeadKind, OpportunityOutcome
 from workbench.services.insights.common import Counts, Period, group_key, sorted_groups
+from workbench.store.sql_functions import unindexed
 
 L: Any = table_of(Lead).c
 OPP: Any = table_of(Opportunity).c
 A: Any = table_of(Account).c
 
 DIMENSIONS = ("kind", "source", "campaign", "industry")
+#: A lead's first touch: within the hour, later, or never (speed-to-lead's split).
+FAST_SECONDS = 3600
 
 
-def live_cohort(period: Period, *, indexed: bool = True) -> Any:
-    """SQL: a live lead received in the period. ``indexed=False`` when the query should be
-    answered through another index (or driven from another table) than received_at's."""
-    return and_(L.deleted_at.is_(None), period.where(L.received_at, indexed=indexed))
+def live_cohort(period: Period) -> Any:
+    """SQL: a live lead received in the period. The range is kept out of index choice
+    (see :func:`workbench.store.sql_functions.unindexed`): every query here has a better
+    index than received_at's, which would read a million rows from the table."""
+    return and_(L.deleted_at.is_(None), period.where(L.received_at, indexed=False))
 
 
-def converted_join() -> Any:
-    """FROM opportunity ⋈ its origin lead ⟕ that lead's account — both ends live."""
-    return (
-        table_of(Opportunity)
-        .join(table_of(Lead), and_(L.id == OPP.origin_lead_id, L.opportunity_id == OPP.id))
-        .outerjoin(table_of(Account), A.id == L.account_id)
+def first_touch_group() -> Any:
+    speed = L.speed_to_lead_s
+    return case(
+        (speed.is_(None), "never"),
+        (speed <= FAST_SECONDS, "within_hour"),
+        else_="later",
     )
 
 
-def _lead_counts(session: Session, period: Period, column: Any) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    stmt = select(column, func.count()).where(live_cohort(period)).group_by(column)
-    for value, n in session.execute(stmt):
-        counts[group_key(value)] += int(n)
-    return counts
+def converted_rows(session: Session, period: Period) -> list[tuple[Any, ...]]:
+    """(kind, source, campaign, industry, first-touch group, outcome, n) of the cohort's
+    converted leads. Each live opportunity finds its lead in ``ix_lead_converted``
+    (``unindexed(lead.id)`` keeps the planner from reading the lead's table row by its
+    primary key instead), and the lead's account by primary key."""
+    joined = (
+        table_of(Opportunity)
+        .join(table_of(Lead), and_(L.opportunity_id == OPP.id, unindexed(L.id) == OPP.origin_lead_id))
+        .outerjoin(table_of(Account), A.id == L.account_id)
+    )
+    touch = first_touch_group()
+    stmt = (
+        select(L.kind, L.source, L.campaign, A.industry, touch, OPP.outcome, func.count())
+        .select_from(joined)
+        .where(OPP.deleted_at.is_(None), L.opportunity_id.is_not(None), live_cohort(period))
+        .group_by(L.kind, L.source, L.campaign, A.industry, touch, OPP.outcome)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def outcome_counts(outcome: Any, n: int) -> Counts:
+    return Counts(
+        opportunities=n,
+        won=n if outcome == OpportunityOutcome.WON else 0,
+        lost=n if outcome == OpportunityOutcome.LOST else 0,
+    )
+
+
+def _cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
+    stmt = (
+        select(L.kind, L.source, L.campaign, func.count())
+        .where(live_cohort(period))
+        .group_by(L.kind, L.source, L.campaign)
+    )
+    return [(k, s, c, int(n)) for k, s, c, n in session.execute(stmt)]
 
 
 def _industry_lead_counts(session: Session, period: Period, total: int) -> dict[str, int]:
-    # Leads per account first, walking (account_id, deleted_at, received_at); then the
-    # accounts' industries, one primary-key read per account with leads.
-    per_account = (
-        select(L.account_id.label("account_id"), func.count().label("n"))
-        .where(L.account_id.is_not(None), live_cohort(period, indexed=False))
-        .group_by(L.account_id)
-        .subquery("per_account")
-    )
+    # Accounts in industry order, each one's cohort leads counted in its index range.
     stmt = (
-        select(A.industry, func.sum(per_account.c.n))
-        .select_from(per_account.join(table_of(Account), A.id == per_account.c.account_id))
+        select(A.industry, func.count())
+        .select_from(table_of(Account).join(table_of(Lead), L.account_id == A.id))
+        .where(live_cohort(period))
         .group_by(A.industry)
     )
     counts: dict[str, int] = defaultdict(int)
@@ -81,40 +110,20 @@ def _industry_lead_counts(session: Session, period: Period, total: int) -> dict[
     return counts
 
 
-def _opportunity_rows(session: Session, period: Period) -> list[tuple[Any, ...]]:
-    """(kind, source, campaign, industry, outcome, n) for the cohort's converted leads."""
-    stmt = (
-        select(L.kind, L.source, L.campaign, A.industry, OPP.outcome, func.count())
-        .select_from(converted_join())
-        .where(OPP.deleted_at.is_(None), live_cohort(period, indexed=False))
-        .group_by(L.kind, L.source, L.campaign, A.industry, OPP.outcome)
-    )
-    return [tuple(row) for row in session.execute(stmt)]
-
-
 def compute(session: Session, period: Period, min_leads: int) -> dict[str, Any]:
     """Conversion of the period's lead cohort, in total and by each dimension."""
-    lead_counts = {
-        "kind": _lead_counts(session, period, L.kind),
-        "source": _lead_counts(session, period, L.source),
-        "campaign": _lead_counts(session, period, L.campaign),
-    }
-    total_leads = sum(lead_counts["kind"].values())
-    lead_counts["industry"] = _industry_lead_counts(session, period, total_leads)
-
     groups: dict[str, dict[str, Counts]] = {dim: defaultdict(Counts) for dim in DIMENSIONS}
-    for dim, counts in lead_counts.items():
-        for key, n in counts.items():
-            groups[dim][key].leads = n
     for kind in LeadKind:  # every kind is shown, even with no leads yet
-        groups["kind"][kind.value]
-    total = Counts(leads=total_leads)
-    for kind, source, campaign, industry, outcome, n in _opportunity_rows(session, period):
-        part = Counts(
-            opportunities=int(n),
-            won=int(n) if outcome == OpportunityOutcome.WON else 0,
-            lost=int(n) if outcome == OpportunityOutcome.LOST else 0,
-        )
+        groups["kind"][kind.value] = Counts()
+    total = Counts()
+    for kind, source, campaign, n in _cube(session, period):
+        total.leads += n
+        for dim, value in zip(("kind", "source", "campaign"), (kind, source, campaign), strict=True):
+            groups[dim][group_key(value)].leads += n
+    for key, n in _industry_lead_counts(session, period, total.leads).items():
+        groups["industry"][key].leads = n
+    for kind, source, campaign, industry, _touch, outcome, n in converted_rows(session, period):
+        part = outcome_counts(outcome, int(n))
         total.add(part)
         for dim, value in zip(DIMENSIONS, (kind, source, campaign, industry), strict=True):
             groups[dim][group_key(value)].add(part)

@@ -10,7 +10,7 @@ opportunities that *entered the pipeline* in the period (their first row), per s
 * **lost** — distinct opportunities with a row out of it to a lost stage;
 * **still here** — open opportunities in the stage now;
 * **median days in stage** — per stay: the next row's time minus the entering row's
-  (a stay still going counts until now).
+  (a stay still going counts until now), to the hour.
 
 Bottom-up, ``per_won`` says how many opportunities entered a stage for each won deal,
 and the **worst leak** is the open stage that lost the most (ties: the higher share).
@@ -18,15 +18,16 @@ and the **worst leak** is the open stage that lost the most (ties: the higher sh
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Float, and_, case, cast, func, literal, null, select, union_all
 from sqlmodel import Session
 
 from workbench.domain import Opportunity, PipelineStage, StageChange, table_of
-from workbench.domain.enums import OpportunityOutcome, StageKind
-from workbench.services.insights.common import Period
+from workbench.domain.enums import StageKind
+from workbench.services.insights.common import Period, median_of_counts
 from workbench.services.insights.wilson import rate
 from workbench.services.pipeline import stages_in
 from workbench.store.sql_functions import epoch_seconds
@@ -51,101 +52,121 @@ def cohort_filter(period: Period) -> Any:
     return and_(*clauses)
 
 
-def _entered(session: Session, cohort: Any) -> dict[int, int]:
-    stmt = (
-        select(SC.to_stage_id, func.count(SC.opportunity_id.distinct()))
+def _history(cohort: Any) -> Any:
+    """Every row of the cohort's histories with the next row's stage and time, in one
+    ordered walk of ``ix_stage_change_history`` (rows of an opportunity are in time
+    order). A CTE read twice below, which SQLite and PostgreSQL compute once."""
+    window = {"partition_by": SC.opportunity_id, "order_by": (SC.at, SC.id)}
+    return (
+        select(
+            SC.opportunity_id.label("opp"),
+            SC.to_stage_id.label("stage"),
+            SC.at.label("at"),
+            func.lead(SC.to_stage_id).over(**window).label("next_stage"),
+            func.lead(SC.at).over(**window).label("next_at"),
+        )
         .where(cohort)
-        .group_by(SC.to_stage_id)
+        .cte("moves")
     )
-    return {int(stage): int(n) for stage, n in session.execute(stmt)}
 
 
-def _moves_out(session: Session, cohort: Any) -> dict[tuple[int, str], int]:
-    """(from stage, "advanced" | "lost" | "back") → distinct opportunities, from open stages."""
-    source = table_of(PipelineStage).alias("source_stage")
-    target = table_of(PipelineStage).alias("target_stage")
+WAYS_OUT = ("advanced", "lost", "back", "here")
+
+
+def _stage_figures(
+    session: Session, cohort: Any, open_ids: list[int], now: datetime
+) -> tuple[dict[int, dict[str, int]], dict[int, float]]:
+    """Per stage: distinct opportunities that entered, advanced, were lost, moved back
+    and are still there (their latest row); and per open stage the median stay in
+    seconds — from one pass over the history, in one statement."""
+    moves = _history(cohort)
+    here = table_of(PipelineStage).alias("here_stage")
+    after = table_of(PipelineStage).alias("next_stage")
     direction = case(
-        (target.c.kind == StageKind.LOST.value, literal("lost")),
-        (target.c.kind == StageKind.WON.value, literal("advanced")),
-        (target.c.position > source.c.position, literal("advanced")),
+        (moves.c.next_stage.is_(None), literal("here")),
+        (here.c.kind != StageKind.OPEN.value, literal("other")),
+        (after.c.kind == StageKind.LOST.value, literal("lost")),
+        (after.c.kind == StageKind.WON.value, literal("advanced")),
+        (after.c.position > here.c.position, literal("advanced")),
         else_=literal("back"),
     )
-    stmt = (
-        select(SC.from_stage_id, direction, func.count(SC.opportunity_id.distinct()))
-        .select_from(
-            SC_T.join(source, source.c.id == SC.from_stage_id).join(target, target.c.id == SC.to_stage_id)
+    # One row per (stage, opportunity) with a flag per way out, then sums per stage: a
+    # re-entered stage still counts its opportunity once.
+    per_opportunity = (
+        select(
+            moves.c.stage,
+            *(func.max(case((direction == name, 1), else_=0)).label(name) for name in WAYS_OUT),
         )
-        .where(cohort, source.c.kind == StageKind.OPEN.value)
-        .group_by(SC.from_stage_id, direction)
+        .select_from(
+            moves.join(here, here.c.id == moves.c.stage).outerjoin(after, after.c.id == moves.c.next_stage)
+        )
+        .group_by(moves.c.opp, moves.c.stage)
+        .subquery("per_opportunity")
     )
-    return {(int(stage), str(d)): int(n) for stage, d, n in session.execute(stmt)}
-
-
-def _still_here(session: Session, cohort_ids: Any) -> dict[int, int]:
-    stmt = (
-        select(OPP.stage_id, func.count())
-        .where(OPP.deleted_at.is_(None), OPP.outcome == OpportunityOutcome.OPEN.value, OPP.id.in_(cohort_ids))
-        .group_by(OPP.stage_id)
+    counts = select(
+        literal("counts").label("what"),
+        per_opportunity.c.stage,
+        func.count().label("entered"),
+        *(func.sum(per_opportunity.c[name]).label(name) for name in WAYS_OUT),
+        cast(null(), Float).label("value"),
+    ).group_by(per_opportunity.c.stage)
+    # A stay lasts until the next row, or until now for the stage an opportunity is in.
+    # Stays are counted per stage and whole hour (a few thousand rows at most): the
+    # median is read from those counts, to the hour, without sorting every stay.
+    seconds = func.coalesce(epoch_seconds(moves.c.next_at), literal(now.timestamp())) - epoch_seconds(
+        moves.c.at
     )
-    return {int(stage): int(n) for stage, n in session.execute(stmt)}
-
-
-def _median_seconds_in_stage(
-    session: Session, cohort: Any, open_ids: list[int], now: datetime
-) -> dict[int, float]:
-    """Per open stage, the median length of a stay, computed in SQL with window functions."""
-    if not open_ids:
-        return {}
-    next_at = func.lead(SC.at).over(partition_by=SC.opportunity_id, order_by=(SC.at, SC.id))
+    stay_hours = func.round(seconds / 3600.0)
     stays = (
         select(
-            SC.to_stage_id.label("stage"),
-            (func.coalesce(epoch_seconds(next_at), literal(now.timestamp())) - epoch_seconds(SC.at)).label(
-                "seconds"
-            ),
+            literal("stays"),
+            moves.c.stage,
+            func.count(),
+            *(literal(0) for _ in WAYS_OUT),
+            stay_hours,
         )
-        .where(cohort)
-        .subquery("stays")
+        .where(moves.c.stage.in_(open_ids))
+        .group_by(moves.c.stage, stay_hours)
     )
-    ranked = (
-        select(
-            stays.c.stage,
-            stays.c.seconds,
-            func.row_number().over(partition_by=stays.c.stage, order_by=stays.c.seconds).label("rn"),
-            func.count().over(partition_by=stays.c.stage).label("n"),
-        )
-        .where(stays.c.stage.in_(open_ids))
-        .subquery("ranked")
-    )
-    stmt = (
-        select(ranked.c.stage, func.avg(ranked.c.seconds))
-        .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-        .group_by(ranked.c.stage)
-    )
-    return {int(stage): float(seconds) for stage, seconds in session.execute(stmt)}
+    stage_counts: dict[int, dict[str, int]] = {}
+    histograms: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for what, stage, n, *values, value in session.execute(union_all(counts, stays)):
+        if what == "stays":
+            histograms[int(stage)].append((float(value) * 3600.0, int(n)))
+        else:
+            stage_counts[int(stage)] = {
+                "entered": int(n),
+                **{name: int(v) for name, v in zip(WAYS_OUT, values, strict=True)},
+            }
+    stage_medians = {
+        stage: median
+        for stage, pairs in histograms.items()
+        if (median := median_of_counts(pairs)) is not None
+    }
+    return stage_counts, stage_medians
 
 
 def compute(session: Session, period: Period, now: datetime) -> list[dict[str, Any]]:
     cohort = cohort_filter(period)
-    cohort_ids = select(SC.opportunity_id).where(cohort)
-    entered = _entered(session, cohort)
-    moves = _moves_out(session, cohort)
-    still = _still_here(session, cohort_ids)
+    all_stages = stages_in(session, include_deleted=True)
+    open_ids = [s.id for s in all_stages if s.is_open]
+    counts, medians = _stage_figures(session, cohort, open_ids, now)
+    entered = {stage: c["entered"] for stage, c in counts.items()}
+    still = {stage: c["here"] for stage, c in counts.items()}
     # Live stages are always listed; hidden ones only while their history matters.
     live_ids = {s.id for s in stages_in(session)}
     stages = [
         s
-        for s in stages_in(session, include_deleted=True)
+        for s in all_stages
         if s.kind is not StageKind.LOST and (s.id in live_ids or entered.get(s.id) or still.get(s.id))
     ]
-    open_ids = [s.id for s in stages if s.is_open]
-    medians = _median_seconds_in_stage(session, cohort, open_ids, now)
     won_total = sum(entered.get(s.id, 0) for s in stages if s.kind is StageKind.WON)
     rows: list[dict[str, Any]] = []
     for stage in stages:
         n = entered.get(stage.id, 0)
-        advanced = moves.get((stage.id, "advanced"), 0)
-        lost = moves.get((stage.id, "lost"), 0)
+        stage_counts = counts.get(stage.id, {})
+        advanced = stage_counts.get("advanced", 0)
+        lost = stage_counts.get("lost", 0)
         seconds = medians.get(stage.id)
         rows.append(
             {
@@ -155,7 +176,7 @@ def compute(session: Session, period: Period, now: datetime) -> list[dict[str, A
                 "entered": n,
                 "advanced": advanced if stage.is_open else None,
                 "lost": lost if stage.is_open else None,
-                "moved_back": moves.get((stage.id, "back"), 0) if stage.is_open else None,
+                "moved_back": stage_counts.get("back", 0) if stage.is_open else None,
                 "still_here": still.get(stage.id, 0) if stage.is_open else None,
                 "advance_rate": rate(advanced, n) if stage.is_open else None,
                 "loss_rate": rate(lost, n) if stage.is_open else None,

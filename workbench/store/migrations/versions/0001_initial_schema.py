@@ -353,7 +353,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_received_at"), ["received_at"], unique=False)
         batch_op.create_index("ix_lead_source_live", ["source", "deleted_at", "received_at"], unique=False)
         batch_op.create_index(
-            "ix_lead_campaign_live", ["campaign", "deleted_at", "received_at"], unique=False
+            "ix_lead_cohort", ["kind", "source", "campaign", "deleted_at", "received_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_lead_converted",
+            [
+                "opportunity_id",
+                "deleted_at",
+                "received_at",
+                "kind",
+                "source",
+                "campaign",
+                "account_id",
+                "speed_to_lead_s",
+            ],
+            unique=False,
+            sqlite_where=sa.text("opportunity_id IS NOT NULL"),
+            postgresql_where=sa.text("opportunity_id IS NOT NULL"),
         )
         batch_op.create_index(
             "ix_lead_account_live", ["account_id", "deleted_at", "received_at"], unique=False
@@ -404,6 +420,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_stage_change_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_stage_change_opportunity_id"), ["opportunity_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_stage_change_to_stage_id"), ["to_stage_id"], unique=False)
+        batch_op.create_index(
+            "ix_stage_change_history", ["opportunity_id", "at", "from_stage_id", "to_stage_id"], unique=False
+        )
 
     op.create_table(
         "activity",
@@ -559,6 +578,7 @@ def downgrade() -> None:
 
     op.drop_table("activity")
     with op.batch_alter_table("stage_change", schema=None) as batch_op:
+        batch_op.drop_index("ix_stage_change_history")
         batch_op.drop_index(batch_op.f("ix_stage_change_to_stage_id"))
         batch_op.drop_index(batch_op.f("ix_stage_change_opportunity_id"))
         batch_op.drop_index(batch_op.f("ix_stage_change_at"))
@@ -570,7 +590,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lead_status_live")
         batch_op.drop_index(batch_op.f("ix_lead_speed_to_lead_s"))
         batch_op.drop_index("ix_lead_source_live")
-        batch_op.drop_index("ix_lead_campaign_live")
+        batch_op.drop_index("ix_lead_cohort")
+        batch_op.drop_index("ix_lead_converted")
         batch_op.drop_index("ix_lead_account_live")
         batch_op.drop_index("ix_lead_source_speed")
         batch_op.drop_index(batch_op.f("ix_lead_received_at"))
