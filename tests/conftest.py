@@ -1,4 +1,11 @@
-"""Shared fixtures: every test gets its own data folder and real SQLite files in tmp_path."""
+"""Shared fixtures: every test gets its own data folder and real SQLite files in tmp_path.
+
+The service tests listed in :data:`BOTH_BACKENDS` run twice: on a SQLite file and on a
+database of a throwaway PostgreSQL cluster (``[postgres]`` in the test id, marked
+``postgres``; skipped with the reason when the server binaries are missing). A test
+about files (backups, locks, file modes, FTS5) stays SQLite-only: it takes ``db_path``
+itself, reads ``wb.path``, or is marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,20 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import inspect
+import itertools
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from workbench.store import Workbench, open_workbench
+
+if TYPE_CHECKING:
+    from tests.support.postgres_cluster import Cluster
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +43,109 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "workbench.db"
 
 
+#: Service test modules whose ``wb`` tests run on SQLite and on PostgreSQL.
+BOTH_BACKENDS = frozenset(
+    {
+        "test_accounts",
+        "test_convert",
+        "test_export",
+        "test_icp",
+        "test_import",
+        "test_import_dedupe",
+        "test_import_undo",
+        "test_insights",
+        "test_insights_pipeline",
+        "test_leads",
+        "test_leads_duplicates",
+        "test_leads_table",
+        "test_leads_triage",
+        "test_lookup",
+        "test_next_step",
+        "test_outreach",
+        "test_pipeline",
+        "test_pipeline_board",
+        "test_rollup",
+        "test_rollup_stats",
+        "test_targets",
+        "test_targets_contacts",
+        "test_today",
+        "test_touches",
+        "test_trash",
+        "test_team",
+    }
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "wb" not in metafunc.fixturenames or metafunc.module.__name__.rsplit(".", 1)[-1] not in BOTH_BACKENDS:
+        return
+    own_args = inspect.signature(metafunc.function).parameters
+    if (
+        "db_path" in own_args
+        or metafunc.definition.get_closest_marker("sqlite_only") is not None
+        # hands the file to the CLI or another process: about files, so SQLite only
+        or "wb.path" in inspect.getsource(metafunc.function)
+    ):
+        return
+    metafunc.parametrize(
+        "wb", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.support.postgres_cluster import find_binaries, missing_reason
+
+    found = find_binaries()
+    if found is None:
+        return missing_reason()
+    return f"PostgreSQL server binaries: {found} (service tests also run on PostgreSQL)"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster on loopback for the whole session."""
+    from tests.support.postgres_cluster import find_binaries, missing_reason, remove_cluster, start_cluster
+
+    if find_binaries() is None:
+        pytest.skip(missing_reason())
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        remove_cluster(cluster)
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_cluster: Cluster) -> str:
+    """A migrated, seeded database that each test's database is copied from (copying
+    takes a tenth of a second; migrating takes a second or more)."""
+    name = "wb_template"
+    pg_cluster.create_database(name)
+    open_workbench(pg_cluster.url(name)).close()
+    return name
+
+
 @pytest.fixture
-def wb(db_path: Path) -> Iterator[Workbench]:
-    workbench = open_workbench(db_path)
+def pg_url(pg_cluster: Cluster, _pg_template: str) -> Iterator[str]:
+    """The superuser URL of a fresh team database (schema and defaults, no rows)."""
+    name = f"wb_{next(_pg_numbers)}"
+    url = pg_cluster.create_database(name, template=_pg_template)
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(name)
+
+
+_pg_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def wb(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Workbench]:
+    """An empty workbench: a SQLite file in tmp_path, or (param "postgres") a PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        workbench = open_workbench(request.getfixturevalue("pg_url"))
+    else:
+        workbench = open_workbench(db_path)
     try:
         yield workbench
     finally:

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, literal_column, sel
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from workbench.store import Workbench
+from workbench.store.sql_functions import null_order
 
 
 class ColumnKind(StrEnum):
@@ -110,7 +111,7 @@ class SqlTableSource:
         order: list[Any] = []
         if key is not None:
             expr = self._by_key[key].expr
-            order.append(expr.desc() if desc else expr.asc())
+            order.append(null_order(expr, desc, self.wb.dialect))
         order.append(self.id_column.desc() if desc else self.id_column.asc())
         return order
 

@@ -57,3 +57,15 @@ def _unindexed_default(element: unindexed, compiler: Any, **kw: Any) -> str:
 @compiles(unindexed, "sqlite")
 def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
     return f"+{compiler.process(element.clauses, **kw)}"
+
+
+def null_order(expr: Any, descending: bool, dialect: str) -> Any:
+    """``expr`` ascending or descending with empty values where SQLite puts them: first
+    going up, last going down ("never touched" sorts before "touched long ago").
+
+    SQLite does that by itself (NULL is the smallest value) and is left as it is, so its
+    planner still walks indexes; PostgreSQL puts NULLs the other way round unless told."""
+    ordered = expr.desc() if descending else expr.asc()
+    if dialect == "sqlite":
+        return ordered
+    return ordered.nulls_last() if descending else ordered.nulls_first()
