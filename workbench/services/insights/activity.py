@@ -44,11 +44,12 @@ def _by_channel_and_outcome(session: Session, period: Period) -> dict[tuple[str,
 
 
 def opportunities_entered(session: Session, period: Period) -> int:
-    """Live opportunities whose first stage row (their entry into the pipeline) is in the period."""
-    stmt = select(func.count(SC.opportunity_id.distinct())).where(
-        SC.from_stage_id.is_(None),
-        period.where(SC.at),
-        SC.opportunity_id.in_(select(OPP.id).where(OPP.deleted_at.is_(None))),
+    """Live opportunities whose first stage row (their entry into the pipeline, one per
+    opportunity) is in the period."""
+    stmt = (
+        select(func.count())
+        .select_from(table_of(StageChange).join(table_of(Opportunity), OPP.id == SC.opportunity_id))
+        .where(SC.from_stage_id.is_(None), period.where(SC.at), OPP.deleted_at.is_(None))
     )
     return int(session.execute(stmt).scalar_one())
 

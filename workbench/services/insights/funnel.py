@@ -61,9 +61,10 @@ def _history(cohort: Any) -> Any:
         select(
             SC.opportunity_id.label("opp"),
             SC.to_stage_id.label("stage"),
-            SC.at.label("at"),
+            # Seconds since 1970 parsed once per row; the next row's comes through lead().
+            epoch_seconds(SC.at).label("t"),
             func.lead(SC.to_stage_id).over(**window).label("next_stage"),
-            func.lead(SC.at).over(**window).label("next_at"),
+            func.lead(epoch_seconds(SC.at)).over(**window).label("next_t"),
         )
         .where(cohort)
         .cte("moves")
@@ -113,9 +114,7 @@ def _stage_figures(
     # A stay lasts until the next row, or until now for the stage an opportunity is in.
     # Stays are counted per stage and whole hour (a few thousand rows at most): the
     # median is read from those counts, to the hour, without sorting every stay.
-    seconds = func.coalesce(epoch_seconds(moves.c.next_at), literal(now.timestamp())) - epoch_seconds(
-        moves.c.at
-    )
+    seconds = func.coalesce(moves.c.next_t, literal(now.timestamp())) - moves.c.t
     stay_hours = func.round(seconds / 3600.0)
     stays = (
         select(
