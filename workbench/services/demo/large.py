@@ -327,10 +327,10 @@ class LargeBuilder:
         """Simulate the leads in a worker process while this one writes what it sends
         (generating and inserting each take about half the time; two cores do both at
         once). One worker, one seeded RNG: the rows are the same as in one process."""
-        worker = self.size.worker
-        if worker is None:
-            worker = (os.cpu_count() or 1) >= 2 and self.want["lead"] >= 50_000
-        if not worker:
+        use_worker = self.size.worker
+        if use_worker is None:
+            use_worker = (os.cpu_count() or 1) >= 2 and self.want["lead"] >= 50_000
+        if not use_worker:
             self.sink = self.write_chunk
             LeadSimulator(self).run()
             return
