@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,10 @@ def rep_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _utc_day(moment: datetime) -> date:
+    return moment.date() if moment.tzinfo is UTC else moment.astimezone(UTC).date()
+
+
 def week_of(moment: datetime) -> date:
     """The Monday (UTC) of the week ``moment`` falls in."""
     day = moment.astimezone(UTC).date()
@@ -318,10 +323,12 @@ def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
 
     acts = pf.tables["activities"].columns
     figures.activities = len(acts["uuid"])
+    # Touches per UTC day at C speed (``compress``/``map``), then days folded into weeks.
     touch = frozenset(TOUCH_CHANNELS)
-    weeks = Counter(
-        week_of(at) for at, channel in zip(acts["at"], acts["channel"], strict=True) if channel in touch
-    )
+    touch_times = compress(acts["at"], map(touch.__contains__, acts["channel"]))
+    weeks: Counter[date] = Counter()
+    for day, n in Counter(map(_utc_day, touch_times)).items():
+        weeks[day - timedelta(days=day.weekday())] += n
     figures.touches_per_week = dict(sorted(weeks.items()))
     return figures
 

@@ -271,7 +271,7 @@ def _columns_of(
         body = rows[1:]
         width = len(header)
         # Trailing empty cells may be cut from short rows by some writers.
-        if any(len(r) != width for r in body):
+        if set(map(len, body)) - {width}:
             body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
         transposed = list(zip(*body, strict=False)) if body else [() for _ in range(width)]
         for column in spec.columns:
