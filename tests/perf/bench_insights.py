@@ -27,8 +27,22 @@ from typing import Any
 from sqlalchemy import event
 
 TARGET_MS = 500.0
-#: The large demo's "now" (tests/perf/run.py builds it with this anchor).
-ANCHOR = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def anchor_of(db: Path) -> datetime:
+    """The demo's "now": its anchor from the build summary beside it, else the newest lead."""
+    import json
+
+    summary = db.with_suffix(".json")
+    try:
+        return datetime.fromisoformat(json.loads(summary.read_text())["anchor"]).astimezone(UTC)
+    except (OSError, ValueError, KeyError):
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            newest = conn.execute("SELECT max(received_at) FROM lead").fetchone()[0]
+        finally:
+            conn.close()
+        return datetime.fromisoformat(str(newest)).replace(tzinfo=UTC) if newest else datetime.now(UTC)
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -82,8 +96,9 @@ def measure(db: Path, repeats: int) -> list[dict[str, Any]]:
     from workbench.services.insights.stats import SECTIONS, compute_stats
     from workbench.store import open_workbench
 
-    clock = fixed_clock(ANCHOR)
-    today = ANCHOR.date()
+    anchor = anchor_of(db)
+    clock = fixed_clock(anchor)
+    today = anchor.date()
     last_12_months = Period.from_dates(today - timedelta(days=364), today, tz=UTC)
     rows: list[dict[str, Any]] = []
     wb = open_workbench(db, create=False, readonly=True)

@@ -27,6 +27,7 @@ from workbench.domain.enums import Channel, OpportunityOutcome, Outcome
 from workbench.services.insights.common import Period, aware
 from workbench.services.insights.wilson import ratio
 from workbench.services.touches import TOUCH_CHANNELS
+from workbench.store.sql_functions import unindexed
 
 ACT: Any = table_of(Activity).c
 OPP: Any = table_of(Opportunity).c
@@ -37,10 +38,17 @@ WEEKS_SHOWN = 12
 def _by_channel_and_outcome(session: Session, period: Period) -> dict[tuple[str, str], int]:
     stmt = (
         select(ACT.channel, ACT.outcome, func.count())
-        .where(ACT.deleted_at.is_(None), period.where(ACT.at))
+        .where(_live(), period.where(ACT.at, indexed=False))
         .group_by(ACT.channel, ACT.outcome)
     )
     return {(str(c), str(o)): int(n) for c, o, n in session.execute(stmt)}
+
+
+def _live() -> Any:
+    """SQL: a live activity. Kept out of index choice: without planner statistics SQLite
+    would read a million activities through the deleted_at index instead of walking
+    (channel, outcome, deleted_at, at)."""
+    return unindexed(ACT.deleted_at).is_(None)
 
 
 def opportunities_entered(session: Session, period: Period) -> int:
@@ -105,9 +113,13 @@ def _weekly_touches(
 def _weeks_in(session: Session, period: Period, now: datetime) -> float:
     start = period.start
     if start is None:
+        # The oldest touch: a walk of the time index from its start, not a count of all.
         first = session.execute(
-            select(func.min(ACT.at)).where(ACT.deleted_at.is_(None), ACT.channel.in_(TOUCH_CHANNELS))
-        ).scalar_one()
+            select(ACT.at)
+            .where(_live(), unindexed(ACT.channel).in_(TOUCH_CHANNELS))
+            .order_by(ACT.at)
+            .limit(1)
+        ).scalar()
         start = aware(first)
     end = min(period.end, now) if period.end is not None else now
     if start is None or end <= start:
