@@ -1,6 +1,7 @@
 """``workbench`` — the app and its subcommands.
 
-The contract scripts rely on: every subcommand takes ``--db PATH``; one that writes
+The contract scripts rely on: every subcommand takes ``--db PATH`` (or a team
+database's ``postgresql+psycopg://`` URL, also from ``WORKBENCH_DB_URL``); one that writes
 creates a workbench there if none exists (``demo`` alone refuses to overwrite);
 ``--json`` prints exactly one JSON object on stdout; messages go to stderr; exit 0 on
 success, 2 for bad input or usage (nothing written), 1 for anything unexpected.
@@ -18,7 +19,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from workbench.cli.common import CliError, db_path_arg, resolve_db
+from workbench.cli.common import CliError, db_path_arg, resolve_target
 
 #: Modules under ``workbench.cli`` that each register one or more subcommands.
 COMMANDS: tuple[str, ...] = (
@@ -31,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "export_cmd",
     "outreach_cmd",
     "stats_cmd",
+    "team_cmd",
 )
 
 log = logging.getLogger("workbench.cli")
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from workbench.app import run_gui
 
         start = "manager" if args.manager else "today"
-        return run_gui(resolve_db(args), smoke=args.smoke, start_area=start, started=started)
+        return run_gui(resolve_target(args), smoke=args.smoke, start_area=start, started=started)
     try:
         return int(handler(args) or 0)
     except CliError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.paths import default_db_path
-from workbench.store import StoreError, Workbench, open_workbench
+from workbench.store import PasswordRequiredError, StoreError, Workbench, is_server_url, open_workbench
+
+#: A team database to use when no --db is given (a postgresql+psycopg:// URL).
+DB_URL_ENV = "WORKBENCH_DB_URL"
 
 
 class CliError(Exception):
@@ -25,10 +29,11 @@ class CliError(Exception):
 def db_path_arg(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         # A subcommand's --db must not reset one given before the subcommand.
         default=None if top_level else argparse.SUPPRESS,
-        help="the workbench file (default: workbench.db in the app's data folder)",
+        help="the workbench file, or a team database as postgresql+psycopg://user@host/db "
+        f"(default: ${DB_URL_ENV} when set, else workbench.db in the app's data folder)",
     )
 
 
@@ -42,18 +47,47 @@ def add_command(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     return parser
 
 
+def resolve_target(args: argparse.Namespace) -> Path | str:
+    """--db as given (a file path, or a team database URL), else $WORKBENCH_DB_URL, else
+    the default file."""
+    value = (getattr(args, "db", None) or "").strip() or os.environ.get(DB_URL_ENV, "").strip()
+    if not value:
+        return default_db_path()
+    return value if is_server_url(value) else Path(value).expanduser()
+
+
 def resolve_db(args: argparse.Namespace) -> Path:
-    value = getattr(args, "db", None)
-    return Path(value).expanduser() if value else default_db_path()
+    """--db for commands about a workbench *file* (demo, backups): a URL is refused."""
+    target = resolve_target(args)
+    if isinstance(target, str):
+        raise CliError(
+            "This command works on a workbench file, not on a team database; "
+            "give --db a file path (a team database is backed up on its server with pg_dump)."
+        )
+    return target
+
+
+def open_target(target: Path | str, *, create: bool, readonly: bool = False) -> Workbench:
+    """Open ``target``; a team database that wants a password asks for it on a terminal.
+    Store errors become exit 2."""
+    try:
+        try:
+            return open_workbench(target, create=create, readonly=readonly)
+        except PasswordRequiredError as exc:
+            if not sys.stdin.isatty():
+                raise
+            import getpass
+
+            password = getpass.getpass(f"Password for {exc.user} at {exc.location}: ")
+            return open_workbench(target, create=create, readonly=readonly, password=password)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
 
 
 @contextmanager
 def open_for_write(args: argparse.Namespace) -> Iterator[Workbench]:
     """The workbench at --db, created if missing. Store errors become exit 2."""
-    try:
-        wb = open_workbench(resolve_db(args), create=True)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
+    wb = open_target(resolve_target(args), create=True)
     try:
         yield wb
     finally:
@@ -63,13 +97,10 @@ def open_for_write(args: argparse.Namespace) -> Iterator[Workbench]:
 @contextmanager
 def open_for_read(args: argparse.Namespace) -> Iterator[Workbench]:
     """The existing workbench at --db, read-only (works while the app has it open)."""
-    path = resolve_db(args)
-    if not path.exists():
-        raise CliError(f"{path} does not exist.")
-    try:
-        wb = open_workbench(path, create=False, readonly=True)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
+    target = resolve_target(args)
+    if isinstance(target, Path) and not target.exists():
+        raise CliError(f"{target} does not exist.")
+    wb = open_target(target, create=False, readonly=True)
     try:
         yield wb
     finally:

@@ -13,7 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_write, resolve_db, say
+from workbench.cli.common import (
+    CliError,
+    add_command,
+    emit_json,
+    json_arg,
+    open_for_write,
+    open_target,
+    resolve_target,
+    say,
+)
 from workbench.exchange.dates import DateOrder
 from workbench.exchange.mapping import MappingError, parse_mapping_json
 from workbench.exchange.readers import ReadError, ReadOptions, open_table
@@ -28,7 +37,6 @@ from workbench.services.importer import (
     resolve_mapping,
     run_import,
 )
-from workbench.store import StoreError, open_workbench
 
 
 def register(sub: Any) -> None:
@@ -117,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     except MappingError as exc:
         raise CliError(f"{path.name} cannot be mapped: {exc}.") from exc
 
-    if preset_name is not None and not resolve_db(args).exists():
+    target = resolve_target(args)
+    if preset_name is not None and isinstance(target, Path) and not target.exists():
         raise CliError(f"--mapping: no preset called {preset_name!r} (the workbench does not exist yet)")
     with open_for_write(args) as wb:
         if preset_name is not None:
@@ -181,13 +190,10 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    path = resolve_db(args)
-    if not path.exists():
-        raise CliError(f"{path} does not exist.")
-    try:
-        wb = open_workbench(path, create=False)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
+    target = resolve_target(args)
+    if isinstance(target, Path) and not target.exists():
+        raise CliError(f"{target} does not exist.")
+    wb = open_target(target, create=False)
     try:
         result = import_history.undo_import(wb, args.batch_id)
     except import_history.UndoRefused as exc:

@@ -89,6 +89,8 @@ class Account(Owned, table=True):
     employees: int | None = None
     region: str = Field(default="", max_length=120)
     is_target: bool = Field(default=False, index=True)
+    #: Team mode: teammates may read (not change) this account.
+    shared: bool = False
     tier: str | None = Field(default=None, max_length=1)
     status: str = Field(default="researching", max_length=20, index=True)
     park_reason: str = ""

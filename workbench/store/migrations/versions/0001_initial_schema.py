@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("employees", sa.Integer(), nullable=True),
         sa.Column("region", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("is_target", sa.Boolean(), nullable=False),
+        sa.Column("shared", sa.Boolean(), nullable=False),
         sa.Column("tier", sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("park_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
