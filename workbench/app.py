@@ -10,38 +10,50 @@ from workbench.services.clock import system_clock
 
 
 def run_gui(
-    db_path: Path, *, smoke: bool = False, start_area: str = "today", started: float | None = None
+    db_path: Path | str, *, smoke: bool = False, start_area: str = "today", started: float | None = None
 ) -> int:
     started = time.perf_counter() if started is None else started
     from PySide6.QtWidgets import QApplication
 
     from workbench.logs import setup_logging
     from workbench.store import StoreError, open_workbench
+    from workbench.ui import first_run
     from workbench.ui.context import AppContext
     from workbench.ui.crash import CrashHandler
     from workbench.ui.main_window import MainWindow
-    from workbench.ui.theme import apply_theme, follow_system
+    from workbench.ui.theme import use_appearance
 
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Prospecting Workbench")
     app.setOrganizationName("ProspectingWorkbench")
-    apply_theme(app)
-    follow_system(app)
+    use_appearance(app)  # like the system until the file says otherwise (settings_actions)
     CrashHandler(log_path).install()
-    try:
-        wb = open_workbench(db_path)
-    except StoreError as exc:
-        if smoke:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        from workbench.ui.dialogs.recovery import offer_recovery
+    welcomed: first_run.Started | None = None
+    if first_run.needed(db_path, smoke=smoke, start_area=start_area):
+        welcomed = first_run.first_run(Path(db_path))
+        if welcomed is None:
+            return 0  # the rep closed the welcome: nothing was created
+        wb = welcomed.wb
+    else:
+        try:
+            wb = open_workbench(db_path)
+        except StoreError as exc:
+            if smoke:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            if not isinstance(db_path, Path):  # a server: no file to recover from backups
+                from PySide6.QtWidgets import QMessageBox
 
-        recovered = offer_recovery(None, db_path, exc)
-        if recovered is None:
-            return 2
-        wb = recovered
+                QMessageBox.critical(None, "Cannot open the workbench", str(exc))
+                return 2
+            from workbench.ui.dialogs.recovery import offer_recovery
+
+            recovered = offer_recovery(None, db_path, exc)
+            if recovered is None:
+                return 2
+            wb = recovered
     ctx = AppContext(wb, system_clock)
     window = MainWindow(ctx, start_area=start_area)
     if smoke:
@@ -58,6 +70,7 @@ def run_gui(
         else:
             window.ready.connect(_done)
     window.show()
+    first_run.after_show(window, welcomed)
     code = app.exec()
     ctx.replace_workbench(None)
     return int(code)

@@ -134,7 +134,7 @@ def test_multi_select_disqualify_then_undo_all(
 ) -> None:
     asked: list[int] = []
 
-    def answer(_parent: Any, count: int) -> tuple[str, str]:
+    def answer(_parent: Any, count: int, *_shown: Any) -> tuple[str, str]:
         asked.append(count)
         return "student", "webinar signup from a course"
 

@@ -37,25 +37,36 @@ class TemplateCriterion:
 
 
 def write_template(path: Path, criteria: list[TemplateCriterion]) -> None:
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "criteria": [{"name": c.name, "weight": c.weight, "description": c.description} for c in criteria],
-    }
+    document = {"format": FORMAT, "version": VERSION, "criteria": criteria_items(criteria)}
+    write_json(path, document)
+
+
+def criteria_items(criteria: list[TemplateCriterion]) -> list[dict[str, Any]]:
+    """The criteria as the JSON list both template formats hold."""
+    return [{"name": c.name, "weight": c.weight, "description": c.description} for c in criteria]
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    """A small JSON document, written whole or not at all."""
     with atomic_output(path) as tmp:
         tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def read_template(path: Path) -> list[TemplateCriterion]:
+def read_json(path: Path, what: str = "an ICP template") -> Any:
+    """The JSON document in ``path`` (at most :data:`MAX_BYTES`); :class:`TemplateError`
+    saying why when it cannot be read."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise TemplateError(f"{path.name} is too big for an ICP template.")
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+            raise TemplateError(f"{path.name} is too big for {what}.")
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise TemplateError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TemplateError(f"{path.name} is not an ICP template (not JSON text).") from exc
-    return parse_template(document, path.name)
+        raise TemplateError(f"{path.name} is not {what} (not JSON text).") from exc
+
+
+def read_template(path: Path) -> list[TemplateCriterion]:
+    return parse_template(read_json(path), path.name)
 
 
 def parse_template(document: Any, name: str = "the file") -> list[TemplateCriterion]:
@@ -64,7 +75,11 @@ def parse_template(document: Any, name: str = "the file") -> list[TemplateCriter
     version = document.get("version")
     if not isinstance(version, int) or version > VERSION:
         raise TemplateError(f"{name} was written by a newer version of the app (template version {version}).")
-    items = document.get("criteria")
+    return parse_criteria(document.get("criteria"), name)
+
+
+def parse_criteria(items: Any, name: str = "the file") -> list[TemplateCriterion]:
+    """The ``criteria`` list of a template, checked criterion by criterion."""
     if not isinstance(items, list) or not items:
         raise TemplateError(f"{name} has no criteria.")
     criteria: list[TemplateCriterion] = []

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from workbench.domain import DisqualifyReason, Lead, LeadStatus, table_of
+from workbench.services import reasons
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
 
@@ -134,13 +135,14 @@ def nurture(
     return _apply(wb, lead_ids, LeadStatus.NURTURE, {"nurture_until": until}, clock)
 
 
-def check_disqualify(reason: str, note: str = "") -> DisqualifyReason:
-    """The reason, if it can be used as given; raises :class:`TriageRefused` otherwise."""
-    try:
-        known = DisqualifyReason(reason)
-    except ValueError:
-        raise TriageRefused(f"Unknown disqualify reason: {reason!r}.") from None
-    if known is DisqualifyReason.OTHER and not note.strip():
+def check_disqualify(reason: str, note: str = "", shown: Sequence[str] = ()) -> str:
+    """The reason as it is stored, if it can be used as given: a built-in one
+    (:class:`DisqualifyReason`) or one of the rep's own (``shown``, the list in the
+    settings). Raises :class:`TriageRefused` otherwise."""
+    known = reasons.accepted(reason, shown, (r.value for r in DisqualifyReason))
+    if known is None:
+        raise TriageRefused(f"Unknown disqualify reason: {reason!r}.")
+    if known == DisqualifyReason.OTHER.value and not note.strip():
         raise TriageRefused("Say in a few words why, when the reason is “other”.")
     return known
 
@@ -148,8 +150,8 @@ def check_disqualify(reason: str, note: str = "") -> DisqualifyReason:
 def disqualify(
     wb: Workbench, lead_ids: Iterable[int], reason: str, note: str = "", *, clock: Clock = system_clock
 ) -> TriageResult:
-    known = check_disqualify(reason, note)
-    extra = {"disqualify_reason": known.value, "disqualify_note": note.strip()}
+    known = check_disqualify(reason, note, reasons.disqualify_reasons(wb))
+    extra = {"disqualify_reason": known, "disqualify_note": note.strip()}
     return _apply(wb, lead_ids, LeadStatus.DISQUALIFIED, extra, clock)
 
 

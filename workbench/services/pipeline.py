@@ -48,7 +48,7 @@ from workbench.domain import (
     StageChange,
     StageKind,
 )
-from workbench.services import settings
+from workbench.services import reasons, settings
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
 
@@ -394,7 +394,7 @@ def move_to_stage(
                 opp.close_reason = ""
                 opp.close_note = ""
         else:
-            close_reason = _check_reason(reason)
+            close_reason = _check_reason(session, reason)
             if closed_on is not None and closed_on > now.date():
                 raise PipelineError("The close date cannot be in the future.")
             if closed_on is not None and closed_on < opp.created_at.date() and not allow_before_creation:
@@ -424,11 +424,14 @@ def move_to_stage(
         return True
 
 
-def _check_reason(reason: CloseReason | str | None) -> CloseReason:
-    try:
-        return CloseReason(str(reason or ""))
-    except ValueError:
-        raise ReasonRequired("Choose why the opportunity was won or lost.") from None
+def _check_reason(session: Session, reason: CloseReason | str | None) -> str:
+    """A built-in :class:`CloseReason` or one of the rep's own (settings), as stored."""
+    known = reasons.accepted(
+        str(reason or ""), reasons.close_reasons_in(session), (r.value for r in CloseReason)
+    )
+    if known is None:
+        raise ReasonRequired("Choose why the opportunity was won or lost.")
+    return known
 
 
 def close(

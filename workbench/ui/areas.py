@@ -39,9 +39,11 @@ GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.safety_actions",
     "workbench.ui.import_actions",
     "workbench.ui.help_actions",
+    "workbench.ui.search_actions",
     "workbench.ui.lead_actions",
     "workbench.ui.pipeline_actions",
     "workbench.ui.export_actions",
     "workbench.ui.targets_menu",
     "workbench.ui.outreach_actions",
+    "workbench.ui.settings_actions",
 )

@@ -114,8 +114,6 @@ class MainWindow(QMainWindow):
         self.add_action("File", "&Open workbench…", self.open_file, QKeySequence.StandardKey.Open)
         self.recent_menu = self.menu("File").addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.menu("File").addSeparator()
-        self.add_action("File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
@@ -124,6 +122,10 @@ class MainWindow(QMainWindow):
         self.addActions([undo, redo])
         for module in GLOBAL_ACTIONS:
             importlib.import_module(module).install_actions(self)
+        # Quit last, below what the modules above added to the File menu. Ctrl+Q spelt
+        # out: the platform's standard Quit key is empty on some desktops.
+        self.menu("File").addSeparator()
+        self.add_action("File", "&Quit", self.close, "Ctrl+Q")
         for entry in AREAS:
             self.add_action(
                 "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut

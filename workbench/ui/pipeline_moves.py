@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.services import pipeline
+from workbench.services import pipeline, reasons
 from workbench.services.pipeline import PipelineError, Stage
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.dialogs.close_opportunity import CloseAnswer, CloseOpportunityDialog
@@ -41,7 +41,13 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
             opp = pipeline.get_opportunity(ctx.wb, opportunity_id)
             if opp.stage_id == stage.id:
                 return False
-            answer = ask_close(parent, name=opp.name, outcome=stage.kind, created_on=opp.created_at.date())
+            answer = ask_close(
+                parent,
+                name=opp.name,
+                outcome=stage.kind,
+                created_on=opp.created_at.date(),
+                reasons=reasons.close_reasons(ctx.wb),
+            )
             if answer is None:
                 return False
         changed = pipeline.move_to_stage(

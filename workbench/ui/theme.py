@@ -74,3 +74,26 @@ def follow_system(app: QApplication, appearance: str = "system") -> None:
     """Re-theme when the desktop switches between light and dark."""
     if appearance == "system":
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app, "system"))
+
+
+def use_appearance(app: QApplication, appearance: str = "system") -> None:
+    """Apply the rep's choice now and from then on: "system" keeps following the
+    desktop's light/dark switch, "light" and "dark" ignore it (one signal connection,
+    however often the choice changes)."""
+    if appearance not in APPEARANCES:
+        appearance = "system"
+    app.setProperty("workbenchAppearance", appearance)
+    apply_theme(app, appearance)
+    if not app.property("workbenchFollowsSystem"):
+        app.setProperty("workbenchFollowsSystem", True)
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: _system_changed(app))
+
+
+def _system_changed(app: QApplication) -> None:
+    if app.property("workbenchAppearance") in (None, "system"):
+        apply_theme(app, "system")
+
+
+def current_appearance(app: QApplication) -> str:
+    value = app.property("workbenchAppearance")
+    return str(value) if value in APPEARANCES else "system"

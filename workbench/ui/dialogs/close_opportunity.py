@@ -7,6 +7,7 @@ and answer its questions by replacing :func:`confirm`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,7 +58,8 @@ def reason_text(widget: QWidget, value: str) -> str:
 
 @dataclass(frozen=True)
 class CloseAnswer:
-    reason: CloseReason
+    #: A :class:`CloseReason` value or one of the rep's own reasons from the settings.
+    reason: str
     note: str
     #: None: today (the change is dated now).
     closed_on: date | None
@@ -82,6 +84,7 @@ class CloseOpportunityDialog(QDialog):
         outcome: StageKind,
         created_on: date,
         today: date | None = None,
+        reasons: Sequence[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.outcome = outcome
@@ -100,8 +103,9 @@ class CloseOpportunityDialog(QDialog):
         form = QFormLayout()
         self.reason = QComboBox(self)
         self.reason.addItem(self.tr("Choose a reason…"), None)
-        for reason, label in reason_labels(self).items():
-            self.reason.addItem(label, reason.value)
+        # The rep's list from the settings (the built-in reasons unless changed).
+        for reason in reasons or [r.value for r in CloseReason]:
+            self.reason.addItem(reason_text(self, reason), reason)
         form.addRow(self.tr("&Reason:"), self.reason)
         self.note = QPlainTextEdit(self)
         self.note.setPlaceholderText(self.tr("What happened, in a sentence (optional unless “Other”)"))
@@ -133,9 +137,9 @@ class CloseOpportunityDialog(QDialog):
         self.error.setText(text)
         self.error.show()
 
-    def chosen_reason(self) -> CloseReason | None:
+    def chosen_reason(self) -> str | None:
         value = self.reason.currentData()
-        return CloseReason(value) if value else None
+        return str(value) if value else None
 
     def chosen_date(self) -> date:
         return _pydate(self.closed_on.date())
@@ -146,7 +150,7 @@ class CloseOpportunityDialog(QDialog):
             self._fail(self.tr("Choose a reason: it is what Insights learns from."))
             self.reason.setFocus()
             return
-        if reason is CloseReason.OTHER and not self.note.toPlainText().strip():
+        if reason == CloseReason.OTHER.value and not self.note.toPlainText().strip():
             self._fail(self.tr("With “Other”, say why in the note."))
             self.note.setFocus()
             return
@@ -189,9 +193,15 @@ class CloseOpportunityDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, *, name: str, outcome: StageKind, created_on: date
+        cls,
+        parent: QWidget | None,
+        *,
+        name: str,
+        outcome: StageKind,
+        created_on: date,
+        reasons: Sequence[str] | None = None,
     ) -> CloseAnswer | None:
-        dialog = cls(parent, name=name, outcome=outcome, created_on=created_on)
+        dialog = cls(parent, name=name, outcome=outcome, created_on=created_on, reasons=reasons)
         try:
             return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -1,12 +1,14 @@
 """The two triage questions: until when to nurture, and why to disqualify.
 
 Both dialogs are answered from the keyboard: the nurture date has quick choices
-(1/3/6 months) and the disqualify reasons are numbered 1–7. Each has an ``ask()``
-class method that tests replace to answer without a modal loop.
+(1/3/6 months) and the disqualify reasons (the rep's list from the settings) are
+numbered 1–9. Each has an ``ask()`` class method that tests replace to answer
+without a modal loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
@@ -90,17 +92,20 @@ class NurtureDialog(QDialog):
 
 
 class DisqualifyDialog(QDialog):
-    """Why these leads are out: a reason (keys 1–7) and, for "other", a note."""
+    """Why these leads are out: a reason (keys 1–9) and, for "other", a note."""
 
-    def __init__(self, parent: QWidget | None, count: int) -> None:
+    def __init__(self, parent: QWidget | None, count: int, reasons: Sequence[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Disqualify"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Why is this out? (%n lead(s))", "", count), self))
         self.reasons = QListWidget(self)
-        for number, reason in enumerate(DisqualifyReason, start=1):
-            item = QListWidgetItem(f"{number}  {reason_label(reason)}", self.reasons)
-            item.setData(Qt.ItemDataRole.UserRole, reason.value)
+        # The rep's list from the settings (the built-in reasons unless changed).
+        shown = list(reasons) if reasons else [r.value for r in DisqualifyReason]
+        for number, reason in enumerate(shown, start=1):
+            prefix = f"{number}  " if number <= 9 else "    "
+            item = QListWidgetItem(f"{prefix}{reason_label(reason)}", self.reasons)
+            item.setData(Qt.ItemDataRole.UserRole, reason)
         self.reasons.installEventFilter(self)
         self.reasons.setCurrentRow(0)
         layout.addWidget(self.reasons)
@@ -130,7 +135,7 @@ class DisqualifyDialog(QDialog):
         if watched is self.reasons and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             text = event.text()
-            if text.isdigit() and 1 <= int(text) <= self.reasons.count():
+            if text.isdigit() and 1 <= int(text) <= min(self.reasons.count(), 9):
                 self._pick(int(text) - 1)
                 return True
         return super().eventFilter(watched, event)
@@ -161,8 +166,10 @@ class DisqualifyDialog(QDialog):
         super().reject()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, count: int) -> tuple[str, str] | None:
-        dialog = cls(parent, count)
+    def ask(
+        cls, parent: QWidget | None, count: int, reasons: Sequence[str] | None = None
+    ) -> tuple[str, str] | None:
+        dialog = cls(parent, count, reasons)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.reason(), dialog.note()
         return None

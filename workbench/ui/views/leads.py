@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import lead_triage, leads, settings
+from workbench.services import lead_triage, leads, reasons, settings
 from workbench.services.lead_table import LeadTableSource, lead_table
 from workbench.services.lead_triage import TriageRefused, TriageResult
 from workbench.services.tables import TableQuery
@@ -426,13 +426,14 @@ class LeadsArea(Area):
         ids = self._chosen()
         if not ids:
             return
-        answer = DisqualifyDialog.ask(self, len(ids))
+        shown = reasons.disqualify_reasons(self.ctx.wb)
+        answer = DisqualifyDialog.ask(self, len(ids), shown)
         if answer is None:
             return
         reason, note = answer
         wb, clock = self.ctx.wb, self.ctx.clock
         try:  # validate before it becomes an undo step
-            lead_triage.check_disqualify(reason, note)
+            lead_triage.check_disqualify(reason, note, shown)
         except TriageRefused as exc:
             self.warn(self, self.tr("Not disqualified"), str(exc))
             return

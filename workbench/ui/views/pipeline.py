@@ -94,7 +94,8 @@ class PipelineArea(Area):
             self,
         )
         self.empty.hide()
-        layout.addWidget(self.empty)
+        # Takes the splitter's room while shown, so the bar stays at the top.
+        layout.addWidget(self.empty, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.stack = QStackedWidget(self.splitter)
         self.table = QTableView(self.stack)
