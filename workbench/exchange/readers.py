@@ -171,9 +171,11 @@ def _central_european(sample: bytes) -> bool:
 
 
 def _binary_ratio(text: str) -> float:
+    """Share of control characters (not tab, CR, LF): text files have next to none.
+    Undecodable bytes (U+FFFD) do not count: they mean a wrong encoding, not binary."""
     if not text:
         return 0.0
-    bad = sum(1 for c in text if (c < " " and c not in "\t\r\n") or c == "\ufffd")
+    bad = sum(1 for c in text if c < " " and c not in "\t\r\n")
     return bad / len(text)
 
 

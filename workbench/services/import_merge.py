@@ -11,7 +11,7 @@ undoing the import empties exactly those fields again. A row that fills nothing 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -70,15 +70,15 @@ def merge_rows(
     pending: dict[int, dict[str, Any]],
     *,
     batch_id: int,
-    first_new_id: int,
+    stored_before: Callable[[int], bool],
     now: datetime,
 ) -> list[list[str] | None]:
     """Apply ``requests`` in order; per request, the fields it filled (``None`` when the
     lead is gone).
 
     Targets in ``pending`` (rows of this chunk not yet inserted) are changed in place;
-    the others are updated in the database, and those older than ``first_new_id``
-    (stored before this import) get an ImportMerge record for undo.
+    the others are updated in the database, and those ``stored_before`` this import
+    get an ImportMerge record for undo.
     """
     stored_ids = sorted({r.target for r in requests if r.target not in pending})
     current: dict[int, dict[str, Any]] = {}
@@ -107,7 +107,7 @@ def merge_rows(
         lead.update(changes)
     for target, changes in after.items():
         conn.execute(update(_LEAD).where(L.id == target).values(**changes, updated_at=now))
-        if target < first_new_id:
+        if stored_before(target):
             record = {"before": before[target], "after": changes}
             conn.execute(
                 insert(_MERGE).values(

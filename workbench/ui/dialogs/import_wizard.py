@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -92,7 +92,7 @@ class ImportWizard(QDialog):
         self.next_button = QPushButton(self.tr("&Next >"), self)
         self.next_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        # Escape is the dialog's own reject(): the same path as this button.
         buttons.addStretch(1)
         for button in (self.back_button, self.next_button, self.cancel_button):
             buttons.addWidget(button)
@@ -169,10 +169,8 @@ class ImportWizard(QDialog):
         elif page == PREVIEW:
             result = self.preview_result
             ready = result is not None and not running and result.already_imported is None
-            count = (result.inserted + result.merged) if result is not None else 0
-            self.next_button.setText(
-                self.tr("&Import {0} leads").format(f"{count:,}") if ready else self.tr("&Import")
-            )
+            # No count on the button: the rep's choices per duplicate group change it.
+            self.next_button.setText(self.tr("&Import"))
             self.next_button.setEnabled(ready)
         else:
             self.next_button.setText(self.tr("&Next >"))
@@ -360,7 +358,11 @@ class ImportWizard(QDialog):
 
     def _job_finished(self, result: ImportResult) -> None:
         self.job = None
-        if self._close_when_stopped:
+        self.cancel_button.setEnabled(True)
+        if self._close_when_stopped:  # the window was closed while the job ran
+            if not result.dry_run:  # it finished before it could stop: say so everywhere
+                self.ctx.notify(Topic.LEADS)
+                self.imported.emit(result)
             result.discard_rejects()
             super().reject()
             return
@@ -379,6 +381,7 @@ class ImportWizard(QDialog):
 
     def _job_failed(self, exc: BaseException) -> None:
         self.job = None
+        self.cancel_button.setEnabled(True)
         if self._close_when_stopped:
             super().reject()
             return
@@ -430,14 +433,23 @@ class ImportWizard(QDialog):
     def cancel_or_close(self) -> None:
         self.reject()
 
+    def stop_job(self) -> bool:
+        """Cancel the running check or import (asking first for an import); True when stopping."""
+        if self.job is None:
+            return False
+        if self.page() == PROGRESS and not self.confirm(
+            self, self.tr("Stop the import?"), self.tr("Stop importing? Nothing will be written.")
+        ):
+            return False
+        self.job.cancel()
+        self.cancel_button.setEnabled(False)
+        return True
+
     def reject(self) -> None:
+        """Cancel/Escape: stop what runs (and stay), or leave — asking before the rep's
+        mapping choices are thrown away."""
         if self.job is not None:
-            if self.page() == PROGRESS and not self.confirm(
-                self, self.tr("Stop the import?"), self.tr("Stop importing? Nothing will be written.")
-            ):
-                return
-            self._close_when_stopped = True
-            self.job.cancel()
+            self.stop_job()
             return
         started = self.page() in (MAPPING, PREVIEW)
         if started and not self.confirm(
@@ -454,7 +466,12 @@ class ImportWizard(QDialog):
         super().accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.job is not None or self.page() in (MAPPING, PREVIEW):
+        if self.job is not None:  # closing the window: stop, then close when stopped
+            event.ignore()
+            if self.stop_job():
+                self._close_when_stopped = True
+            return
+        if self.page() in (MAPPING, PREVIEW):
             event.ignore()
             self.reject()
             return
