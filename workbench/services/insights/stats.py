@@ -8,10 +8,12 @@ pipeline is a snapshot of now; quota math uses the period's rates.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, tzinfo
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,8 +23,6 @@ from workbench.services.insights import activity, conversion, funnel, pipeline, 
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.store import Workbench
-
-T = TypeVar("T")
 
 #: The sections of the result, in the order they are computed (and timed).
 SECTIONS = ("conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "quota")
@@ -55,6 +55,10 @@ def save_quota(wb: Workbench, value: Quota | None) -> None:
     )
 
 
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def compute_stats(
     wb: Workbench,
     period: Period | None = None,
@@ -63,53 +67,67 @@ def compute_stats(
     quota_override: Quota | None = None,
     tz: tzinfo | None = None,
     timings: dict[str, float] | None = None,
+    parallel: bool = True,
 ) -> dict[str, Any]:
-    """All sections for ``period`` (default: all time). ``timings``, when given, receives
-    each section's wall time in milliseconds (for the benchmark)."""
+    """All sections for ``period`` (default: all time).
+
+    The sections are independent reads, so with ``parallel`` they run at the same time,
+    each through its own session (SQLite's WAL lets readers run side by side, and the
+    driver releases the GIL while a query runs): the area waits for the slowest section,
+    not for their sum. ``timings``, when given, receives each section's wall time in
+    milliseconds (the benchmark runs sections one after the other to time them apart).
+    """
     period = period or Period()
     now = clock()
-
-    def timed(name: str, fn: Callable[[], T]) -> T:
-        started = time.perf_counter()
-        value = fn()
-        if timings is not None:
-            timings[name] = (time.perf_counter() - started) * 1000.0
-        return value
-
     with wb.reading() as session:
         min_leads = int(settings.get(session, "insights.min_group_leads"))
         goal = int(settings.get(session, "goals.touches_per_week"))
         currency = str(settings.get(session, "profile.currency") or "")
-        conv = timed("conversion", lambda: conversion.compute(session, period, min_leads))
-        speed_result = timed("speed_to_lead_hours", lambda: speed.compute(session, period, min_leads))
-        funnel_result = timed("funnel", lambda: funnel.compute(session, period, now))
-        activity_result = timed("activity", lambda: activity.compute(session, period, now, goal, tz))
-        pipeline_result = timed("pipeline", lambda: pipeline.compute(session, now))
         quota_value = quota_override or quota_from_settings(session, now.astimezone(tz).date())
-        quota_result = timed(
-            "quota",
-            lambda: (
-                quota.compute(
-                    session,
-                    quota_value,
-                    period,
-                    now,
-                    lead_to_opportunity=conv["total"]["lead_to_opportunity"],
-                    touches_per_opportunity=activity_result["touches_per_opportunity"],
-                    tz=tz,
-                )
-                if quota_value is not None
-                else None
-            ),
-        )
+
+    jobs: dict[str, Callable[[Session], Any]] = {
+        "conversion": lambda s: conversion.compute(s, period, min_leads),
+        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads),
+        "funnel": lambda s: funnel.compute(s, period, now),
+        "activity": lambda s: activity.compute(s, period, now, goal, tz),
+        "pipeline": lambda s: pipeline.compute(s, now),
+    }
+
+    def run(name: str) -> Any:
+        started = time.perf_counter()
+        with wb.reading() as session:
+            value = jobs[name](session)
+        if timings is not None:
+            timings[name] = (time.perf_counter() - started) * 1000.0
+        return value
+
+    if parallel and _workers() > 1:
+        with ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="insights") as pool:
+            futures = {name: pool.submit(run, name) for name in jobs}
+            results = {name: future.result() for name, future in futures.items()}
+    else:
+        results = {name: run(name) for name in jobs}
+
+    conv, activity_result = results["conversion"], results["activity"]
+    started = time.perf_counter()
+    quota_result = None
+    if quota_value is not None:
+        with wb.reading() as session:
+            quota_result = quota.compute(
+                session,
+                quota_value,
+                period,
+                now,
+                lead_to_opportunity=conv["total"]["lead_to_opportunity"],
+                touches_per_opportunity=activity_result["touches_per_opportunity"],
+                tz=tz,
+            )
+    if timings is not None:
+        timings["quota"] = (time.perf_counter() - started) * 1000.0
     return {
         "period": period.as_dict(),
         "generated_at": now.isoformat(),
         "currency": currency,
-        "conversion": conv,
-        "speed_to_lead_hours": speed_result,
-        "funnel": funnel_result,
-        "activity": activity_result,
-        "pipeline": pipeline_result,
+        **results,
         "quota": quota_result,
     }
