@@ -135,6 +135,28 @@ class Cluster:
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
+    def drop_team(self, name: str) -> None:
+        """Drop database ``name`` and the team roles made for it (roles outlive databases)."""
+        import psycopg
+
+        self.drop_database(name)
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            groups = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
+                    ([f"{name.lower()}_reps", f"{name.lower()}_managers"],),
+                )
+            ]
+            for group in groups:
+                for (member,) in conn.execute(
+                    "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member "
+                    "JOIN pg_roles g ON g.oid = a.roleid WHERE g.rolname = %s",
+                    (group,),
+                ).fetchall():
+                    conn.execute(f'DROP ROLE IF EXISTS "{member}"'.encode())
+                conn.execute(f'DROP ROLE IF EXISTS "{group}"'.encode())
+
     def dsn(self, database: str = "postgres") -> str:
         return f"host=127.0.0.1 port={self.port} dbname={database} user={SUPERUSER} password={self.password}"
 

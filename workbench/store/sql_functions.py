@@ -7,9 +7,10 @@ compile time.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Float
+from sqlalchemy import Date, Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -31,6 +32,30 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     # julianday() reads the stored "YYYY-MM-DD HH:MM:SS.ffffff" text (UTC) with its
     # fraction, and exists in every SQLite (unixepoch() only since 3.38).
     return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+class week_start(GenericFunction[Any]):
+    """The Monday (UTC) of the week a datetime column falls in, as a date — SQLite gives
+    "YYYY-MM-DD" text, PostgreSQL a date; :func:`as_date` reads either."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(week_start)
+def _week_default(element: week_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
+
+
+@compiles(week_start, "sqlite")
+def _week_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
+    # 'weekday 0' moves forward to Sunday (staying on a Sunday); six days back is Monday.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+def as_date(value: Any) -> date:
+    """A date from what :class:`week_start` returned on either database."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 class unindexed(GenericFunction[Any]):

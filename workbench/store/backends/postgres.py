@@ -65,7 +65,7 @@ class PostgresBackend(Backend):
         self.engine.dispose()
 
 
-def parse_url(target: str, password: str | None = None) -> URL:
+def parse_url(target: str, password: str | None = None, *, use_keyring: bool = True) -> URL:
     """The URL to connect with: psycopg 3 as the driver, and a password from ``password``
     or the system keyring when the URL carries none (libpq still reads PGPASSWORD and
     ``~/.pgpass`` when neither has one)."""
@@ -80,7 +80,7 @@ def parse_url(target: str, password: str | None = None) -> URL:
     if not url.database:
         raise StoreError(f"{redacted(url)} names no database (…/database at the end).")
     if url.password is None:
-        found = password or credentials.saved_password(url)
+        found = password or (credentials.saved_password(url) if use_keyring else None)
         if found:
             url = url.set(password=found)
     return url

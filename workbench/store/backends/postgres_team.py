@@ -249,10 +249,10 @@ def upsert(
         return []
     from sqlalchemy.dialects.postgresql import insert
 
-    stmt = insert(table)
-    changes = {name: stmt.excluded[name] for name in rows[0] if name not in key}
-    where = (table.c.owner == stmt.excluded.owner) if guard_owner else None
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=changes, where=where).returning(
+    base = insert(table)
+    changes = {name: base.excluded[name] for name in rows[0] if name not in key}
+    where = (table.c.owner == base.excluded.owner) if guard_owner else None
+    stmt = base.on_conflict_do_update(index_elements=list(key), set_=changes, where=where).returning(
         table.c.id, *(table.c[k] for k in key)
     )
     return [tuple(r) for r in conn.execute(stmt, rows)]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from workbench.store import migrate
 from workbench.store.backends import Backend
@@ -46,6 +46,10 @@ class SqliteBackend(Backend):
         self._lock = lock
         self.readonly = lock is None
         self.created = created
+        # Connections in use (on any thread), so close() can interrupt their statements.
+        self._in_use: set[Any] = set()
+        event.listen(engine, "checkout", lambda dbapi, _rec, _proxy: self._in_use.add(dbapi))
+        event.listen(engine, "checkin", lambda dbapi, _rec: self._in_use.discard(dbapi))
 
     @property
     def location(self) -> str:
@@ -63,6 +67,11 @@ class SqliteBackend(Backend):
         return integrity_problems(conn, full=full)
 
     def close(self) -> None:
+        # A background read (the quick check of a big file, a count) would otherwise
+        # hold the checkpoint and keep the process from exiting until it ends: stop it.
+        for dbapi in list(self._in_use):
+            with contextlib.suppress(Exception):
+                dbapi.interrupt()
         if not self.readonly:
             with contextlib.suppress(Exception):
                 checkpoint(self.engine)
