@@ -23,6 +23,9 @@ from workbench.ui.views import insights_parts
 from workbench.ui.views.insights import InsightsArea
 from workbench.ui.views.insights_parts import ReportTable
 
+# The window shows a file; the services' PostgreSQL runs are in tests/unit/test_insights*.py.
+pytestmark = pytest.mark.sqlite_only
+
 FORMULA = '=HYPERLINK("http://x","click")'
 
 

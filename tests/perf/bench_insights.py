@@ -86,6 +86,8 @@ def replay(db: Path, statements: list[tuple[str, Any]]) -> float:
         conn.execute("PRAGMA cache_size = -32000")
         start = time.perf_counter()
         for sql, params in statements:
+            if sql.split(None, 1)[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK"):
+                continue  # each section's session begins its own; the replay needs none
             conn.execute(sql, params or ()).fetchall()
         return (time.perf_counter() - start) * 1000
     finally:
