@@ -228,6 +228,9 @@ def test_presets_are_saved_and_applied(
     preset_combo.setCurrentIndex(preset_combo.findData("Fair"))
     preset_combo.activated.emit(preset_combo.currentIndex())
     assert model.mapping == [Field.FULL_NAME, Field.COMPANY, Field.IGNORE]
+    assert wizard.mapping_page.delete_preset.isEnabled()
+    qtbot.mouseClick(wizard.mapping_page.delete_preset, Qt.MouseButton.LeftButton)
+    assert import_history.presets(wb) == {} and preset_combo.count() == 1
 
 
 def test_cancel_during_import_writes_nothing(

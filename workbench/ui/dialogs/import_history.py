@@ -80,7 +80,7 @@ class ImportHistoryDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setModel(self.model)
-        for column, width in enumerate((60, 220, 130, 70, 70, 70, 110, 80, 80)):
+        for column, width in enumerate((60, 170, 120, 60, 60, 60, 110, 70, 80)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)

@@ -180,6 +180,7 @@ class MappingPage(QWidget):
 
     presetChosen = Signal(str)
     savePreset = Signal()
+    deletePreset = Signal()
     mappingChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -194,7 +195,10 @@ class MappingPage(QWidget):
         self.save_preset = QPushButton(self.tr("Save as &preset…"), self)
         row.addWidget(QLabel(self.tr("Preset:"), self))
         row.addWidget(self.preset, 1)
+        self.delete_preset = QPushButton(self.tr("&Delete preset"), self)
+        self.delete_preset.setEnabled(False)
         row.addWidget(self.save_preset)
+        row.addWidget(self.delete_preset)
         layout.addLayout(row)
         self.model = MappingModel(self)
         self.table = _table(self, self.model, (200, 300, 220))
@@ -250,6 +254,10 @@ class MappingPage(QWidget):
         layout.addWidget(self.problem)
         self.preset.activated.connect(lambda _i: self.presetChosen.emit(self.preset.currentData() or ""))
         self.save_preset.clicked.connect(self.savePreset)
+        self.delete_preset.clicked.connect(self.deletePreset)
+        self.preset.currentIndexChanged.connect(
+            lambda _i: self.delete_preset.setEnabled(bool(self.preset.currentData()))
+        )
         self.model.dataChanged.connect(lambda *_a: self.mappingChanged.emit())
         self.model.modelReset.connect(self.mappingChanged)
 

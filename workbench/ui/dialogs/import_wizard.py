@@ -106,6 +106,7 @@ class ImportWizard(QDialog):
         self.file_page.optionsChanged.connect(self.reload_file)
         self.mapping_page.presetChosen.connect(self.apply_preset)
         self.mapping_page.savePreset.connect(self.save_preset)
+        self.mapping_page.deletePreset.connect(self.delete_preset)
         self.mapping_page.mappingChanged.connect(self._mapping_changed)
         self.mapping_page.on_duplicate.currentIndexChanged.connect(self._invalidate_preview)
         self.summary_page.saveRejects.connect(self.save_rejects)
@@ -283,6 +284,15 @@ class ImportWizard(QDialog):
     def on_duplicate(self) -> DupAction:
         # Qt hands enum item data back as plain text.
         return DupAction(self.mapping_page.on_duplicate.currentData())
+
+    def delete_preset(self) -> None:
+        name = self.mapping_page.preset.currentData() or ""
+        if not name or not self.confirm(
+            self, self.tr("Delete preset"), self.tr("Delete the mapping preset “{0}”?").format(name)
+        ):
+            return
+        import_history.delete_preset(self.ctx.wb, name)
+        self.mapping_page.set_presets(sorted(import_history.presets(self.ctx.wb)))
 
     def options(self, *, dry_run: bool) -> ImportOptions:
         page = self.mapping_page
