@@ -64,11 +64,12 @@ class CommandIndex:
     """The commands, folded once (typing re-ranks them on every keystroke)."""
 
     commands: Sequence[Command]
-    _folded: list[tuple[Command, str, list[str]]] = field(default_factory=list, init=False)
+    _folded: list[tuple[Command, str, set[str], list[str]]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._folded = [
-            (c, c.haystack, query_words(f"{c.title} {c.keywords} {c.path}")) for c in self.commands
+            (c, c.haystack, set(query_words(c.title)), query_words(f"{c.title} {c.keywords} {c.path}"))
+            for c in self.commands
         ]
 
     def rank(self, text: str, limit: int = MAX_COMMANDS) -> list[Hit]:
@@ -78,26 +79,32 @@ class CommandIndex:
             return [Hit(0.0, command=c) for c in self.commands if c.suggested][:limit]
         query = " ".join(words)
         hits = []
-        for command, haystack, tokens in self._folded:
-            score = _command_score(query, words, haystack, tokens)
+        for command, haystack, title_words, tokens in self._folded:
+            score = _command_score(query, words, haystack, title_words, tokens)
             if score >= COMMAND_CUTOFF:
                 hits.append(Hit(round(score, 1), command=command))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
 
-def _command_score(query: str, words: list[str], haystack: str, tokens: list[str]) -> float:
-    # Every typed word the start of one of the command's words ("exp pip") is the
-    # strongest sign; otherwise rapidfuzz's token-set comparison forgives typos and order.
+def _command_score(
+    query: str, words: list[str], haystack: str, title_words: set[str], tokens: list[str]
+) -> float:
+    """0–100. Typed words that are whole words of the command ("log call", "export")
+    beat any record (a record's name *starting* with the word scores 98): the rep
+    typed a command. Words that are all word starts ("exp pip") come next; anything
+    else is rapidfuzz's forgiving comparison, for typos and other orders."""
+    token_set = set(tokens)
+    if all(w in token_set for w in words):
+        in_title = sum(1 for w in words if w in title_words)
+        return 96.0 + 4.0 * in_title / len(words)
     prefixes = sum(1 for w in words if any(t.startswith(w) for t in tokens))
     if prefixes == len(words):
-        base = 88.0 + min(sum(len(w) for w in words), 12)
-    else:
-        base = float(fuzz.token_set_ratio(query, haystack)) * 0.9
-        base = max(base, float(fuzz.partial_ratio(query, haystack)) * 0.85 if len(query) >= 4 else 0.0)
-        # A word of the query that matches nothing at all counts against the command.
-        base -= 6.0 * (len(words) - prefixes)
-    return base
+        return 88.0 + min(sum(len(w) for w in words), 8)
+    base = float(fuzz.token_set_ratio(query, haystack)) * 0.9
+    base = max(base, float(fuzz.partial_ratio(query, haystack)) * 0.85 if len(query) >= 4 else 0.0)
+    # A word of the query that matches nothing at all counts against the command.
+    return base - 6.0 * (len(words) - prefixes)
 
 
 def search_everything(

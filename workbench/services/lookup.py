@@ -335,7 +335,11 @@ def _rank(query: str, candidates: list[Match], limit: int) -> list[Match]:
     for m in candidates:
         name = fold(m.name)
         score = max(
-            fuzz.WRatio(query, name) + (8 if name.startswith(query) else 0),
+            # A name starting with the typed text scores higher, and higher still when
+            # the text is its whole first word(s): "ana" puts Ana López before Anabel.
+            fuzz.WRatio(query, name)
+            + (8 if name.startswith(query) else 0)
+            + (2 if name == query or name.startswith(query + " ") else 0),
             0.9 * fuzz.WRatio(query, fold(m.company)) if m.company else 0,
             0.85 * fuzz.partial_ratio(query, fold(m.email)) if m.email else 0,
             95 if len(digits) >= 3 and digits in _DIGITS.sub("", m.phone) else 0,

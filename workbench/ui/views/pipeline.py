@@ -143,7 +143,8 @@ class PipelineArea(Area):
         self._action(menu, "Mark &won…", lambda: self.close_selected(StageKind.WON), "Ctrl+Shift+W")
         self._action(menu, "Mark &lost…", lambda: self.close_selected(StageKind.LOST), "Ctrl+Shift+L")
         self._action(menu, "&Reopen", self.reopen_selected)
-        self._action(menu, "Open &details", lambda: self.open_detail(self.selected_id()), "Ctrl+I")
+        # Alt+Enter (the desktop's "properties" key): Ctrl+I imports leads everywhere.
+        self._action(menu, "Open &details", lambda: self.open_detail(self.selected_id()), "Alt+Return")
         self._action(menu, "Move to &trash…", self.trash_selected, QKeySequence.StandardKey.Delete)
         menu.addSeparator()
         self._action(menu, "Edit &stages…", self.edit_stages)

@@ -1,0 +1,156 @@
+"""First run with no workbench file: the welcome's three choices, closing it, and
+cancelling the demo build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+from pytestqt.qtbot import QtBot
+
+from workbench.paths import data_dir
+from workbench.services import settings
+from workbench.store import Workbench
+from workbench.ui import first_run
+from workbench.ui.context import AppContext
+from workbench.ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from workbench.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("does not support raise")
+
+
+def answer_welcome(monkeypatch: pytest.MonkeyPatch, *answers: WelcomeChoice | None) -> list[int]:
+    """The welcome answers these in turn; returns a list that counts the questions."""
+    queue = list(answers)
+    asked: list[int] = []
+
+    def ask(_parent: object = None) -> WelcomeChoice | None:
+        asked.append(1)
+        return queue.pop(0)
+
+    monkeypatch.setattr(first_run, "ask_welcome", ask)
+    return asked
+
+
+def test_first_run_is_only_for_a_missing_file(tmp_path: Path, db_path: Path) -> None:
+    assert first_run.needed(db_path)
+    assert not first_run.needed(db_path, smoke=True)
+    assert not first_run.needed(db_path, start_area="manager")
+    assert not first_run.needed("postgresql+psycopg://team@server/db")
+    db_path.write_bytes(b"")
+    assert not first_run.needed(db_path)
+
+
+def test_the_welcome_asks_name_and_goals(qtbot: QtBot) -> None:
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1
+    qtbot.waitUntil(dialog.name_edit.hasFocus)
+    qtbot.keyClicks(dialog.name_edit, "Dana Reyes")
+    dialog.touches_spin.setValue(25)
+    dialog.targets_spin.setValue(15)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == WelcomeChoice("start", "Dana Reyes", 25, 15)
+
+
+def test_start_my_workbench_creates_the_file_with_name_and_goals(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    answer_welcome(monkeypatch, WelcomeChoice("start", "Dana Reyes", 25, 15))
+    started = first_run.first_run(db_path)
+    assert started is not None and not started.import_after_show
+    try:
+        assert db_path.exists() and started.wb.path == db_path
+        assert settings.read(started.wb, "profile.rep_name") == "Dana Reyes"
+        assert settings.read(started.wb, "goals.touches_per_day") == 25
+        assert settings.read(started.wb, "goals.touches_per_week") == 125
+        assert settings.read(started.wb, "targets.goal") == 15
+    finally:
+        started.wb.close()
+
+
+def test_closing_the_welcome_creates_nothing(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    answer_welcome(monkeypatch, None)
+    assert first_run.first_run(db_path) is None
+    assert not db_path.exists()
+
+
+def test_open_the_demo_builds_it_with_progress_and_opens_it(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    answer_welcome(monkeypatch, WelcomeChoice("demo"))
+    seen: list[str] = []
+
+    def look() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QProgressDialog):
+            seen.append(widget.labelText())
+
+    QTimer.singleShot(50, look)
+    started = first_run.first_run(db_path)
+    assert started is not None
+    try:
+        assert started.wb.path == data_dir() / "demo.db"
+        assert seen and "year" in seen[0]  # the progress dialog said what is going on
+        assert not db_path.exists()  # the rep's own file is still to be made
+        with started.wb.reading() as s:
+            from sqlmodel import func, select
+
+            from workbench.domain import Lead
+
+            assert s.exec(select(func.count()).select_from(Lead)).one() > 100
+    finally:
+        started.wb.close()
+    # Asked again later: the finished demo opens at once, no second build.
+    answer_welcome(monkeypatch, WelcomeChoice("demo"))
+    monkeypatch.setattr(first_run, "DemoBuild", None)  # building again would fail here
+    again = first_run.first_run(db_path)
+    assert again is not None
+    again.wb.close()
+
+
+def test_cancelling_the_demo_goes_back_to_the_welcome(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    asked = answer_welcome(monkeypatch, WelcomeChoice("demo"), None)
+
+    def cancel() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QProgressDialog):
+            widget.cancel()
+        else:
+            QTimer.singleShot(20, cancel)
+
+    QTimer.singleShot(20, cancel)
+    assert first_run.first_run(db_path) is None
+    assert len(asked) == 2  # cancelled: the welcome came back, then was closed
+    assert not db_path.exists()
+    # The worker stops at its next step or finishes a whole file; either way it ends.
+    qtbot.waitUntil(lambda: first_run.DemoBuild.running is None, timeout=60_000)
+    QThreadPool.globalInstance().waitForDone(60_000)
+    demo = data_dir() / "demo.db"
+    assert not any(p.name.startswith(".demo.db.building") for p in demo.parent.iterdir())
+
+
+def test_import_leads_creates_the_file_and_opens_the_wizard(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    answer_welcome(monkeypatch, WelcomeChoice("import"))
+    started = first_run.first_run(db_path)
+    assert started is not None and started.import_after_show and db_path.exists()
+    wb: Workbench = started.wb
+    window = MainWindow(AppContext(wb), start_area="today")
+    qtbot.addWidget(window)
+    window.show()
+    first_run.after_show(window, started)
+    actions = window.import_actions  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: actions.wizard is not None and actions.wizard.isVisible())
+    actions.wizard.reject()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    window.ctx.replace_workbench(None)
