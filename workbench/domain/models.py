@@ -316,10 +316,10 @@ class StageChange(SQLModel, table=True):
     """One move of one opportunity between stages; the funnel is computed from these."""
 
     __tablename__ = "stage_change"
-    # The funnel walks each opportunity's history in order (rows of one opportunity are
-    # in time order) without sorting or reading the table.
+    # The funnel walks each opportunity's history in (at, id) order without sorting or
+    # reading the table; id is spelled out so the planner sees the tie-break is there.
     __table_args__ = (
-        Index("ix_stage_change_history", "opportunity_id", "at", "from_stage_id", "to_stage_id"),
+        Index("ix_stage_change_history", "opportunity_id", "at", "id", "from_stage_id", "to_stage_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -422,7 +422,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_stage_change_opportunity_id"), ["opportunity_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_stage_change_to_stage_id"), ["to_stage_id"], unique=False)
         batch_op.create_index(
-            "ix_stage_change_history", ["opportunity_id", "at", "from_stage_id", "to_stage_id"], unique=False
+            "ix_stage_change_history",
+            ["opportunity_id", "at", "id", "from_stage_id", "to_stage_id"],
+            unique=False,
         )
 
     op.create_table(
