@@ -76,6 +76,27 @@ BOTH_BACKENDS = frozenset(
 )
 
 
+#: …and of those, the ones that also run logged in as a rep of a team database, with
+#: row-level security on: the services that write must work within a rep's rights. (All
+#: of BOTH_BACKENDS pass this way too; these keep `make test` short.)
+AS_A_REP = frozenset(
+    {
+        "test_accounts",
+        "test_convert",
+        "test_icp",
+        "test_import_undo",
+        "test_leads",
+        "test_leads_triage",
+        "test_lookup",
+        "test_outreach",
+        "test_pipeline",
+        "test_targets_contacts",
+        "test_today",
+        "test_trash",
+    }
+)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "wb" not in metafunc.fixturenames or metafunc.module.__name__.rsplit(".", 1)[-1] not in BOTH_BACKENDS:
         return
@@ -87,9 +108,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         or "wb.path" in inspect.getsource(metafunc.function)
     ):
         return
-    metafunc.parametrize(
-        "wb", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-    )
+    backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+    if metafunc.module.__name__.rsplit(".", 1)[-1] in AS_A_REP:
+        backends.append(pytest.param("postgres-rep", marks=pytest.mark.postgres))
+    metafunc.parametrize("wb", backends, indirect=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -139,11 +161,51 @@ def pg_url(pg_cluster: Cluster, _pg_template: str) -> Iterator[str]:
 _pg_numbers = itertools.count(1)
 
 
+@pytest.fixture(scope="session")
+def _pg_team_template(pg_cluster: Cluster, _pg_template: str) -> str:
+    """The template set up for a team (roles, policies): databases copied from it share
+    its group roles, so a test only adds a rep."""
+    from workbench.services.team import init_team
+
+    name = "wb_team_template"
+    pg_cluster.create_database(name, template=_pg_template)
+    with open_workbench(pg_cluster.url(name)) as admin:
+        init_team(admin)
+    return name
+
+
+@pytest.fixture
+def pg_rep_url(pg_cluster: Cluster, _pg_team_template: str) -> Iterator[str]:
+    """A fresh team database and the URL of a rep's login to it (row-level security on)."""
+    import psycopg
+
+    from workbench.store.backends.postgres_team import scram_verifier
+
+    number = next(_pg_numbers)
+    name, role, password = f"wb_{number}", f"rep_{number}", f"pw-{number}"
+    pg_cluster.create_database(name, template=_pg_team_template)
+    with psycopg.connect(pg_cluster.dsn(name), autocommit=True) as conn:
+        verifier = scram_verifier(password)
+        group = f"{_pg_team_template}_reps"
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{verifier}' IN ROLE {group}".encode())
+        conn.execute("INSERT INTO team_member (role, name) VALUES (%s, %s)", (role, f"Rep {number}"))
+    try:
+        yield pg_cluster.url(name, user=role, password=password)
+    finally:
+        pg_cluster.drop_database(name)
+        with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {role}".encode())
+
+
 @pytest.fixture
 def wb(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Workbench]:
-    """An empty workbench: a SQLite file in tmp_path, or (param "postgres") a PostgreSQL database."""
-    if getattr(request, "param", "sqlite") == "postgres":
+    """An empty workbench: a SQLite file in tmp_path, or (param "postgres") a PostgreSQL
+    database, or (param "postgres-rep") a team database as one of its reps."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgres":
         workbench = open_workbench(request.getfixturevalue("pg_url"))
+    elif backend == "postgres-rep":
+        workbench = open_workbench(request.getfixturevalue("pg_rep_url"))
     else:
         workbench = open_workbench(db_path)
     try:
