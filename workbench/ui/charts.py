@@ -31,6 +31,7 @@ ACCENT = QColor("#3b73d9")
 GOOD = QColor("#2e7d32")
 BAD = QColor("#c62828")
 WHISKER = QColor("#30343b")
+WHISKER_ON_DARK = QColor("#e6e7ea")
 #: At most this many categories are drawn; the table beside a chart lists them all.
 MAX_BARS = 12
 
@@ -116,7 +117,7 @@ def conversion_chart(title: str, points: Sequence[RatePoint], parent: QWidget | 
     top = max([(p.high or 0.0) * 100 for p in shown] + [1.0])
     values = _value_axis(chart, min(100.0, top * 1.1), "%.0f %%", Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(values)
-    pen = QPen(WHISKER)
+    pen = QPen(WHISKER_ON_DARK if _is_dark() else WHISKER)
     pen.setWidthF(1.6)
     for i, p in enumerate(shown):
         if p.low is None or p.high is None:
