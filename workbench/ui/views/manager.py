@@ -412,6 +412,8 @@ class ManagerArea(Area):
             )
         )
         self.last_job = job
+        # A few kilobytes per rep: seconds at most, so a line of status rather than a dialog.
+        self.status_label.setText(self.tr("Writing the rollup to {0}…").format(path.name))
         return start(job)
 
     def reload(self) -> None:
