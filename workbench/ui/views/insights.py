@@ -30,8 +30,9 @@ from workbench.services.insights.stats import compute_stats, save_quota
 from workbench.ui import workers
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.views.base import Area, empty_state, simple_area_layout
+from workbench.ui.views.insights_activity import ActivityTab, PipelineTab
 from workbench.ui.views.insights_quota import QuotaTab
-from workbench.ui.views.insights_tabs import ActivityTab, ConversionTab, FunnelTab, PipelineTab, SpeedTab
+from workbench.ui.views.insights_tabs import ConversionTab, FunnelTab, SpeedTab
 
 log = logging.getLogger(__name__)
 

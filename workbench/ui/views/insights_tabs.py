@@ -1,6 +1,7 @@
 """The tabs of the Insights area. Each shows one section of the stats dict
 (:func:`workbench.services.insights.stats.compute_stats`) as a chart where a picture
-reads faster, and always as a table with a CSV export."""
+reads faster, and always as a table with a CSV export. Conversion, speed-to-lead and
+the funnel are here; activity and pipeline in :mod:`insights_activity`."""
 
 from __future__ import annotations
 
@@ -23,17 +24,11 @@ from workbench.ui.views.insights_parts import (
     percent,
 )
 
-TEXT, NUMBER, PERCENT, MONEY, DURATION = (
-    ColumnKind.TEXT,
-    ColumnKind.NUMBER,
-    ColumnKind.PERCENT,
-    ColumnKind.MONEY,
-    ColumnKind.DURATION,
-)
+TEXT, NUMBER, PERCENT, DURATION = ColumnKind.TEXT, ColumnKind.NUMBER, ColumnKind.PERCENT, ColumnKind.DURATION
 HOUR = 3600.0
 
 
-def _splitter(parent: QWidget, *widgets: QWidget) -> QSplitter:
+def splitter(parent: QWidget, *widgets: QWidget) -> QSplitter:
     splitter = QSplitter(Qt.Orientation.Vertical, parent)
     splitter.setChildrenCollapsible(False)
     for w in widgets:
@@ -41,7 +36,7 @@ def _splitter(parent: QWidget, *widgets: QWidget) -> QSplitter:
     return splitter
 
 
-def _tab_layout(widget: QWidget) -> QVBoxLayout:
+def tab_layout(widget: QWidget) -> QVBoxLayout:
     layout = QVBoxLayout(widget)
     layout.setContentsMargins(8, 8, 8, 8)
     return layout
@@ -58,7 +53,7 @@ class ConversionTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = _tab_layout(self)
+        layout = tab_layout(self)
         bar = QHBoxLayout()
         self.summary = headline(self)
         self.dimension = QComboBox(self)
@@ -91,7 +86,7 @@ class ConversionTab(QWidget):
             ],
             self,
         )
-        layout.addWidget(_splitter(self, self.chart, self.table), 1)
+        layout.addWidget(splitter(self, self.chart, self.table), 1)
         self._result: dict[str, Any] | None = None
 
     def label(self, dimension: str, key: str) -> str:
@@ -195,7 +190,7 @@ class SpeedTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = _tab_layout(self)
+        layout = tab_layout(self)
         self.summary = headline(self)
         layout.addWidget(self.summary)
         self.chart = ChartSlot(self)
@@ -224,7 +219,7 @@ class SpeedTab(QWidget):
             ],
             self,
         )
-        layout.addWidget(_splitter(self, self.chart, self.by_source, self.fast_vs_slow), 1)
+        layout.addWidget(splitter(self, self.chart, self.by_source, self.fast_vs_slow), 1)
 
     def show_result(self, result: dict[str, Any]) -> None:
         speed = result["speed_to_lead_hours"]
@@ -290,7 +285,7 @@ class FunnelTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = _tab_layout(self)
+        layout = tab_layout(self)
         self.summary = headline(self)
         layout.addWidget(self.summary)
         self.chart = ChartSlot(self)
@@ -311,7 +306,7 @@ class FunnelTab(QWidget):
             ],
             self,
         )
-        layout.addWidget(_splitter(self, self.chart, self.table), 1)
+        layout.addWidget(splitter(self, self.chart, self.table), 1)
 
     def show_result(self, result: dict[str, Any]) -> None:
         stages: list[dict[str, Any]] = result["funnel"]
@@ -384,135 +379,3 @@ class FunnelTab(QWidget):
             csv_rows,
         )
         self.chart.show_chart(lambda parent: charts.funnel_chart(self.tr("Stage funnel"), steps, parent))
-
-
-class ActivityTab(QWidget):
-    """Touches per result, and touches per week against the goal."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = _tab_layout(self)
-        self.ratios = ReportTable(
-            self.tr("Touches it takes"),
-            "insights-activity",
-            [(self.tr("Figure"), TEXT), (self.tr("Value"), NUMBER)],
-            self,
-            first_width=300,
-        )
-        self.chart = ChartSlot(self)
-        self.weeks = ReportTable(
-            self.tr("Touches per week"),
-            "insights-touches-per-week",
-            [(self.tr("Week of"), TEXT), (self.tr("Touches"), NUMBER), (self.tr("Goal"), NUMBER)],
-            self,
-        )
-        layout.addWidget(_splitter(self, self.ratios, self.chart, self.weeks), 1)
-
-    def show_result(self, result: dict[str, Any]) -> None:
-        a = result["activity"]
-
-        figures = [
-            ("touches", self.tr("Touches in the period")),
-            ("connected_calls", self.tr("Connected calls")),
-            ("meetings_booked", self.tr("Meetings booked")),
-            ("opportunities", self.tr("New opportunities")),
-            ("won", self.tr("Deals won")),
-            ("touches_per_connected_call", self.tr("Touches per connected call")),
-            ("touches_per_meeting_booked", self.tr("Touches per meeting booked")),
-            ("touches_per_opportunity", self.tr("Touches per opportunity")),
-            ("touches_per_won", self.tr("Touches per won deal")),
-            ("touches_per_week", self.tr("Touches per week (goal {0})").format(a["goal_per_week"])),
-        ]
-        self.ratios.set_rows(
-            [("", (label, a[key])) for key, label in figures],
-            ("figure", "value"),
-            [(key, a[key]) for key, _label in figures],
-        )
-        weeks = a["weeks"]
-        self.weeks.set_rows(
-            [
-                ("" if w["touches"] >= w["goal"] else "stale", (w["week_start"], w["touches"], w["goal"]))
-                for w in weeks
-            ],
-            ("week_start", "touches", "goal"),
-            [(w["week_start"], w["touches"], w["goal"]) for w in weeks],
-        )
-        labels = [w["week_start"][5:] for w in weeks]
-        values = [float(w["touches"]) for w in weeks]
-        goal = float(a["goal_per_week"])
-        self.chart.show_chart(
-            lambda parent: charts.amounts_chart(
-                self.tr("Touches per week against the goal"),
-                labels,
-                [(self.tr("Touches"), values)],
-                parent,
-                goal,
-            )
-        )
-
-
-class PipelineTab(QWidget):
-    """Open and weighted pipeline by expected close month and by stage; stale amount."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = _tab_layout(self)
-        self.summary = headline(self)
-        layout.addWidget(self.summary)
-        self.chart = ChartSlot(self)
-        columns = [
-            (self.tr("Open"), NUMBER),
-            (self.tr("Amount"), MONEY),
-            (self.tr("Weighted"), MONEY),
-        ]
-        self.by_month = ReportTable(
-            self.tr("By expected close month"),
-            "insights-pipeline-by-month",
-            [(self.tr("Month"), TEXT), *columns],
-            self,
-        )
-        self.by_stage = ReportTable(
-            self.tr("By stage"), "insights-pipeline-by-stage", [(self.tr("Stage"), TEXT), *columns], self
-        )
-        layout.addWidget(_splitter(self, self.chart, self.by_month, self.by_stage), 1)
-
-    def show_result(self, result: dict[str, Any]) -> None:
-        p = result["pipeline"]
-        currency = str(result.get("currency") or "")
-        text = self.tr("Open {0} in {1} opportunities; weighted {2}; stale {3} in {4}.").format(
-            fmt.money_text(p["open_amount"], currency),
-            fmt.display(NUMBER, p["open_count"]),
-            fmt.money_text(p["weighted_amount"], currency),
-            fmt.money_text(p["stale_amount"], currency),
-            fmt.display(NUMBER, p["stale_count"]),
-        )
-        if len(p["currencies"]) > 1:
-            text += " " + self.tr("Amounts in {0} are added as they are.").format(", ".join(p["currencies"]))
-        self.summary.setText(text)
-        no_date = self.tr("no date")
-
-        def month_label(month: str) -> str:
-            return no_date if month == "no date" else month
-
-        months = p["by_month"]
-        self.by_month.set_rows(
-            [("", (month_label(m["month"]), m["count"], m["amount"], m["weighted"])) for m in months],
-            ("month", "open", "amount", "weighted"),
-            [(m["month"], m["count"], m["amount"], m["weighted"]) for m in months],
-        )
-        stages = p["by_stage"]
-        self.by_stage.set_rows(
-            [("", (s["stage"], s["count"], s["amount"], s["weighted"])) for s in stages],
-            ("stage", "open", "amount", "weighted"),
-            [(s["stage"], s["count"], s["amount"], s["weighted"]) for s in stages],
-        )
-        labels = [month_label(m["month"]) for m in months]
-        series = [
-            (self.tr("Open"), [float(m["amount"]) for m in months]),
-            (self.tr("Weighted"), [float(m["weighted"]) for m in months]),
-        ]
-        self.chart.show_chart(
-            lambda parent: charts.amounts_chart(
-                self.tr("Pipeline by expected close month"), labels, series, parent
-            )
-        )
