@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services import outreach
-from workbench.services.records import RecordKind, RecordRef
+from workbench.services.records import RecordRef
 from workbench.services.today import TodayItem, TodayReport, TodaySection, today_report
 from workbench.ui import format as fmt
 from workbench.ui.context import AppContext, Topic
@@ -34,14 +34,6 @@ _Index = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Lines shown per section until the rep asks for all (so every section stays in view).
 SHOWN_PER_SECTION = 10
-#: Where each kind of record is shown, and the area methods that select one
-#: (``open_record`` first; older names as a fallback).
-RECORD_AREAS: dict[RecordKind, tuple[str, tuple[str, ...]]] = {
-    RecordKind.LEAD: ("leads", ("open_record", "open_lead")),
-    RecordKind.ACCOUNT: ("targets", ("open_record", "open_account", "select_account")),
-    RecordKind.CONTACT: ("targets", ("open_record", "open_account", "select_account")),
-    RecordKind.OPPORTUNITY: ("pipeline", ("open_record", "open_detail")),
-}
 
 
 def short_age(delta: timedelta) -> str:
@@ -435,27 +427,9 @@ class TodayArea(Area):
 
     def open_ref(self, ref: RecordRef) -> bool:
         """Show ``ref`` in its area (leads, targets or pipeline; a contact in its account)."""
-        window = self.window()
-        target = ref
-        if ref.kind is RecordKind.CONTACT:
-            from workbench.services.records import account_of_contact
+        from workbench.ui.record_links import open_record
 
-            account_id = account_of_contact(self.ctx.wb, ref.id)
-            if account_id is None:
-                return False
-            target = RecordRef(RecordKind.ACCOUNT, account_id)
-        area_key, methods = RECORD_AREAS[target.kind]
-        show_area = getattr(window, "show_area", None)
-        opened = False
-        if callable(show_area):
-            area = show_area(area_key)
-            for name in methods:
-                method = getattr(area, name, None)
-                if callable(method):
-                    result = method(target.id)
-                    if result is not False:
-                        opened = True
-                        break
+        opened = open_record(self.window(), self.ctx, ref)
         self.recordRequested.emit(ref)
         return opened
 
