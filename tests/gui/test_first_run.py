@@ -52,6 +52,10 @@ def test_the_welcome_asks_name_and_goals(qtbot: QtBot) -> None:
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == 1
     qtbot.waitUntil(dialog.name_edit.hasFocus)
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)  # back to the three choices
+    assert dialog.pages.currentIndex() == 0 and dialog.isVisible()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.name_edit.hasFocus)
     qtbot.keyClicks(dialog.name_edit, "Dana Reyes")
     dialog.touches_spin.setValue(25)
     dialog.targets_spin.setValue(15)

@@ -122,6 +122,16 @@ class WelcomeDialog(QDialog):
             )
         )
 
+    def reject(self) -> None:
+        # Esc or Cancel on the name-and-goals page goes back to the three choices;
+        # only on the first page does it close the welcome (and the app).
+        if self.pages.currentIndex() == 1:
+            self.pages.setCurrentIndex(0)
+            self.ok_button.hide()
+            self.start_button.setFocus()
+            return
+        super().reject()
+
     def _choose(self, choice: WelcomeChoice) -> None:
         self.choice = choice
         self.accept()
