@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.services.clock import system_clock
+
+if TYPE_CHECKING:
+    from workbench.ui.first_run import Started
 
 
 def run_gui(
@@ -17,7 +21,6 @@ def run_gui(
 
     from workbench.logs import setup_logging
     from workbench.store import StoreError, open_workbench
-    from workbench.ui import first_run
     from workbench.ui.context import AppContext
     from workbench.ui.crash import CrashHandler
     from workbench.ui.main_window import MainWindow
@@ -30,8 +33,10 @@ def run_gui(
     app.setOrganizationName("ProspectingWorkbench")
     use_appearance(app)  # like the system until the file says otherwise (settings_actions)
     CrashHandler(log_path).install()
-    welcomed: first_run.Started | None = None
-    if first_run.needed(db_path, smoke=smoke, start_area=start_area):
+    welcomed: Started | None = None
+    if _welcome_needed(db_path, smoke=smoke, start_area=start_area):
+        from workbench.ui import first_run
+
         welcomed = first_run.first_run(Path(db_path))
         if welcomed is None:
             return 0  # the rep closed the welcome: nothing was created
@@ -70,7 +75,20 @@ def run_gui(
         else:
             window.ready.connect(_done)
     window.show()
-    first_run.after_show(window, welcomed)
+    if welcomed is not None:
+        from workbench.ui import first_run
+
+        first_run.after_show(window, welcomed)
     code = app.exec()
     ctx.replace_workbench(None)
     return int(code)
+
+
+def _welcome_needed(db_path: Path | str, *, smoke: bool, start_area: str) -> bool:
+    """The welcome's own test, asked only for a file that does not exist yet: the
+    first-run module and its dialogs are not imported on an ordinary start (P2)."""
+    if not isinstance(db_path, Path) or db_path.exists():
+        return False
+    from workbench.ui import first_run
+
+    return first_run.needed(db_path, smoke=smoke, start_area=start_area)

@@ -62,7 +62,7 @@ def test_model_keeps_the_qt_model_contract(qtmodeltester: Any, model: SqlTableMo
 def test_model_contract_holds_after_sort_and_filter(qtmodeltester: Any, model: SqlTableModel) -> None:
     model.sort(column(model, "company"), Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
-    model.set_query(TableQuery(text="a"))
+    model.set_query(TableQuery(text="an"))
     qtmodeltester.check(model)
 
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 #: Legal-form words dropped when comparing company names ("Acme, Inc." == "ACME").
 _LEGAL_FORMS = frozenset(
     """inc incorporated corp corporation co company llc llp lp ltd limited plc gmbh ag kg
@@ -76,6 +73,10 @@ def check_email(email: str) -> Checked:
     text = email.strip()
     if not text:
         return Checked("")
+    # Imported on first use, like phonenumbers below: together they take a tenth of a
+    # second to load, which the app's start-up (P2) should not pay before anyone types.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -89,6 +90,8 @@ def check_phone(phone: str, region: str = "US") -> Checked:
     text = phone.strip()
     if not text:
         return Checked("")
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException as exc:

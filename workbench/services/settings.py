@@ -10,9 +10,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import select as core_select
+from sqlmodel import Session
 
-from workbench.domain import Setting
+from workbench.domain import Setting, table_of
 from workbench.services.next_step import DEFAULT_RULES as NEXT_STEP_RULES
 from workbench.store import Workbench
 
@@ -52,8 +53,12 @@ def put(session: Session, key: str, value: Any) -> None:
 
 
 def read(wb: Workbench, key: str) -> Any:
-    with wb.reading() as session:
-        return get(session, key)
+    # Core, not the ORM: the first ORM query of a process configures every mapper
+    # (~0.1 s), and settings are read while the window is still being built (P2).
+    column = table_of(Setting).c
+    with wb.engine.connect() as conn:
+        value = conn.execute(core_select(column.value).where(column.key == key)).scalar()
+    return DEFAULTS.get(key) if value is None else json.loads(value)
 
 
 def write(wb: Workbench, key: str, value: Any) -> None:
@@ -63,9 +68,10 @@ def write(wb: Workbench, key: str, value: Any) -> None:
 
 def read_all(wb: Workbench) -> dict[str, Any]:
     values = dict(DEFAULTS)
-    with wb.reading() as session:
-        for row in session.exec(select(Setting)):
-            values[row.key] = json.loads(row.value)
+    column = table_of(Setting).c
+    with wb.engine.connect() as conn:
+        for key, value in conn.execute(core_select(column.key, column.value)):
+            values[key] = json.loads(value)
     return values
 
 

@@ -16,6 +16,9 @@ from workbench.store.location import risky_location
 from workbench.store.lock import WriterLock
 from workbench.ui.workers import Job, start
 
+#: How long after a big file opened its background quick check starts.
+QUICK_CHECK_DELAY_MS = 5000
+
 AUTO_CHECK_MS = 60_000
 
 
@@ -51,12 +54,17 @@ class SafetyActions(QObject):
         from workbench.store.db import QUICK_CHECK_AT_OPEN_MAX_BYTES
 
         if wb.path.stat().st_size > QUICK_CHECK_AT_OPEN_MAX_BYTES:
-            self._background_quick_check()
+            # Once the window has settled: a check of a big file reads all of it, and
+            # must not compete with the first view's queries for the disk and CPU (P2).
+            QTimer.singleShot(QUICK_CHECK_DELAY_MS, lambda: self._background_quick_check(wb))
 
-    def _background_quick_check(self) -> None:
+    def _background_quick_check(self, wb: Any = None) -> None:
         from workbench.services.integrity import check_file
 
-        wb = self.ctx.wb
+        if wb is None:
+            wb = self.ctx.wb
+        elif not self.ctx.has_workbench or self.ctx.wb is not wb:
+            return  # another file was opened meanwhile; it got its own check
         job = start(Job(lambda _report: check_file(wb, full=False)))
         job.signals.finished.connect(self._quick_check_done)
 

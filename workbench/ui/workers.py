@@ -46,13 +46,17 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self._report)
-        except BaseException as exc:  # delivered to the UI thread, which decides
-            if not isinstance(exc, Cancelled):
-                log.debug("job failed", exc_info=True)
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self._fn(self._report)
+            except BaseException as exc:  # delivered to the UI thread, which decides
+                if not isinstance(exc, Cancelled):
+                    log.debug("job failed", exc_info=True)
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:
+            # The app is quitting and its signal objects are gone: nobody is listening.
+            log.debug("job ended after its receivers were deleted", exc_info=True)
 
 
 _running: set[Job] = set()
