@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
-from workbench.services.global_search import Command, CommandIndex, Hit
+if TYPE_CHECKING:  # imported when the box first opens: start-up stays lean (P2)
+    from workbench.services.global_search import CommandIndex, Hit
 
 #: Words a rep might type for a menu command, by the command's plain title.
 KEYWORDS: dict[str, str] = {
@@ -76,6 +77,7 @@ class SearchActions(QObject):
     # --- the commands -------------------------------------------------------------------
     def commands(self) -> CommandIndex:
         """Every enabled menu entry, plus the quick-log channels, as :class:`Command` rows."""
+        from workbench.services.global_search import Command, CommandIndex
         from workbench.ui.dialogs.shortcuts import menu_actions
 
         self._runners = {}
