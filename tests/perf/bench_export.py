@@ -369,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(table(results))
+    for r in results:
+        print(f"{r.name}: {json.dumps(r.extra, default=str)}")
     return 0 if all(r.ok for r in results) else 1
 
 
