@@ -99,7 +99,8 @@ def run(ctx: Context) -> list[Result]:
     from workbench.ui.widgets import configure_big_table
 
     app = QApplication.instance() or QApplication([])
-    wb = open_workbench(ctx.large_db)
+    # Read-only: the cached demo is shared (other benchmarks may hold its writer lock).
+    wb = open_workbench(ctx.large_db, create=False, readonly=True)
     recorder = Recorder()
     event.listen(wb.engine, "before_cursor_execute", recorder)
     raw = sqlite3.connect(f"file:{ctx.large_db}?mode=ro", uri=True)

@@ -42,7 +42,8 @@ class SafetyActions(QObject):
 
     # --- on open -----------------------------------------------------------------
     def _on_workbench(self) -> None:
-        if not self.ctx.has_workbench:
+        if not self.ctx.has_workbench or not self.ctx.wb.is_file:
+            # A team database has no file to watch, back up or check: its server does that.
             self.watch = None
             return
         wb = self.ctx.wb
