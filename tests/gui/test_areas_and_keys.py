@@ -24,6 +24,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support raise")
 
 #: Menu commands deliberately without a shortcut — rare, or reached another way.
 WITHOUT_SHORTCUT: dict[str, str] = {
+    "File › Open team database": "rare: once per machine; WORKBENCH_DB_URL or --db opens it at every start",
     "File › Backups": "rare: restoring a backup is not an everyday action (Back up now has Ctrl+Shift+B)",
     "File › Import history": "rare: opened to undo an import; the import itself has Ctrl+I",
     "Edit › Trash": "rare; Ctrl+Z undoes a delete right away, and the Leads area has a Trash button",

@@ -1,4 +1,5 @@
-"""Integrity of a workbench file: SQLite's own checks plus record counts."""
+"""Integrity of a workbench: the database's own checks (SQLite's integrity and foreign
+key checks on a file; a server checks every write itself) plus record counts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from sqlalchemy import func, select
 
 from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
 from workbench.store import Workbench
-from workbench.store.sqlite_file import integrity_problems
 
 
 @dataclass
@@ -33,9 +33,9 @@ class IntegrityReport:
 
 
 def check_file(wb: Workbench, *, full: bool = True) -> IntegrityReport:
-    report = IntegrityReport(str(wb.path))
+    report = IntegrityReport(wb.location)
     with wb.engine.connect() as conn:
-        report.problems.extend(integrity_problems(conn, full=full))
+        report.problems.extend(wb.integrity_problems(conn, full=full))
         for model in (Account, Contact, Lead, Activity, FollowUp, Opportunity):
             table = table_of(model)
             n = conn.execute(select(func.count()).select_from(table).where(table.c.deleted_at.is_(None)))

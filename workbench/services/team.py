@@ -32,6 +32,7 @@ __all__ = [
     "find_member",
     "init_team",
     "members",
+    "ping",
     "share_account",
     "team_info",
     "whoami",
@@ -166,3 +167,11 @@ def share_account(wb: Workbench, account_id: int, shared: bool = True) -> bool:
             update(table).where(table.c.id == account_id, table.c.deleted_at.is_(None)).values(shared=shared)
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+def ping(wb: Workbench) -> None:
+    """Reach the database once (raises when it is out of reach): the banner's retry."""
+    from sqlalchemy import select
+
+    with wb.engine.connect() as conn:
+        conn.execute(select(1)).scalar_one()

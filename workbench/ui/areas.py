@@ -46,4 +46,5 @@ GLOBAL_ACTIONS: tuple[str, ...] = (
     "workbench.ui.targets_menu",
     "workbench.ui.outreach_actions",
     "workbench.ui.settings_actions",
+    "workbench.ui.team_actions",
 )

@@ -23,7 +23,7 @@ class CrashHandler:
         sys.excepthook = self.handle
 
     def handle(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        from workbench.ui.errors import expected_message
+        from workbench.ui.errors import expected_message, report_connection_lost
 
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         expected = expected_message(exc)
@@ -31,6 +31,8 @@ class CrashHandler:
             # The action was aborted and its transaction rolled back; the app is in a
             # known state, so say what happened and carry on.
             log.warning("expected failure: %s", exc)
+            if report_connection_lost(exc):
+                return  # the window's banner says it, and clears itself once it is back
             QMessageBox.warning(QApplication.activeWindow(), "Prospecting Workbench", expected)
             return
         log.critical("unhandled exception\n%s", text)

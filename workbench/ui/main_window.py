@@ -171,7 +171,11 @@ class MainWindow(QMainWindow):
 
     # --- files -----------------------------------------------------------------
     def _show_file(self) -> None:
-        if self.ctx.has_workbench:
+        if self.ctx.has_workbench and not self.ctx.wb.is_file:  # a team database
+            location = self.ctx.wb.location
+            self.file_label.setText(location)
+            self.setWindowTitle(f"{location.rsplit('/', 1)[-1]} ({self.tr('team')}) — Prospecting Workbench")
+        elif self.ctx.has_workbench:
             path = self.ctx.wb.path
             self.file_label.setText(str(path))
             self.setWindowTitle(f"{path.name} — Prospecting Workbench")
@@ -207,7 +211,7 @@ class MainWindow(QMainWindow):
             self.switch_to(Path(name))
 
     def switch_to(self, path: Path) -> bool:
-        if self.ctx.has_workbench and self.ctx.wb.path.resolve() == path.resolve():
+        if self.ctx.has_workbench and self.ctx.wb.is_file and self.ctx.wb.path.resolve() == path.resolve():
             return True
         try:
             wb: Workbench = open_workbench(path, create=not path.exists())
