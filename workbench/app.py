@@ -48,17 +48,22 @@ def run_gui(
             if smoke:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-            if not isinstance(db_path, Path):  # a server: no file to recover from backups
-                from PySide6.QtWidgets import QMessageBox
+            if not isinstance(db_path, Path):
+                # A team database: no file to recover from backups; ask for the password
+                # (or a corrected address) as long as the server wants one.
+                from workbench.ui.dialogs.team_login import open_team
 
-                QMessageBox.critical(None, "Cannot open the workbench", str(exc))
-                return 2
-            from workbench.ui.dialogs.recovery import offer_recovery
+                team_wb = open_team(None, db_path)
+                if team_wb is None:
+                    return 2
+                wb = team_wb
+            else:
+                from workbench.ui.dialogs.recovery import offer_recovery
 
-            recovered = offer_recovery(None, db_path, exc)
-            if recovered is None:
-                return 2
-            wb = recovered
+                recovered = offer_recovery(None, db_path, exc)
+                if recovered is None:
+                    return 2
+                wb = recovered
     ctx = AppContext(wb, system_clock)
     window = MainWindow(ctx, start_area=start_area)
     if smoke:

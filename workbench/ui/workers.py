@@ -62,10 +62,20 @@ class Job(QRunnable):
 _running: set[Job] = set()
 
 
+def _connection_lost(exc: object) -> None:
+    """A background read that failed because the team database is out of reach also
+    raises the window's banner (the job's own handler still runs)."""
+    if isinstance(exc, BaseException):
+        from workbench.ui.errors import report_connection_lost
+
+        report_connection_lost(exc)
+
+
 def start(job: Job) -> Job:
     """Start ``job`` on the global pool, keeping it alive until it ends."""
     _running.add(job)
     job.signals.finished.connect(lambda _r: _running.discard(job))
     job.signals.failed.connect(lambda _e: _running.discard(job))
+    job.signals.failed.connect(_connection_lost)
     QThreadPool.globalInstance().start(job)
     return job
