@@ -54,12 +54,13 @@ def cohort_filter(period: Period) -> Any:
     return and_(*clauses)
 
 
-def _history(cohort: Any) -> Any:
-    """Every row of the cohort's histories with the next row's stage and time, in one
-    ordered walk of ``ix_stage_change_history`` (rows of an opportunity are in time
-    order). A CTE read twice below, which SQLite and PostgreSQL compute once."""
+def _history(cohort: Any, stages: list[Stage], now: datetime) -> Any:
+    """Every row of the cohort's histories, with where the opportunity went next and how
+    many hours it stayed (until now for the stage it is in): one ordered walk of
+    ``ix_stage_change_history`` with lead(), each row's figures computed once. A CTE
+    read twice below, which SQLite and PostgreSQL compute once."""
     window = {"partition_by": SC.opportunity_id, "order_by": (SC.at, SC.id)}
-    return (
+    walk = (
         select(
             SC.opportunity_id.label("opp"),
             SC.to_stage_id.label("stage"),
@@ -69,8 +70,31 @@ def _history(cohort: Any) -> Any:
             func.lead(epoch_seconds(SC.at)).over(**window).label("next_t"),
         )
         .where(cohort)
-        .cte("moves")
+        .subquery("walk")
     )
+    open_ids = [s.id for s in stages if s.is_open]
+    # Where a row leads, from the stages' kinds and positions written into the SQL (a
+    # handful of stages) rather than joined for every history row.
+    position = {s.id: s.position for s in stages}
+    direction = case(
+        (walk.c.next_stage.is_(None), literal("here")),
+        (walk.c.stage.not_in(open_ids), literal("other")),
+        (walk.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.LOST]), literal("lost")),
+        (walk.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.WON]), literal("advanced")),
+        (
+            case(position, value=walk.c.next_stage, else_=None)
+            > case(position, value=walk.c.stage, else_=None),
+            literal("advanced"),
+        ),
+        else_=literal("back"),
+    )
+    seconds = func.coalesce(walk.c.next_t, literal(now.timestamp())) - walk.c.t
+    return select(
+        walk.c.opp,
+        walk.c.stage,
+        direction.label("direction"),
+        func.round(seconds / 3600.0).label("stay_hours"),
+    ).cte("moves")
 
 
 WAYS_OUT = ("advanced", "lost", "back", "here")
@@ -84,27 +108,14 @@ def _stage_figures(
     seconds — from one pass over the history, in one statement."""
     if not stages:
         return {}, {}
-    moves = _history(cohort)
+    moves = _history(cohort, stages, now)
     open_ids = [s.id for s in stages if s.is_open]
-    # Where a row leads, from the stages' kinds and positions written into the SQL (a
-    # handful of stages) rather than joined for every history row.
-    position = {s.id: s.position for s in stages}
-    next_position = case(position, value=moves.c.next_stage, else_=None)
-    here_position = case(position, value=moves.c.stage, else_=None)
-    direction = case(
-        (moves.c.next_stage.is_(None), literal("here")),
-        (moves.c.stage.not_in(open_ids), literal("other")),
-        (moves.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.LOST]), literal("lost")),
-        (moves.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.WON]), literal("advanced")),
-        (next_position > here_position, literal("advanced")),
-        else_=literal("back"),
-    )
     # One row per (stage, opportunity) with a flag per way out, then sums per stage: a
     # re-entered stage still counts its opportunity once.
     per_opportunity = (
         select(
             moves.c.stage,
-            *(func.max(case((direction == name, 1), else_=0)).label(name) for name in WAYS_OUT),
+            *(func.max(case((moves.c.direction == name, 1), else_=0)).label(name) for name in WAYS_OUT),
         )
         .group_by(moves.c.opp, moves.c.stage)
         .subquery("per_opportunity")
@@ -116,11 +127,9 @@ def _stage_figures(
         *(func.sum(per_opportunity.c[name]).label(name) for name in WAYS_OUT),
         cast(null(), Float).label("value"),
     ).group_by(per_opportunity.c.stage)
-    # A stay lasts until the next row, or until now for the stage an opportunity is in.
-    # Stays are counted per stage and whole hour (a few thousand rows at most): the
-    # median is read from those counts, to the hour, without sorting every stay.
-    seconds = func.coalesce(moves.c.next_t, literal(now.timestamp())) - moves.c.t
-    stay_hours = func.round(seconds / 3600.0)
+    # Stays are counted per open stage and whole hour (a few thousand rows at most): the
+    # median is read from those counts, to the hour, without ranking every stay.
+    stay_hours = moves.c.stay_hours
     stays = (
         select(
             literal("stays"),

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session
@@ -55,6 +55,22 @@ def save_quota(wb: Workbench, value: Quota | None) -> None:
     )
 
 
+def section_jobs(
+    session: Session, period: Period, now: datetime, tz: tzinfo | None = None
+) -> dict[str, Callable[[Session], Any]]:
+    """The independent sections, each a function of a session (settings read through
+    ``session`` now). Quota math comes after them: it needs their rates."""
+    min_leads = int(settings.get(session, "insights.min_group_leads"))
+    goal = int(settings.get(session, "goals.touches_per_week"))
+    return {
+        "conversion": lambda s: conversion.compute(s, period, min_leads),
+        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads),
+        "funnel": lambda s: funnel.compute(s, period, now),
+        "activity": lambda s: activity.compute(s, period, now, goal, tz),
+        "pipeline": lambda s: pipeline.compute(s, now),
+    }
+
+
 def _workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -80,18 +96,9 @@ def compute_stats(
     period = period or Period()
     now = clock()
     with wb.reading() as session:
-        min_leads = int(settings.get(session, "insights.min_group_leads"))
-        goal = int(settings.get(session, "goals.touches_per_week"))
         currency = str(settings.get(session, "profile.currency") or "")
         quota_value = quota_override or quota_from_settings(session, now.astimezone(tz).date())
-
-    jobs: dict[str, Callable[[Session], Any]] = {
-        "conversion": lambda s: conversion.compute(s, period, min_leads),
-        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads),
-        "funnel": lambda s: funnel.compute(s, period, now),
-        "activity": lambda s: activity.compute(s, period, now, goal, tz),
-        "pipeline": lambda s: pipeline.compute(s, now),
-    }
+        jobs = section_jobs(session, period, now, tz)
 
     def run(name: str) -> Any:
         started = time.perf_counter()
