@@ -293,6 +293,40 @@ def test_a_manager_reads_every_reps_rows_and_writes_none(populated: Populated) -
             conn.rollback()
 
 
+@pytest.mark.postgres
+def test_two_reps_saving_at_once_never_wait_for_each_other(populated: Populated) -> None:
+    from workbench.services import outreach
+    from workbench.services.records import RecordKind, RecordRef
+
+    class Undo(Exception):
+        pass
+
+    t = populated.team
+    with t.login(populated.ana) as ana_wb, t.login(populated.ben) as ben_wb:
+        with ana_wb.reading() as s:
+            ana_lead = int(s.execute(select(func.min(L.id))).scalar_one())
+        with ben_wb.reading() as s:
+            ben_lead = int(s.execute(select(func.min(L.id))).scalar_one())
+        saved = threading.Event()
+
+        def ben_saves() -> None:
+            target = RecordRef(RecordKind.LEAD, ben_lead)
+            outreach.log_activity(ben_wb, outreach.LogEntry(channel="call", target=target), now=NOW)
+            saved.set()
+
+        with pytest.raises(Undo), ana_wb.session() as s:
+            # Ana's save is half done (rows written and locked, not committed) …
+            target = RecordRef(RecordKind.LEAD, ana_lead)
+            outreach.log_in(s, outreach.LogEntry(channel="call", target=target), NOW)
+            s.flush()
+            # … while Ben saves his: he must not wait for her.
+            other = threading.Thread(target=ben_saves)
+            other.start()
+            other.join(timeout=30)
+            assert saved.is_set(), "Ben's save waited for Ana's transaction"
+            raise Undo
+
+
 # --- push and pull --------------------------------------------------------------------------------
 @pytest.mark.postgres
 def test_push_is_idempotent_by_uuid_and_keeps_every_link(team_db: Team, small_demo: Path) -> None:
