@@ -156,11 +156,13 @@ def test_chip_counts_are_answered_from_covering_indexes(wb: Workbench) -> None:
             source="webinar" if i % 2 else "cold",
             kind="target" if i % 3 else "inbound",
         )
+    # Other areas add covering indexes of their own (Insights' cohorts…): any will do
+    # for the plain chips; the attention chips need the columns of ix_lead_status_live.
     for chips, index in (
-        ({"status": ["new"]}, "ix_lead_status_live"),
-        ({"kind": ["target"]}, "ix_lead_kind_live"),
-        ({"kind": ["target"], "source": ["cold"]}, "ix_lead_kind_live"),
-        ({"source": ["webinar"]}, "ix_lead_source_"),  # _live or the insights one
+        ({"status": ["new"]}, "ix_lead_"),
+        ({"kind": ["target"]}, "ix_lead_"),
+        ({"kind": ["target"], "source": ["cold"]}, "ix_lead_"),
+        ({"source": ["webinar"]}, "ix_lead_"),
         ({"stale": True}, "ix_lead_status_live"),
         ({"untouched": True}, "ix_lead_status_live"),
         ({"revisit": True}, "ix_lead_status_live"),
