@@ -245,14 +245,21 @@ def deal_outreach(story: Story, deals: list[Deal]) -> None:
         first = deal.contact["first_name"]
         marks = [at for _stage, at in deal.path]
         end = marks[-1] if deal.closed else anchor - timedelta(hours=1)
+        recent = False
         if not deal.closed:
+            # A quarter of the open deals have gone quiet (stale); the rest were touched lately.
             stale = rng.chance(0.25)
             end = marks[-1] + timedelta(days=rng.randint(1, 5)) if stale else end
             marks.append(min(end, anchor - timedelta(hours=1)))
-        for (stage, start), stop in zip(deal.path, marks[1:], strict=False):
+            recent = not stale
+        segments = list(zip(deal.path, marks[1:], strict=False))
+        for number, ((stage, start), stop) in enumerate(segments):
             count = rng.randint(1, 2)
             for j in range(count):
-                at = rng.work_moment(start + timedelta(hours=1), max(start + timedelta(hours=1), stop))
+                earliest = start + timedelta(hours=1)
+                if recent and number == len(segments) - 1 and j == count - 1:
+                    earliest = max(earliest, stop - timedelta(days=rng.randint(1, 10)))
+                at = rng.work_moment(earliest, max(earliest, stop))
                 at = min(at, anchor - timedelta(minutes=30))
                 if j == 0 and stage.name in ("Discovery", "Solution", "Proposal", "Negotiation"):
                     channel, outcome = "meeting", "connected"

@@ -108,14 +108,26 @@ def make_deals(story: Story) -> list[Deal]:
     closed = [s for s in plan if s.kind != "open"]
     rng.shuffle(closed)
     still_open = sorted((s for s in plan if s.kind == "open"), key=lambda s: -s.position)
-    order = sorted(starts, key=lambda s: s[0] + timedelta(days=rng.uniform(-45, 45)))
+    # Noise wide enough that some younger deals are closed too (won or lost this month).
+    order = sorted(starts, key=lambda s: s[0] + timedelta(days=rng.uniform(-90, 90)))
     deals: list[Deal] = []
-    for (opened, where, who, origin), stage in zip(order, closed + still_open, strict=False):
-        deals.append(_deal(story, where, who, origin, _history(story, opened, stage)))
+    # A few deals closed lately, so "won this month" and a fresh loss show on the board.
+    recent = set(rng.sample(range(len(closed)), min(3, len(closed))))
+    for number, ((opened, where, who, origin), stage) in enumerate(
+        zip(order, closed + still_open, strict=False)
+    ):
+        finish = None
+        if number in recent and opened < anchor - timedelta(days=30):
+            finish = rng.work_moment(anchor - timedelta(days=25), anchor - timedelta(days=1))
+        deals.append(_deal(story, where, who, origin, _history(story, opened, stage, finish)))
     return deals
 
 
-def _history(story: Story, created: datetime, final: Stage) -> list[tuple[Stage, datetime]]:
+def _history(
+    story: Story, created: datetime, final: Stage, finish: datetime | None = None
+) -> list[tuple[Stage, datetime]]:
+    """Stage moves from Discovery at ``created`` to ``final``, a few working days to a few
+    weeks apart, all before "now" (the last one at about ``finish`` when given)."""
     rng = story.rng
     open_stages = story.ref.open_stages
     if final.kind == "open":
@@ -126,8 +138,10 @@ def _history(story: Story, created: datetime, final: Stage) -> list[tuple[Stage,
         reached = min(len(open_stages), 1 + int(rng.triangular(0, len(open_stages), 1)))
         names = [*open_stages[:reached], final]
     steps = [rng.uniform(4, 24) for _ in names[1:]]
-    room = (story.anchor - timedelta(hours=2) - created).total_seconds() / 86400
+    room = ((finish or story.anchor - timedelta(hours=2)) - created).total_seconds() / 86400
     scale = min(1.0, room * 0.95 / sum(steps)) if steps else 1.0
+    if finish is not None and steps:
+        scale = room * 0.98 / sum(steps)
     path = [(names[0], created)]
     at = created
     latest = story.anchor - timedelta(hours=1)
