@@ -177,6 +177,8 @@ class TimelineWidget(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.doubleClicked.connect(lambda _i: self.edit_current())
+        # Embedded in scrolling detail panes, the list would otherwise shrink to a line or two.
+        self.view.setMinimumHeight((self.view.fontMetrics().lineSpacing() * 2 + 8) * 6)
         layout.addWidget(self.view, 1)
         self.empty = QLabel(
             self.tr("Nothing logged yet. Press L or “Log a touch…” after your first call."), self
