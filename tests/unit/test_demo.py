@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -276,10 +277,13 @@ def test_bad_anchor_is_refused(tmp_path: Path) -> None:
 
 
 # --- the large size, scaled down ------------------------------------------------------------------
+MINI_LARGE = LargeSize(accounts=800, leads=6000, activities=5500, opportunities=300, chunk=1500)
+
+
 @pytest.fixture(scope="module")
 def mini_large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "mini-large.db"
-    size = LargeSize(accounts=1500, leads=12_000, activities=11_000, opportunities=600, chunk=2500)
+    size = MINI_LARGE
     build_demo(
         path, DemoOptions(size="large", seed=3, anchor=datetime(2026, 3, 2, 9, tzinfo=UTC), large=size)
     )
@@ -291,7 +295,7 @@ def test_large_build_has_the_asked_totals(mini_large: Path) -> None:
         t: query(mini_large, f"SELECT count(*) FROM {t}")[0][0]
         for t in ("account", "lead", "activity", "opportunity")
     }
-    assert counts == {"account": 1500, "lead": 12_000, "activity": 11_000, "opportunity": 600}
+    assert counts == {"account": 800, "lead": 6000, "activity": 5500, "opportunity": 300}
     assert query(mini_large, "SELECT count(*) FROM account WHERE is_target") == [(20,)]
 
 
@@ -326,9 +330,7 @@ def test_large_build_touch_columns_and_histories_agree(mini_large: Path, tmp_pat
 
 
 def test_large_build_is_the_same_with_or_without_the_worker_process(mini_large: Path, tmp_path: Path) -> None:
-    size = LargeSize(
-        accounts=1500, leads=12_000, activities=11_000, opportunities=600, chunk=2500, worker=True
-    )
+    size = dataclasses.replace(MINI_LARGE, worker=True)
     other = tmp_path / "worker.db"
     build_demo(
         other, DemoOptions(size="large", seed=3, anchor=datetime(2026, 3, 2, 9, tzinfo=UTC), large=size)
