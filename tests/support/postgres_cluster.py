@@ -18,6 +18,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,24 @@ def missing_reason() -> str:
     )
 
 
+#: Stops the cluster when the process that started it is gone without stopping it (a test
+#: run killed by a timeout): pg_ctl starts the server as a daemon that would outlive it.
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+parent, folder, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+while os.path.isdir(folder):
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        subprocess.run(stop, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        break
+    except PermissionError:
+        pass
+    time.sleep(2)
+"""
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -92,10 +111,13 @@ class Cluster:
         ).render_as_string(hide_password=False)
 
     def _run(self, *args: str) -> None:
-        cmd = [str(self.bin_dir / args[0]), *args[1:]]
-        if self.as_user:
-            cmd = ["runuser", "-u", self.as_user, "--", *cmd]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+        subprocess.run(
+            self._command(*args),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.folder,
+        )
 
     def start(self) -> None:
         options = f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1 " + " ".join(
@@ -111,6 +133,20 @@ class Cluster:
             str(self.folder / "server.log"),
             "-w",
             "start",
+        )
+
+    def _command(self, *args: str) -> list[str]:
+        cmd = [str(self.bin_dir / args[0]), *args[1:]]
+        return ["runuser", "-u", self.as_user, "--", *cmd] if self.as_user else cmd
+
+    def watch_parent(self) -> None:
+        stop = self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.folder), *stop],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     def stop(self) -> None:
@@ -192,6 +228,7 @@ def start_cluster(bin_dir: Path | None = None) -> Cluster:
         )
         pwfile.unlink()
         cluster.start()
+        cluster.watch_parent()
     except BaseException:
         remove_cluster(cluster)
         raise
