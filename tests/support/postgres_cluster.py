@@ -91,6 +91,7 @@ class Cluster:
     port: int
     password: str
     as_user: str | None
+    watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def data(self) -> Path:
@@ -141,7 +142,7 @@ class Cluster:
 
     def watch_parent(self) -> None:
         stop = self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        subprocess.Popen(
+        self.watchdog = subprocess.Popen(
             [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.folder), *stop],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
@@ -238,3 +239,10 @@ def start_cluster(bin_dir: Path | None = None) -> Cluster:
 def remove_cluster(cluster: Cluster) -> None:
     cluster.stop()
     shutil.rmtree(cluster.folder, ignore_errors=True)
+    watchdog = cluster.watchdog
+    if watchdog is not None:  # it sees the folder gone and ends within its poll interval
+        try:
+            watchdog.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            watchdog.kill()
+            watchdog.wait()
