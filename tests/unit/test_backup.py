@@ -126,3 +126,18 @@ def test_cli_backup_bad_input_exits_2(tmp_path: Path, missing: str) -> None:
     assert "does not exist" in done.stderr
     assert done.stdout == ""
     assert list_backups(tmp_path) == []
+
+
+def test_an_import_is_preceded_by_a_backup(wb: Workbench, tmp_path: Path) -> None:
+    from workbench.services.importer import run_import
+
+    add_leads(wb, 2)
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "First Name,Last Name,Company,Email\nAna,Müller,Acme,ana@acme.example\n", encoding="utf-8"
+    )
+    run_import(wb, source)
+    taken = [b for b in backups.backups_of(wb) if b.reason == "before-import"]
+    assert len(taken) == 1
+    assert taken[0].counts["lead"] == 2  # the file as it was before the import
+    assert count_leads(wb) == 3

@@ -13,9 +13,10 @@ SHA-256, counts, options) and its leads carry the batch id, so the whole import 
 be undone (:mod:`~workbench.services.import_history`). A file whose content was
 imported before (same hash, not undone) adds nothing and says so.
 
-Lead ids are assigned here, counting up from the highest id, so that a row's
-duplicates within the file can be named by the row they repeat ("row:12") in both
-the preview and the import, while stored leads are named by id ("lead:345").
+Lead ids are reserved before the rows are written (:func:`~workbench.store.ids.reserve_ids`),
+so that a row's duplicates within the file can be named by the row they repeat
+("row:12") in both the preview and the import, while stored leads are named by id
+("lead:345"); the rep's choice per duplicate group is keyed by those names.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ DATE_SAMPLE_ROWS = 2000
 MAX_PROBLEMS = 5000
 MAX_GROUPS = 5000
 SAMPLE_ROWS = 200
+#: Sources a file may add to the editable list of lead sources.
+MAX_NEW_SOURCES = 50
 
 L: Any = table_of(Lead).c
 _LEAD = table_of(Lead)
@@ -164,6 +167,20 @@ class _Rejects:
 
 
 # --- the run ----------------------------------------------------------------------------
+#: Files up to this size are backed up before every import. A bigger file (a million
+#: leads is ~1 GB) would spend longer copying and verifying than importing; its import
+#: is still all-or-nothing and undoable, and the 30-minute backups cover it.
+BACKUP_BEFORE_IMPORT_MAX_BYTES = 256 * 1024 * 1024
+
+
+def backup_before_import(wb: Workbench, clock: Clock = system_clock) -> None:
+    if not wb.is_file or wb.readonly or wb.path.stat().st_size > BACKUP_BEFORE_IMPORT_MAX_BYTES:
+        return
+    from workbench.services.backups import back_up
+
+    back_up(wb, reason="before-import", clock=clock)
+
+
 def run_import(
     wb: Workbench,
     path: Path | str,
@@ -226,6 +243,8 @@ def run_import(
             preparer = RowPreparer(reader.headers, mapping, file_settings, clock())
         except ValueError as exc:
             raise ImportRefused(str(exc)) from exc
+        if not options.dry_run:
+            backup_before_import(wb, clock)
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
         if rejects is not None:
@@ -419,8 +438,8 @@ class _Run:
         self._add_sources()
 
     def _add_sources(self) -> None:
-        if not self.sources or len(self.sources) > 50:
-            return
+        if not self.sources or len(self.sources) > MAX_NEW_SOURCES:
+            return  # a column of free text, not a list of sources: leave the list alone
         t = table_of(LeadSource)
         known = {str(n).casefold() for n in self.conn.execute(select(t.c.name)).scalars()}
         position = int(self.conn.execute(select(func.max(t.c.position))).scalar_one_or_none() or 0)
@@ -482,8 +501,8 @@ class _Run:
             pending[lead_id] = values
             self.index.add(p.keys, lead_id)
             result.inserted += 1
-            if values["source"]:
-                self.sources.add(values["source"])
+            if values["source"] and len(self.sources) <= MAX_NEW_SOURCES:  # bounded: a file may
+                self.sources.add(values["source"])  # put anything in its "source" column
             self._sample(p, outcome, "; ".join(p.problems))
         if merges:
             self._merge(merges, pending)
