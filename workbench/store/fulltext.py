@@ -2,9 +2,9 @@
 
 On SQLite an FTS5 index (external content, kept by triggers) answers word-prefix
 queries through an index; other databases (a PostgreSQL team database) fall back to
-``ILIKE`` over the columns with accents folded by ``translate()`` — "lopez" finds
-"López" as FTS5's ``remove_diacritics`` does — on a few thousand rows per rep that is
-milliseconds. Callers get a SQLAlchemy clause either way and never see which one was used.
+``ILIKE`` over the columns, accents folded — "lopez" finds "López" as FTS5's
+``remove_diacritics`` does (see :func:`_contains`). Callers get a SQLAlchemy clause
+either way and never see which one was used.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, column, false, func, or_, text
+from sqlalchemy import ColumnElement, Connection, and_, column, false, func, literal_column, or_, text
 
 _SEARCHED = ("name", "company", "email", "phone")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,14 +68,10 @@ def filter_words(query: str) -> list[str]:
     return [w for w in words(query) if len(w) >= MIN_FILTER_WORD]
 
 
-def _plain(ch: str) -> str:
-    base = unicodedata.normalize("NFKD", ch)[:1]
-    return base.lower() if base.isascii() and base.isalpha() else ""
-
-
-#: Accented Latin letters (both cases) and the plain lower-case letter each folds to.
-_ACCENTED = "".join(chr(c) for c in range(0xC0, 0x250) if len(_plain(chr(c))) == 1 and not chr(c).isascii())
-_FOLDED = "".join(_plain(ch) for ch in _ACCENTED)
+#: Columns whose values are plain ASCII by nature: compared without folding accents.
+_ASCII_COLUMNS = frozenset({"email", "phone"})
+#: Unicode's combining diacritical marks: what is left of an accent once NFD split it off.
+_COMBINING = "[\u0300-\u036f]"
 
 
 def _fold(term: str) -> str:
@@ -85,10 +81,17 @@ def _fold(term: str) -> str:
 
 
 def _contains(col: Any, term: str) -> ColumnElement[bool]:
-    folded: ColumnElement[bool] = func.translate(col, _ACCENTED, _FOLDED).ilike(
-        f"%{_fold(term)}%", escape="\\"
-    )
-    return folded
+    """``col`` contains ``term``, ignoring case and accents ("lopez" finds "López").
+
+    Most values are plain ASCII: those are tested with ``ILIKE`` alone, and only the
+    others are NFD-normalised with their combining marks removed — folding every value
+    cost ten times as much on a team's leads."""
+    pattern = f"%{_fold(term)}%"
+    plain: ColumnElement[bool] = col.ilike(pattern, escape="\\")
+    if getattr(col, "key", "") in _ASCII_COLUMNS:
+        return plain
+    folded = func.regexp_replace(func.normalize(col, literal_column("NFD")), _COMBINING, "", "g")
+    return or_(plain, and_(col.op("!~")("^[ -~]*$"), folded.ilike(pattern, escape="\\")))
 
 
 def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]) -> ColumnElement[bool]:
@@ -106,8 +109,6 @@ def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]
     clauses = []
     for term in terms:
         clauses.append(or_(*(_contains(col, term) for col in columns)))
-    from sqlalchemy import and_
-
     return and_(*clauses)
 
 
@@ -146,7 +147,7 @@ def lead_candidates(conn: Connection, groups: list[list[str]], limit: int) -> li
             "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, limit)
         )
         return [int(r[0]) for r in rows]
-    from sqlalchemy import and_, select, table
+    from sqlalchemy import select, table
 
     lead = table("lead", *(column(c) for c in ("id", *_SEARCHED)))
     clause = and_(*(or_(*(_contains(lead.c[c], w) for w in g for c in _SEARCHED)) for g in groups))
