@@ -150,7 +150,6 @@ def test_the_login_asks_until_the_password_is_right_and_can_remember_it(
 def test_every_area_opens_on_a_team_database(
     qtbot: QtBot, team_url: str, small_demo: Path, manager: bool
 ) -> None:
-    from tests.support.postgres_cluster import SUPERUSER  # noqa: F401  (the admin pushed)
     from workbench.services import team_sync
 
     with open_workbench(team_url) as admin:
@@ -165,4 +164,14 @@ def test_every_area_opens_on_a_team_database(
     for entry in AREAS:
         win.show_area(entry.key)
         _settle(qtbot)
+    manager_area: Any = win.show_area("manager")
+    assert manager_area.team_button.isVisible()
+    job = manager_area.load_team()
+    assert job is not None
+    qtbot.waitUntil(lambda: manager_area.live_from is not None, timeout=30_000)
+    names = [manager_area.rep_model.row_values(r)[0] for r in range(manager_area.rep_model.rowCount())]
+    assert names[0] == rep.member.name and len(names) == 2  # the rep, then the team
+    manager_area.select_rep(rep.member.name)
+    assert "live from the team database" in manager_area.detail_title.text()
+    _settle(qtbot)
     win.ctx.replace_workbench(None)

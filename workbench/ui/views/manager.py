@@ -100,6 +100,8 @@ class ManagerArea(Area):
         self._known: set[Path] = set()
         self._job: Job | None = None
         self.last_job: Job | None = None
+        #: The team database the figures were computed live on (None: files).
+        self.live_from: str | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -108,11 +110,24 @@ class ManagerArea(Area):
         self.add_folder_button = QPushButton(self.tr("Add f&older…"), self)
         self.export_button = QPushButton(self.tr("E&xport rollup…"), self)
         self.clear_button = QPushButton(self.tr("C&lear"), self)
+        # On a team database the figures come straight from it, computed with SQL.
+        self.team_button = QPushButton(self.tr("Team data&base (live)"), self)
+        self.team_button.clicked.connect(self.load_team)
+        self.team_button.setVisible(ctx.has_workbench and not ctx.wb.is_file)
+        ctx.workbenchReplaced.connect(
+            lambda: self.team_button.setVisible(self.ctx.has_workbench and not self.ctx.wb.is_file)
+        )
         self.add_files_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.export_button.clicked.connect(self.export_rollup)
         self.clear_button.clicked.connect(self.clear)
-        for button in (self.add_files_button, self.add_folder_button, self.export_button, self.clear_button):
+        for button in (
+            self.team_button,
+            self.add_files_button,
+            self.add_folder_button,
+            self.export_button,
+            self.clear_button,
+        ):
             bar.addWidget(button)
         self.status_label = QLabel(self)
         self.progress = QProgressBar(self)
@@ -188,6 +203,9 @@ class ManagerArea(Area):
             return None
         from workbench.services.rollup import collect_paths
 
+        if self.live_from is not None:  # files and live figures are not mixed
+            self.live_from = None
+            self.rollup = Rollup()
         found, missing = collect_paths(paths)
         new = [p for p in found if p.resolve() not in self._known]
         self.rollup.rejected.extend(r for r in missing if r.path.resolve() not in self._known)
@@ -214,6 +232,29 @@ class ManagerArea(Area):
     def cancel(self) -> None:
         if self._job is not None:
             self._job.cancel()
+
+    def load_team(self) -> Job | None:
+        """Every rep's figures, computed live on the open team database."""
+        if self._job is not None or not self.ctx.has_workbench or self.ctx.wb.is_file:
+            return None
+        from workbench.services.team_rollup import live_rollup
+
+        wb, clock = self.ctx.wb, self.ctx.clock
+        job = Job(lambda _report: live_rollup(wb, clock=clock))
+        self._job = job
+        self.last_job = job
+        self.status_label.setText(self.tr("Computing the team's figures…"))
+
+        def done(result: Rollup) -> None:
+            self._job = None
+            self.rollup = result
+            self.live_from = wb.location
+            self._known.clear()
+            self._refresh()
+
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(self._load_failed)
+        return start(job)
 
     def _loaded(self, result: Rollup) -> None:
         cancelled = self._job is not None and self._job.cancelled
@@ -248,6 +289,7 @@ class ManagerArea(Area):
         if self._job is not None:
             return
         self.rollup = Rollup()
+        self.live_from = None
         self._known.clear()
         self._refresh()
 
@@ -288,7 +330,11 @@ class ManagerArea(Area):
         self.stack.setCurrentWidget(self.content if has_any else self.empty)
         self.export_button.setEnabled(bool(self.rollup.files))
         self.clear_button.setEnabled(has_any)
-        if has_any:
+        if has_any and self.live_from is not None:
+            self.status_label.setText(
+                self.tr("{0} rep(s), live from the team database {1}").format(len(reps), self.live_from)
+            )
+        elif has_any:
             text = self.tr("{0} file(s) of {1} rep(s) loaded").format(len(self.rollup.files), len(reps))
             if rejected:
                 text += self.tr(" — {0} rejected (see Files)").format(rejected)
@@ -332,8 +378,16 @@ class ManagerArea(Area):
 
     def _show_selected(self) -> None:
         figures = self.selected_figures()
+        index = self.rep_view.currentIndex()
+        is_team = not index.isValid() or self.rep_model.row_style(index.row()) == STYLE_TOTAL
         if figures is None:
             self.detail_title.clear()
+        elif figures.path is None and not is_team:  # a rep's figures computed live
+            self.detail_title.setText(
+                self.tr("<b>{0}</b> — live from the team database; period {1} to {2}").format(
+                    figures.rep, figures.period_from.isoformat(), figures.period_to.isoformat()
+                )
+            )
         elif figures.path is None:
             self.detail_title.setText(
                 self.tr("<b>Team</b> — {0} rep(s); period {1} to {2}").format(
