@@ -55,22 +55,38 @@ def first_touch_group() -> Any:
     )
 
 
-def converted_rows(session: Session, period: Period) -> list[tuple[Any, ...]]:
-    """(kind, source, campaign, industry, first-touch group, outcome, n) of the cohort's
-    converted leads. Each live opportunity finds its lead in ``ix_lead_converted``
-    (``unindexed(lead.id)`` keeps the planner from reading the lead's table row by its
-    primary key instead), and the lead's account by primary key."""
-    joined = (
-        table_of(Opportunity)
-        .join(table_of(Lead), and_(L.opportunity_id == OPP.id, unindexed(L.id) == OPP.origin_lead_id))
-        .outerjoin(table_of(Account), A.id == L.account_id)
+def _converted_from() -> Any:
+    """Live opportunities ⋈ their lead through ``ix_lead_converted`` (``unindexed(lead.id)``
+    keeps the planner from reading the lead's table row by its primary key instead)."""
+    return table_of(Opportunity).join(
+        table_of(Lead), and_(L.opportunity_id == OPP.id, unindexed(L.id) == OPP.origin_lead_id)
     )
+
+
+def _converted_where(period: Period) -> Any:
+    return and_(OPP.deleted_at.is_(None), L.opportunity_id.is_not(None), live_cohort(period))
+
+
+def converted_rows(session: Session, period: Period) -> list[tuple[Any, ...]]:
+    """(kind, source, campaign, industry, outcome, n) of the cohort's converted leads;
+    the lead's account read by primary key."""
+    stmt = (
+        select(L.kind, L.source, L.campaign, A.industry, OPP.outcome, func.count())
+        .select_from(_converted_from().outerjoin(table_of(Account), A.id == L.account_id))
+        .where(_converted_where(period))
+        .group_by(L.kind, L.source, L.campaign, A.industry, OPP.outcome)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def converted_by_first_touch(session: Session, period: Period) -> list[tuple[Any, ...]]:
+    """(first-touch group, outcome, n) of the cohort's converted leads."""
     touch = first_touch_group()
     stmt = (
-        select(L.kind, L.source, L.campaign, A.industry, touch, OPP.outcome, func.count())
-        .select_from(joined)
-        .where(OPP.deleted_at.is_(None), L.opportunity_id.is_not(None), live_cohort(period))
-        .group_by(L.kind, L.source, L.campaign, A.industry, touch, OPP.outcome)
+        select(touch, OPP.outcome, func.count())
+        .select_from(_converted_from())
+        .where(_converted_where(period))
+        .group_by(touch, OPP.outcome)
     )
     return [tuple(row) for row in session.execute(stmt)]
 
@@ -122,7 +138,7 @@ def compute(session: Session, period: Period, min_leads: int) -> dict[str, Any]:
             groups[dim][group_key(value)].leads += n
     for key, n in _industry_lead_counts(session, period, total.leads).items():
         groups["industry"][key].leads = n
-    for kind, source, campaign, industry, _touch, outcome, n in converted_rows(session, period):
+    for kind, source, campaign, industry, outcome, n in converted_rows(session, period):
         part = outcome_counts(outcome, int(n))
         total.add(part)
         for dim, value in zip(DIMENSIONS, (kind, source, campaign, industry), strict=True):

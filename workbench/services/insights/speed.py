@@ -25,7 +25,7 @@ from workbench.services.insights.common import Counts, Period, group_key, hours,
 from workbench.services.insights.conversion import (
     FAST_SECONDS,
     L,
-    converted_rows,
+    converted_by_first_touch,
     live_cohort,
     outcome_counts,
 )
@@ -148,7 +148,7 @@ def _median(session: Session, period: Period, sources: list[Any], touched: list[
 
 def _first_touch_groups(session: Session, period: Period) -> dict[str, Counts]:
     counts: dict[str, Counts] = defaultdict(Counts)
-    for *_groups, touch, outcome, n in converted_rows(session, period):
+    for touch, outcome, n in converted_by_first_touch(session, period):
         counts[str(touch)].add(outcome_counts(outcome, int(n)))
     return counts
 
