@@ -70,11 +70,20 @@ class MainWindow(QMainWindow):
 
         self.file_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.file_label)
+        # The first area starts loading before the menus are built: its queries run on a
+        # worker thread while the modules behind the menus import (start-up, P2). Its own
+        # actions are installed once the menus exist, so the menu order stays the same.
+        self._menus_built = False
+        self._waiting_for_menus: list[Area] = []
+        self.show_area(start_area)
         self._build_menus()
+        self._menus_built = True
+        for widget in self._waiting_for_menus:
+            widget.install_actions(self)
+        self._waiting_for_menus.clear()
         self._restore_geometry()
         ctx.workbenchReplaced.connect(self._show_file)
         self._show_file()
-        self.show_area(start_area)
 
     # --- menus -----------------------------------------------------------------
     def menu(self, name: str) -> QMenu:
@@ -138,7 +147,10 @@ class MainWindow(QMainWindow):
             entry: AreaEntry = self._entries[key]
             widget = entry.load()(self.ctx, self.stack)
             widget.setObjectName(f"area-{key}")
-            widget.install_actions(self)
+            if self._menus_built:
+                widget.install_actions(self)
+            else:
+                self._waiting_for_menus.append(widget)
             self._areas[key] = widget
             self.stack.addWidget(widget)
         return self._areas[key]
