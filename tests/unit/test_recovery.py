@@ -144,3 +144,21 @@ def test_cli_check_reports_problems(db_path: Path) -> None:
     )
     assert bad.returncode != 0
     assert "truncated" in bad.stderr
+
+
+def test_a_short_main_file_with_a_wal_is_left_to_sqlite(db_path: Path) -> None:
+    """Killed mid-checkpoint, the main file may be shorter than its header says while the
+    WAL holds the pages; that is not truncation, and SQLite completes it at open."""
+    from workbench.store.migrate import SCHEMA_VERSION
+    from workbench.store.sqlite_file import recognise
+
+    with open_workbench(db_path) as wb:
+        add_leads(wb, 400)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 60)  # a WAL header and more
+    assert recognise(db_path, SCHEMA_VERSION) == SCHEMA_VERSION
+    wal.unlink()
+    with pytest.raises(CorruptFileError, match="truncated"):
+        recognise(db_path, SCHEMA_VERSION)

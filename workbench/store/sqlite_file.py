@@ -61,7 +61,12 @@ def _check_size(path: Path, header: bytes, size: int) -> None:
         raise CorruptFileError(path, "its header is damaged (impossible page size)")
     pages = int.from_bytes(header[28:32], "big")
     counter_valid = header[24:28] == header[92:96]
-    if counter_valid and pages and size < pages * page_size:
+    # A process killed in the middle of a checkpoint can leave the main file shorter than
+    # its header says while the WAL still holds every page: SQLite finishes the job at
+    # the next open. Only a file without a WAL can be judged by its size.
+    wal = path.with_name(path.name + "-wal")
+    wal_has_frames = wal.exists() and wal.stat().st_size > 32
+    if counter_valid and pages and not wal_has_frames and size < pages * page_size:
         raise CorruptFileError(
             path, f"the file is truncated ({size:,} bytes where {pages * page_size:,} were written)"
         )
