@@ -158,7 +158,10 @@ def test_a_short_main_file_with_a_wal_is_left_to_sqlite(db_path: Path) -> None:
     db_path.write_bytes(data[: len(data) // 2])
     wal = db_path.with_name(db_path.name + "-wal")
     wal.write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 60)  # a WAL header and more
-    assert recognise(db_path, SCHEMA_VERSION) == SCHEMA_VERSION
+    try:
+        recognise(db_path, SCHEMA_VERSION)
+    except CorruptFileError as exc:  # SQLite itself may still find it damaged …
+        assert "truncated" not in str(exc)  # … but the size rule must not decide it
     wal.unlink()
     with pytest.raises(CorruptFileError, match="truncated"):
         recognise(db_path, SCHEMA_VERSION)
