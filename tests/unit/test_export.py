@@ -177,13 +177,15 @@ def test_a_failure_mid_write_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export_module, "_stream", failing)
-    scratch_before = {p.name for p in Path(tempfile.gettempdir()).glob("workbench-export-*")}
+    scratch = tmp_path / "scratch"  # where xlsxwriter keeps its constant-memory rows
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     out = tmp_path / f"dana.{suffix}"
     with pytest.raises(ExportError, match="No space left"):
         export_pipeline(filled, out, clock=CLOCK)
     assert not out.exists()
-    assert _leftovers(tmp_path) == []
-    assert {p.name for p in Path(tempfile.gettempdir()).glob("workbench-export-*")} == scratch_before
+    assert _leftovers(tmp_path) == ["scratch"]
+    assert list(scratch.iterdir()) == []
 
 
 def test_a_failed_export_keeps_the_previous_file(filled: Workbench, tmp_path: Path) -> None:
