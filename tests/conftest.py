@@ -19,7 +19,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -121,6 +121,17 @@ def pytest_report_header(config: pytest.Config) -> str:
     if found is None:
         return missing_reason()
     return f"PostgreSQL server binaries: {found} (service tests also run on PostgreSQL)"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say at the end of every run (quiet ones too) when the PostgreSQL half did not run."""
+    from tests.support.postgres_cluster import find_binaries, missing_reason
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgres" in r.keywords]
+    if find_binaries() is None and skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} test(s) on PostgreSQL skipped — {missing_reason()}", yellow=True
+        )
 
 
 @pytest.fixture(scope="session")
