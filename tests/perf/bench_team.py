@@ -190,8 +190,8 @@ def measure_login(url: str, *, may_write: bool, repeats: int) -> dict[str, list[
         lookup = Lookup(wb)
         lookup.warm()
         for text in prefixes:
-            # The floor is the lead query only: contacts, accounts and opportunities are
-            # answered from the in-memory index, which issues no SQL.
+            # The floor is the SQL alone (the candidates' details): on a team database
+            # every kind, leads too, is matched in the in-memory index, which issues none.
             measure("search", lambda t=text: lookup.search(t))
         if may_write:
             with wb.reading() as s:

@@ -6,11 +6,12 @@ How it stays within a keystroke (P4: ≤ 30 ms p95 on a million leads):
 * **Leads** (up to millions) are found through the FTS5 index in ``store/fulltext.py``:
   every typed word is a word prefix of name, company, email or phone; newest first,
   at most :data:`CANDIDATES` per keystroke.
-* **Contacts, accounts, opportunities** (up to ~100k each) have no full-text index in
-  the file; they are copied once into an in-memory FTS5 index
-  (``store/memory_fts.py``), built on first use or ahead of time off the UI thread
-  (:meth:`Lookup.warm`). :meth:`Lookup.mark_dirty` + the next search fold in only the
-  rows changed since, so it is never rebuilt per keystroke.
+* **Contacts, accounts, opportunities** (up to ~100k each) — and leads too on a team
+  database, which has no FTS5 index — have no full-text index in the file; they are
+  copied once into an in-memory FTS5 index (``store/memory_fts.py``), built on first
+  use or ahead of time off the UI thread (:meth:`Lookup.warm`).
+  :meth:`Lookup.mark_dirty` + the next search fold in only the rows changed since, so
+  it is never rebuilt per keystroke.
 * **Fuzzy**: a word that is no prefix of any known word is corrected against the
   in-memory index's vocabulary with rapidfuzz ("schmit" → "schmidt", "schmitt") and
   the corrections are searched in both places. All candidates (at most a few dozen
@@ -56,7 +57,7 @@ ALL_KINDS: tuple[RecordKind, ...] = (
     RecordKind.OPPORTUNITY,
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(ALL_KINDS)}
-_KIND_CODE = {RecordKind.CONTACT: 1, RecordKind.ACCOUNT: 2, RecordKind.OPPORTUNITY: 3}
+_KIND_CODE = {RecordKind.LEAD: 0, RecordKind.CONTACT: 1, RecordKind.ACCOUNT: 2, RecordKind.OPPORTUNITY: 3}
 _CODE_KIND = {code: kind for kind, code in _KIND_CODE.items()}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIGITS = re.compile(r"\D+")
@@ -118,6 +119,9 @@ class Lookup:
     def __init__(self, wb: Workbench, kinds: Sequence[RecordKind] = ALL_KINDS) -> None:
         self.wb = wb
         self.kinds = tuple(kinds)
+        # Without the file's FTS5 index (a team database on PostgreSQL) leads go into the
+        # in-memory index too: a prefix query there beats an ILIKE scan of every lead.
+        self._leads_in_memory = RecordKind.LEAD in self.kinds and wb.dialect != "sqlite"
         self._memory: MemoryFts | None = None
         self._vocabulary: list[str] = []
         self._seen_until: datetime | None = None
@@ -163,7 +167,7 @@ class Lookup:
         changed_accounts: list[int] = []
         newest: list[datetime] = [] if since is None else [since]
         with self.wb.engine.connect() as conn:
-            for kind, stmt in _sources(self.kinds):
+            for kind, stmt in _sources(self.kinds, leads=self._leads_in_memory):
                 columns = _COLUMNS[kind]
                 last_id = self._max_ids.get(kind, 0)
                 marks = conn.execute(select(func.max(columns.updated_at), func.max(columns.id))).one()
@@ -230,16 +234,17 @@ class Lookup:
 
     @property
     def _wants_memory(self) -> bool:
-        return any(k is not RecordKind.LEAD for k in self.kinds)
+        return self._leads_in_memory or any(k is not RecordKind.LEAD for k in self.kinds)
 
     def _candidates(
         self, conn: Connection, memory: MemoryFts | None, groups: list[list[str]]
     ) -> list[RecordRef]:
         found: list[RecordRef] = []
-        if RecordKind.LEAD in self.kinds:
+        if RecordKind.LEAD in self.kinds and not self._leads_in_memory:
             found += [RecordRef(RecordKind.LEAD, i) for i in lead_candidates(conn, groups, CANDIDATES)]
         if memory is not None:
-            found += [_unkey(k) for k in memory.match(groups, MEMORY_CANDIDATES)]
+            limit = MEMORY_CANDIDATES + (CANDIDATES if self._leads_in_memory else 0)
+            found += [_unkey(k) for k in memory.match(groups, limit)]
         return found
 
     def _corrections(self, word: str) -> list[str]:
@@ -257,9 +262,13 @@ class Lookup:
         return [term for term, _score, _i in found]
 
 
-def _sources(kinds: Sequence[RecordKind]) -> list[tuple[RecordKind, Any]]:
+def _sources(kinds: Sequence[RecordKind], *, leads: bool = False) -> list[tuple[RecordKind, Any]]:
     account = table_of(Account)
     sources: list[tuple[RecordKind, Any]] = []
+    if leads:
+        sources.append(
+            (RecordKind.LEAD, select(_L.id, _L.name, _L.company, _L.email, _L.phone, _L.deleted_at.is_(None)))
+        )
     if RecordKind.CONTACT in kinds:
         sources.append(
             (
