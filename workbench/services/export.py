@@ -110,6 +110,12 @@ def format_of(path: Path) -> str:
 
 
 def default_rep_name(wb: Workbench) -> str:
+    if wb.dialect == "postgresql":  # a team database: settings are the team's, the login is yours
+        from workbench.services.team import whoami
+
+        member = whoami(wb)
+        if member is not None:
+            return member.name
     name = str(settings.read(wb, "profile.rep_name") or "").strip()
     if name:
         return name
