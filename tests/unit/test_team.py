@@ -574,6 +574,7 @@ def test_cli_team_init_add_push_pull_rollup(
     small_demo: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name = f"cli_{next(_numbers)}"
     url = pg_cluster.create_database(name, template=_pg_template)
@@ -597,7 +598,8 @@ def test_cli_team_init_add_push_pull_rollup(
         assert [r["rep"] for r in rollup["reps"]] == ["Cleo Cli"] and rollup["team"]["leads"] == leads
         rep_url = pg_cluster.url(name, user="cleo_cli", password=rep["password"])
         assert main(["team", "pull", "--to", str(tmp_path / "mine.db"), "--db", rep_url]) == 0
-        assert main(["stats", "--db", rep_url, "--json"]) == 0
+        monkeypatch.setenv("WORKBENCH_DB_URL", rep_url)  # no --db: the environment names the team database
+        assert main(["stats", "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["conversion"]["total"]["leads"] == leads
         assert main(["team", "add-rep", "Cleo Cli", "--db", url]) == 2  # already there
         assert "already" in capsys.readouterr().err
