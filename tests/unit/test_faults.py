@@ -136,3 +136,25 @@ def test_failed_migration_rolls_back_and_old_version_still_opens(
             cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(lead)")}
             version = conn.exec_driver_sql("PRAGMA user_version").scalar()
         assert "half_done" not in tables and "score" not in cols and version == 1
+
+
+def test_import_onto_a_full_disk_leaves_the_workbench_as_it_was(tmp_path: Path) -> None:
+    from workbench.services.importer import run_import
+
+    with tiny_folder(tmp_path / "disk", 1536) as folder:
+        if folder is None:
+            pytest.skip("cannot mount a size-limited folder on this machine")
+        wb = open_workbench(folder / "w.db")
+        try:
+            add_leads(wb, 20)
+            source = tmp_path / "big.csv"
+            with source.open("w", encoding="utf-8") as fh:
+                fh.write("First Name,Last Name,Company,Email,Notes\n")
+                for i in range(20_000):
+                    fh.write(f"Ana{i},Müller,Company {i},ana{i}@firm{i}.example,{'x' * 60}\n")
+            with pytest.raises((OperationalError, StoreError, OSError)) as info:
+                run_import(wb, source)
+            assert expected_message(info.value) is not None
+            _intact(wb, 20)
+        finally:
+            wb.close()
