@@ -289,3 +289,27 @@ def test_item_models_are_sound(qtmodeltester: Any, window: MainWindow) -> None:
     qtmodeltester.check(area.model)
     model = TrashModel()
     qtmodeltester.check(model)
+
+
+def test_the_lead_detail_shows_the_leads_timeline(
+    qtbot: QtBot, window: MainWindow, ids: dict[str, int]
+) -> None:
+    from workbench.services.outreach import LogEntry, log_activity
+    from workbench.services.records import RecordRef
+
+    wb = window.ctx.wb
+    log_activity(
+        wb,
+        LogEntry(
+            channel="call",
+            outcome="left voicemail",
+            note="Asked about pricing",
+            target=RecordRef.of("lead", ids["Ana López"]),
+        ),
+        now=NOW,
+    )
+    area = area_of(window)
+    area.detail.show_lead(ids["Ana López"])
+    qtbot.waitUntil(lambda: area.detail.timeline.model.rowCount() >= 1)
+    area.detail.show_lead(ids["Bruno Díaz"])
+    qtbot.waitUntil(lambda: area.detail.timeline.model.rowCount() == 0)

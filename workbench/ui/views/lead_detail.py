@@ -172,6 +172,12 @@ class LeadDetailPanel(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
+        from workbench.ui.timeline import TimelineWidget
+
+        layout.addWidget(QLabel(self.tr("Timeline:"), body))
+        self.timeline = TimelineWidget(ctx, body)
+        self.timeline.setMinimumHeight(240)
+        layout.addWidget(self.timeline)
         layout.addStretch(1)
         save_action = QAction(self.tr("Save lead"), self)
         save_action.setShortcut(QKeySequence.StandardKey.Save)
@@ -228,14 +234,17 @@ class LeadDetailPanel(QWidget):
             self.lead_id, self.detail = None, None
             self._set_enabled(False)
             self._dirty = False
+            self.timeline.clear()
             return
         self._set_enabled(True)
         self._fill(self.detail)
+        self.timeline.show_for("lead", lead_id)
 
     def refresh(self, style: str = "") -> None:
         """Re-read the shown lead after the file changed, keeping unsaved edits."""
         if self.lead_id is None:
             return
+        self.timeline.show_for("lead", self.lead_id)
         if self._dirty:
             detail = leads.lead_detail(self.ctx.wb, self.lead_id)
             if detail is not None:
