@@ -168,12 +168,22 @@ def header_key(header: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", text).split())
 
 
-def _strip_decorations(words: list[str]) -> list[str]:
-    while len(words) > 1 and words[0] in _ENTITY_WORDS:
-        words = words[1:]
-    while len(words) > 1 and words[-1] in _TRAILING_WORDS:
-        words = words[:-1]
-    return words
+def _undecorated(words: list[str]) -> list[str]:
+    """The header with record words in front and qualifiers behind taken off, from
+    the fewest to the most ("Lead Lead Origin" → "lead origin" before "origin"; a
+    qualifier that is itself a field name, "Contact - Work", keeps "contact")."""
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _ENTITY_WORDS:
+        lead += 1
+    tail = len(words)
+    while tail > 1 and words[tail - 1] in _TRAILING_WORDS:
+        tail -= 1
+    candidates: list[str] = []
+    for start in range(lead + 1):
+        for end in range(len(words), tail - 1, -1):
+            if start < end:
+                candidates.append(" ".join(words[start:end]))
+    return candidates
 
 
 @lru_cache(maxsize=4096)
@@ -188,9 +198,11 @@ def guess_field(header: str) -> tuple[Field | None, int]:
     # "Organization - Name", "Company: Name" (Pipedrive, Dynamics)
     if len(words) >= 2 and words[0] in _ORG_WORDS and words[1] == "name":
         return Field.COMPANY, 95
-    stripped = " ".join(_strip_decorations(words))
-    if stripped in _EXACT:
-        return _EXACT[stripped], 95
+    candidates = _undecorated(words)
+    for candidate in candidates:
+        if candidate in _EXACT:
+            return _EXACT[candidate], 95
+    stripped = candidates[-1] if candidates else key
     found = process.extractOne(stripped, _KEYS, scorer=fuzz.ratio, score_cutoff=88)
     if found is not None:
         name, score, _index = found
