@@ -5,15 +5,19 @@ Pipeline → New opportunity on a target account… opens one the rep found them
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from workbench.services import convert, pipeline, settings
-from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import Topic
-from workbench.ui.dialogs.convert_lead import ConvertLeadDialog, ConvertOptions
-from workbench.ui.dialogs.new_opportunity import NewOpportunity, NewOpportunityDialog
+
+if TYPE_CHECKING:
+    from workbench.services.convert import ConversionPlan
+    from workbench.ui.dialogs.convert_lead import ConvertOptions
+    from workbench.ui.dialogs.new_opportunity import NewOpportunity
+
+# The services and dialogs behind these actions are imported when an action runs, not
+# when the menus are built: the main window's start-up stays lean (P2).
 
 #: O for opportunity (Ctrl+Shift+C is "Add contact" in the Targets area).
 CONVERT_SHORTCUT = "Ctrl+Shift+O"
@@ -29,11 +33,29 @@ def selected_lead_ids(window: Any) -> list[int]:
     return []
 
 
+def _ask_convert(parent: Any, plan: ConversionPlan) -> ConvertOptions | None:
+    from workbench.ui.dialogs.convert_lead import ConvertLeadDialog
+
+    return ConvertLeadDialog.ask(parent, plan)
+
+
+def _ask_new(*args: Any) -> NewOpportunity | None:
+    from workbench.ui.dialogs.new_opportunity import NewOpportunityDialog
+
+    return NewOpportunityDialog.ask(*args)
+
+
+def _warn(window: Any, title: str, exc: Exception) -> bool:
+    from workbench.ui import pipeline_moves
+
+    return pipeline_moves.warn(window, title, exc)
+
+
 class PipelineActions(QObject):
     #: Asks the rep to confirm the plan (None: cancelled). Tests replace it.
-    ask: Callable[..., ConvertOptions | None] = staticmethod(ConvertLeadDialog.ask)
+    ask: Callable[..., ConvertOptions | None] = staticmethod(_ask_convert)
     #: Asks for a new opportunity on a target account (None: cancelled). Tests replace it.
-    ask_new: Callable[..., NewOpportunity | None] = staticmethod(NewOpportunityDialog.ask)
+    ask_new: Callable[..., NewOpportunity | None] = staticmethod(_ask_new)
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -61,11 +83,13 @@ class PipelineActions(QObject):
 
     def convert(self, lead_id: int) -> int | None:
         """Plan, ask, convert; the new opportunity's id, or None when cancelled or refused."""
+        from workbench.services import convert
+
         title = self.tr("Cannot convert the lead")
         try:
             plan = convert.plan_conversion(self.ctx.wb, lead_id)
         except Exception as exc:
-            if not moves.warn(self.window, title, exc):
+            if not _warn(self.window, title, exc):
                 raise
             return None
         options = self.ask(self.window, plan)
@@ -85,7 +109,7 @@ class PipelineActions(QObject):
                 clock=self.ctx.clock,
             )
         except Exception as exc:
-            if not moves.warn(self.window, title, exc):
+            if not _warn(self.window, title, exc):
                 raise
             return None
         for topic in (Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES):
@@ -99,6 +123,8 @@ class PipelineActions(QObject):
         """Ask, then open an opportunity (kind "target") on a target account; its id or None."""
         if not self.ctx.has_workbench:
             return None
+        from workbench.services import convert, pipeline, settings
+
         wb = self.ctx.wb
         accounts = convert.target_account_options(wb)
         if not accounts:
@@ -123,7 +149,7 @@ class PipelineActions(QObject):
                 clock=self.ctx.clock,
             )
         except Exception as exc:
-            if not moves.warn(self.window, self.tr("Cannot create the opportunity"), exc):
+            if not _warn(self.window, self.tr("Cannot create the opportunity"), exc):
                 raise
             return None
         for topic in (Topic.ACCOUNTS, Topic.OPPORTUNITIES):
