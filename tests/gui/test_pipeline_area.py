@@ -232,16 +232,14 @@ def test_activities_of_the_deal_and_its_lead_show_in_the_detail(qtbot: QtBot, wb
         )
     area = pipeline_area(open_window(qtbot, wb))
     area.open_detail(ids[0])
-    table = area.detail.activity_table
-    if table is None:  # the outreach helper's timeline widget is embedded
-        from workbench.services.records import RecordKind, RecordRef
+    from workbench.services.records import RecordKind, RecordRef
+    from workbench.ui.timeline import ENTRY_ROLE
 
-        widget: Any = area.detail.timeline
-        assert widget.ref == RecordRef(RecordKind.OPPORTUNITY, ids[0])
-        assert widget.model.rowCount() == 1
-    else:  # the fallback: the deal's and its lead's activities, newest first
-        assert table.model.rowCount() == 2
-        assert table.model.index(0, 4).data() == "proposal sent"
+    widget = area.detail.timeline
+    assert widget.ref == RecordRef(RecordKind.OPPORTUNITY, ids[0])
+    # the deal's email and, before it, the call on the lead it came from
+    entries = [widget.model.index(row, 0).data(ENTRY_ROLE) for row in range(widget.model.rowCount())]
+    assert [(e.channel, e.note) for e in entries] == [("email", "proposal sent"), ("call", "")]
 
 
 def test_new_opportunity_on_a_target_account(

@@ -104,6 +104,32 @@ def test_contact_and_opportunity_links(wb: Workbench) -> None:
     assert {e.who for e in account_timeline} == {"Bo Berg"}
 
 
+def test_a_deals_timeline_starts_with_the_touches_of_its_lead(wb: Workbench) -> None:
+    ids = _people(wb)
+    lead_ref = RecordRef(RecordKind.LEAD, ids["lead"])
+    before = outreach.log_activity(wb, LogEntry("call", "connected", target=lead_ref), now=NOW)
+    with wb.session() as s:
+        opp = s.get(Opportunity, ids["opportunity"])
+        assert opp is not None
+        opp.origin_lead_id = ids["lead"]
+        s.add(opp)
+    opp_ref = RecordRef(RecordKind.OPPORTUNITY, ids["opportunity"])
+    after = outreach.log_activity(
+        wb, LogEntry("email", "replied", target=opp_ref), now=NOW + timedelta(hours=1)
+    )
+    assert [e.id for e in timeline(wb, opp_ref)] == [after.activity_id, before.activity_id]
+    # Another deal of the same account does not get the lead's history.
+    with wb.session() as s:
+        stage = s.exec(select(PipelineStage)).first()
+        assert stage is not None and stage.id is not None
+        other = Opportunity(name="Other deal", account_id=ids["account"], stage_id=stage.id)
+        s.add(other)
+        s.flush()
+        assert other.id is not None
+        other_id = other.id
+    assert timeline(wb, RecordRef(RecordKind.OPPORTUNITY, other_id)) == []
+
+
 def test_past_due_is_accepted_with_a_warning(wb: Workbench) -> None:
     ids = _people(wb)
     logged = outreach.log_activity(

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import Connection, and_, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from workbench.domain import Activity, Contact, FollowUp, Lead, table_of
+from workbench.domain import Activity, Contact, FollowUp, Lead, Opportunity, table_of
 from workbench.services.records import RecordKind, RecordRef
 from workbench.store import Workbench
 
@@ -61,7 +61,7 @@ class TimelineEntry:
         return self.is_open and self.due_at is not None and self.due_at < now
 
 
-def _link(columns: Any, ref: RecordRef | None) -> ColumnElement[bool]:
+def _link(columns: Any, ref: RecordRef | None, origin_lead_id: int | None = None) -> ColumnElement[bool]:
     if ref is None:  # the rep's own log: nothing linked at all
         return and_(
             columns.lead_id.is_(None),
@@ -76,46 +76,60 @@ def _link(columns: Any, ref: RecordRef | None) -> ColumnElement[bool]:
         RecordKind.OPPORTUNITY: columns.opportunity_id,
     }[ref.kind]
     result: ColumnElement[bool] = column == ref.id
+    if origin_lead_id is not None:
+        # A deal's story starts on the lead it was converted from: the touches before
+        # the conversion (linked to the lead only) belong on the deal's timeline too.
+        result = or_(result, and_(columns.lead_id == origin_lead_id, columns.opportunity_id.is_(None)))
     return result
+
+
+def _origin_lead(conn: Connection, ref: RecordRef | None) -> int | None:
+    if ref is None or ref.kind is not RecordKind.OPPORTUNITY:
+        return None
+    opp = table_of(Opportunity).c
+    found = conn.execute(select(opp.origin_lead_id).where(opp.id == ref.id)).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
 def timeline(
     wb: Workbench, ref: RecordRef | None, *, limit: int = TIMELINE_LIMIT, include_followups: bool = True
 ) -> list[TimelineEntry]:
     """``ref``'s activities and follow-ups, newest first; ``ref=None`` gives the rep's own
-    log (activities linked to no record)."""
+    log (activities linked to no record). An opportunity's timeline also holds the
+    touches of the lead it was converted from."""
     lead = _LEAD.c
     contact = _CONTACT.c
     who_a = _who(lead, contact)
-    activities = (
-        select(
-            literal("activity").label("kind"),
-            A.id,
-            A.uuid,
-            A.at.label("at"),
-            A.channel,
-            A.outcome,
-            literal("").label("title"),
-            A.note,
-            A.duration_min,
-            literal(None).label("due_at"),
-            literal(None).label("done_at"),
-            who_a.label("who"),
-            A.lead_id,
-            A.contact_id,
-            A.account_id,
-            A.opportunity_id,
-        )
-        .select_from(
-            table_of(Activity)
-            .outerjoin(_LEAD, lead.id == A.lead_id)
-            .outerjoin(_CONTACT, contact.id == A.contact_id)
-        )
-        .where(_link(A, ref), A.deleted_at.is_(None))
-        .order_by(A.at.desc())
-        .limit(limit)
-    )
     with wb.engine.connect() as conn:
+        origin = _origin_lead(conn, ref)
+        activities = (
+            select(
+                literal("activity").label("kind"),
+                A.id,
+                A.uuid,
+                A.at.label("at"),
+                A.channel,
+                A.outcome,
+                literal("").label("title"),
+                A.note,
+                A.duration_min,
+                literal(None).label("due_at"),
+                literal(None).label("done_at"),
+                who_a.label("who"),
+                A.lead_id,
+                A.contact_id,
+                A.account_id,
+                A.opportunity_id,
+            )
+            .select_from(
+                table_of(Activity)
+                .outerjoin(_LEAD, lead.id == A.lead_id)
+                .outerjoin(_CONTACT, contact.id == A.contact_id)
+            )
+            .where(_link(A, ref, origin), A.deleted_at.is_(None))
+            .order_by(A.at.desc())
+            .limit(limit)
+        )
         rows = list(conn.execute(activities))
         if include_followups:
             followups = (
@@ -142,7 +156,7 @@ def timeline(
                     .outerjoin(_LEAD, lead.id == F.lead_id)
                     .outerjoin(_CONTACT, contact.id == F.contact_id)
                 )
-                .where(_link(F, ref), F.deleted_at.is_(None))
+                .where(_link(F, ref, origin), F.deleted_at.is_(None))
                 .order_by(F.due_at.desc())
                 .limit(limit)
             )

@@ -1,5 +1,6 @@
 """Opening any record in its area: a lead in Leads, an account (or a contact, in its
-account) in Targets, an opportunity in Pipeline. Today and global search share it."""
+account with the contact's timeline) in Targets, an opportunity in Pipeline. Today and
+global search share it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def open_record(window: Any, ctx: AppContext, ref: RecordRef) -> bool:
     """Show ``ref`` in its area of ``window``; True when the area found it."""
     target = ref
     if ref.kind is RecordKind.CONTACT:
+        area = window.show_area("targets") if callable(getattr(window, "show_area", None)) else None
+        open_contact = getattr(area, "open_contact", None)
+        if callable(open_contact) and open_contact(ref.id):
+            return True  # the contact's account, showing the contact's timeline
         account_id = account_of_contact(ctx.wb, ref.id)
         if account_id is None:
             return False

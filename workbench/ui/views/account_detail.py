@@ -8,11 +8,7 @@ change is one service call and then :attr:`AccountDetailView.accountChanged`.
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import Any
-
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import AccountStatus
+from workbench.domain import AccountStatus, BuyingRole
 from workbench.services import target_actions
 from workbench.services.accounts import AccountError
 from workbench.services.records import RecordKind, RecordRef
@@ -33,18 +29,10 @@ from workbench.services.tables import ColumnKind
 from workbench.services.target_actions import AccountView
 from workbench.ui import target_labels as labels
 from workbench.ui.context import AppContext, Topic
+from workbench.ui.timeline import TimelineWidget
 from workbench.ui.views.account_contacts import AccountContacts
 from workbench.ui.views.icp_checklist import IcpChecklist
 from workbench.ui.views.small_table import SmallTable
-
-log = logging.getLogger(__name__)
-
-#: Where the outreach timeline widget may live; embedded when importable.
-TIMELINE_WIDGETS = (
-    ("workbench.ui.timeline", "TimelineWidget"),
-    ("workbench.ui.widgets.timeline", "TimelineWidget"),
-    ("workbench.ui.views.timeline", "TimelineWidget"),
-)
 
 
 class NoteEdit(QPlainTextEdit):
@@ -89,6 +77,7 @@ class AccountDetailView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.account_id: int | None = None
+        self._scope_contact: int | None = None
         self.view: AccountView | None = None
         self._loading = False
         outer = QVBoxLayout(self)
@@ -124,24 +113,21 @@ class AccountDetailView(QWidget):
         self.contacts = AccountContacts(ctx, body)
         self.contacts.contactsChanged.connect(self._changed_and_reload)
         layout.addWidget(self.contacts)
-        layout.addWidget(self._heading(self.tr("Timeline"), body))
-        self.timeline = self._make_timeline(body)
-        self.activity_table: SmallTable | None = None
-        if self.timeline is None:
-            # The outreach timeline widget is not there: a read-only list of what happened.
-            self.activity_table = SmallTable(
-                [
-                    (self.tr("When"), ColumnKind.DATETIME),
-                    (self.tr("What"), ColumnKind.TEXT),
-                    (self.tr("Outcome"), ColumnKind.TEXT),
-                    (self.tr("Who"), ColumnKind.TEXT),
-                    (self.tr("Note"), ColumnKind.TEXT),
-                ],
-                self.tr("Nothing logged yet. Calls, emails and meetings with this account show here."),
-                body,
-                widths=(125, 90, 110, 110),
-            )
-            self.timeline = self.activity_table
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self._heading(self.tr("Timeline"), body))
+        # Whose timeline: the whole account, or one contact (picking a contact in the
+        # list above picks it here too).
+        self.timeline_scope = QComboBox(body)
+        self.timeline_scope.setAccessibleName(self.tr("Whose timeline"))
+        self.timeline_scope.setToolTip(
+            self.tr("The whole account's timeline, or one contact's (select a contact above)")
+        )
+        self.timeline_scope.currentIndexChanged.connect(lambda _i: self._show_timeline())
+        scope_row.addWidget(self.timeline_scope, 0, Qt.AlignmentFlag.AlignBottom)
+        scope_row.addStretch(1)
+        layout.addLayout(scope_row)
+        self.contacts.table.selectionModel().currentChanged.connect(self._contact_picked)
+        self.timeline = TimelineWidget(ctx, body)
         layout.addWidget(self.timeline)
         layout.addWidget(self._heading(self.tr("Opportunities"), body))
         self.opportunities = SmallTable(
@@ -240,25 +226,10 @@ class AccountDetailView(QWidget):
         self.park_button.clicked.connect(self.toggle_park)
         self.target_button.clicked.connect(self.toggle_target)
 
-    def _make_timeline(self, parent: QWidget) -> QWidget | None:
-        for module_name, cls_name in TIMELINE_WIDGETS:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            cls = getattr(module, cls_name, None)
-            if cls is None:
-                continue
-            try:
-                widget = cls(self.ctx, parent)
-            except Exception:
-                log.exception("could not embed the timeline")
-                return None
-            return widget if isinstance(widget, QWidget) else None
-        return None
-
     # --- showing --------------------------------------------------------------------------
     def show_account(self, account_id: int | None) -> None:
+        if account_id != self.account_id:
+            self._scope_contact = None
         self.account_id = account_id
         self.reload()
 
@@ -317,7 +288,7 @@ class AccountDetailView(QWidget):
         self.notes_edit.set_saved_text(a.notes)
         self.checklist.show_checks(a.id, view.checklist, view.fit, view.weighting_note)
         self.contacts.show_contacts(a.id, a.name, view.contacts, view.team)
-        self._fill_timeline(a.id)
+        self._fill_timeline(view)
         self.opportunities.set_rows(
             [
                 (
@@ -346,35 +317,49 @@ class AccountDetailView(QWidget):
             ]
         )
 
-    def _fill_timeline(self, account_id: int) -> None:
-        ref = RecordRef(RecordKind.ACCOUNT, account_id)
-        if self.activity_table is None:
-            widget: Any = self.timeline
-            for method in ("show_record", "set_record", "show_ref", "load"):
-                if hasattr(widget, method):
-                    try:
-                        getattr(widget, method)(ref)
-                    except Exception:
-                        log.exception("the timeline could not show the account")
-                    return
-            return
-        from workbench.services.timeline import timeline
+    def _fill_timeline(self, view: AccountView) -> None:
+        wanted = self._scope_contact
+        if wanted not in {c.id for c in view.contacts}:
+            wanted = None
+        self.timeline_scope.blockSignals(True)
+        try:
+            self.timeline_scope.clear()
+            self.timeline_scope.addItem(self.tr("Whole account"), None)
+            for c in view.contacts:
+                role = "" if c.buying_role in ("", BuyingRole.UNKNOWN) else labels.role_label(c.buying_role)
+                name = c.name or c.email or self.tr("(no name)")
+                self.timeline_scope.addItem(f"{name} · {role}" if role else name, c.id)
+            self.timeline_scope.setCurrentIndex(max(self.timeline_scope.findData(wanted), 0))
+        finally:
+            self.timeline_scope.blockSignals(False)
+        self.timeline_scope.setEnabled(bool(view.contacts))
+        self._show_timeline()
 
-        rows = [
-            (
-                e.id,
-                "overdue"
-                if e.overdue(self.ctx.clock())
-                else ("muted" if e.is_followup and e.done_at else ""),
-                e.at,
-                e.channel or self.tr("follow-up: {0}").format(e.title),
-                e.outcome,
-                e.who,
-                e.note,
-            )
-            for e in timeline(self.ctx.wb, ref, limit=200)
-        ]
-        self.activity_table.set_rows(rows)
+    def _show_timeline(self) -> None:
+        if self.account_id is None:
+            return
+        contact_id = self.timeline_scope.currentData()
+        self._scope_contact = contact_id if isinstance(contact_id, int) else None
+        if self._scope_contact is None:
+            self.timeline.show_record(RecordRef(RecordKind.ACCOUNT, self.account_id))
+        else:
+            self.timeline.show_record(RecordRef(RecordKind.CONTACT, self._scope_contact))
+
+    def _contact_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        contact_id = self.contacts.model.row_id(current.row()) if current.isValid() else None
+        if contact_id is not None:
+            self.show_contact(contact_id)
+
+    def show_contact(self, contact_id: int) -> bool:
+        """Show one contact's timeline (the contact must be on the shown account)."""
+        index = self.timeline_scope.findData(contact_id)
+        if index < 0:
+            return False
+        self.timeline_scope.setCurrentIndex(index)
+        row = self.contacts.model.row_of_id(contact_id)
+        if row is not None and self.contacts.table.currentIndex().row() != row:
+            self.contacts.table.selectRow(row)
+        return True
 
     # --- changes -----------------------------------------------------------------------------
     def _changed_here(self) -> None:

@@ -1,10 +1,9 @@
 """One opportunity: its numbers and next step (editable), won/lost/reopen, where it came
-from, its stage history and — when the outreach timeline widget exists — its timeline."""
+from, its stage history and its timeline (the deal's touches and those of the lead it
+came from)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -27,23 +26,14 @@ from workbench.services.pipeline import PipelineError
 from workbench.services.pipeline_board import HistoryRow, OpportunityDetail, detail
 from workbench.services.records import RecordKind, RecordRef
 from workbench.services.tables import ColumnKind
-from workbench.services.timeline import TimelineEntry, timeline
 from workbench.ui import format as fmt
 from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.dialogs.close_opportunity import confirm, reason_text
 from workbench.ui.dialogs.convert_lead import OptionalDate
 from workbench.ui.money_input import AmountEdit
+from workbench.ui.timeline import TimelineWidget
 from workbench.ui.views.small_table import SmallTable
-
-log = logging.getLogger(__name__)
-
-#: Where the outreach helper's timeline widget may live; embedded when importable.
-TIMELINE_WIDGETS = (
-    ("workbench.ui.timeline", "TimelineWidget"),
-    ("workbench.ui.views.timeline", "TimelineWidget"),
-    ("workbench.ui.widgets.timeline", "TimelineWidget"),
-)
 
 
 class OpportunityDetailView(QWidget):
@@ -156,45 +146,11 @@ class OpportunityDetailView(QWidget):
         )
         layout.addWidget(self.history)
         layout.addWidget(QLabel(self.tr("<b>What happened</b>"), body))
-        self.timeline: QWidget | None = self._make_timeline(body)
-        self.activity_table: SmallTable | None = None
-        if self.timeline is None:
-            # Until the outreach timeline widget exists: the activities of the deal and
-            # of the lead it came from, newest first.
-            self.activity_table = SmallTable(
-                [
-                    (self.tr("When"), ColumnKind.DATETIME),
-                    (self.tr("What"), ColumnKind.TEXT),
-                    (self.tr("Outcome"), ColumnKind.TEXT),
-                    (self.tr("Who"), ColumnKind.TEXT),
-                    (self.tr("Note"), ColumnKind.TEXT),
-                ],
-                self.tr("Nothing logged yet. Calls, emails and meetings about this deal show here."),
-                body,
-                widths=(125, 80, 100, 100),
-            )
-            self.timeline = self.activity_table
+        self.timeline = TimelineWidget(ctx, body)
         self.timeline.setMinimumHeight(self.fontMetrics().height() * 14)
         layout.addWidget(self.timeline, 1)
         layout.addStretch(0)
         self.setMinimumWidth(380)
-
-    def _make_timeline(self, parent: QWidget) -> QWidget | None:
-        for module_name, cls_name in TIMELINE_WIDGETS:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            cls = getattr(module, cls_name, None)
-            if cls is None:
-                continue
-            try:
-                widget = cls(self.ctx, parent)
-            except Exception:
-                log.exception("could not embed the timeline")
-                return None
-            return widget if isinstance(widget, QWidget) else None
-        return None
 
     # --- showing ---------------------------------------------------------------------
     def show_opportunity(self, opportunity_id: int | None) -> None:
@@ -265,38 +221,8 @@ class OpportunityDetailView(QWidget):
         self._loading = False
 
     def _fill_timeline(self, info: OpportunityDetail) -> None:
-        opp = info.opportunity
-        assert opp.id is not None
-        refs = [RecordRef(RecordKind.OPPORTUNITY, opp.id)]
-        if self.activity_table is None:
-            for method in ("show_record", "set_record", "show_ref", "load"):
-                if hasattr(self.timeline, method):
-                    try:
-                        getattr(self.timeline, method)(refs[0])
-                    except Exception:
-                        log.exception("the timeline could not show the opportunity")
-                    return
-            return
-        if opp.origin_lead_id is not None:
-            refs.append(RecordRef(RecordKind.LEAD, opp.origin_lead_id))
-        entries: dict[tuple[str, int], TimelineEntry] = {}
-        for ref in refs:
-            for entry in timeline(self.ctx.wb, ref, limit=200):
-                entries[(entry.kind, entry.id)] = entry
-        now = self.ctx.clock()
-        rows = [
-            (
-                e.id,
-                "overdue" if e.overdue(now) else ("muted" if e.is_followup and e.done_at else ""),
-                e.at,
-                e.channel or self.tr("follow-up: {0}").format(e.title),
-                e.outcome,
-                e.who,
-                e.note,
-            )
-            for e in sorted(entries.values(), key=lambda e: e.at, reverse=True)
-        ]
-        self.activity_table.set_rows(rows)
+        assert info.opportunity.id is not None
+        self.timeline.show_record(RecordRef(RecordKind.OPPORTUNITY, info.opportunity.id))
 
     @staticmethod
     def _set_date(widget: OptionalDate, value: object) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services import target_actions
+from workbench.services.records import account_of_contact
 from workbench.services.tables import TableQuery
 from workbench.services.targets import Summary, TargetTable, target_table
 from workbench.ui import target_labels as labels
@@ -349,6 +350,14 @@ class TargetsArea(Area):
             self.clear_cell_filter()
             if not self.select_account(account_id):
                 self.detail.show_account(account_id)
+
+    def open_contact(self, contact_id: int) -> bool:
+        """Show a contact's account with the contact's timeline."""
+        account_id = account_of_contact(self.ctx.wb, contact_id)
+        if account_id is None:
+            return False
+        self.open_account(account_id)
+        return self.detail.show_contact(contact_id)
 
     # --- the grid ------------------------------------------------------------------------------
     def show_grid(self, on: bool) -> None:
