@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtCore import QDeadlineTimer, Qt, QThread, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from workbench.paths import data_dir
@@ -119,15 +119,37 @@ def test_open_the_demo_builds_it_with_progress_and_opens_it(
     again.wb.close()
 
 
-def test_cancelling_the_demo_goes_back_to_the_welcome(
+def test_cancelling_the_demo_stops_the_build_and_leaves_no_file(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, db_path: Path
 ) -> None:
+    from workbench.services.demo import build as demo_build
+
     asked = answer_welcome(monkeypatch, WelcomeChoice("demo"), None)
+    # Hold the build in the middle of the rep's year until Cancel was pressed, so the
+    # test cannot pass by the build simply finishing first.
+    real_lead_outreach = demo_build.story_outreach.lead_outreach
+    steps_after_cancel: list[str] = []
+
+    def held(*args: object, **kwargs: object) -> None:
+        build = first_run.DemoBuild.running
+        assert build is not None
+        deadline = QDeadlineTimer(30_000)
+        while not build.job.cancelled and not deadline.hasExpired():
+            QThread.msleep(5)  # the worker thread waits; the UI thread is never held
+        real_lead_outreach(*args, **kwargs)  # type: ignore[arg-type]
+
+    def spy(*args: object, **kwargs: object) -> None:
+        steps_after_cancel.append("deal_outreach")
+
+    monkeypatch.setattr(demo_build.story_outreach, "lead_outreach", held)
+    monkeypatch.setattr(demo_build.story_outreach, "deal_outreach", spy)
 
     def cancel() -> None:
         widget = QApplication.activeModalWidget()
         if isinstance(widget, QProgressDialog):
-            widget.cancel()
+            button = widget.findChild(QPushButton)
+            assert button is not None and button.text() == "Cancel"
+            button.click()  # as the rep does (QProgressDialog.cancel() alone tells nobody)
         else:
             QTimer.singleShot(20, cancel)
 
@@ -135,10 +157,12 @@ def test_cancelling_the_demo_goes_back_to_the_welcome(
     assert first_run.first_run(db_path) is None
     assert len(asked) == 2  # cancelled: the welcome came back, then was closed
     assert not db_path.exists()
-    # The worker stops at its next step or finishes a whole file; either way it ends.
-    qtbot.waitUntil(lambda: first_run.DemoBuild.running is None, timeout=60_000)
-    QThreadPool.globalInstance().waitForDone(60_000)
+    qtbot.waitUntil(lambda: first_run.DemoBuild.running is None, timeout=30_000)
+    QThreadPool.globalInstance().waitForDone(30_000)
+    # The worker stopped at its next step: nothing after it ran, and no file is left.
+    assert steps_after_cancel == []
     demo = data_dir() / "demo.db"
+    assert not demo.exists()
     assert not any(p.name.startswith(".demo.db.building") for p in demo.parent.iterdir())
 
 

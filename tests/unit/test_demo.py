@@ -336,3 +336,19 @@ def test_large_build_is_the_same_with_or_without_the_worker_process(mini_large: 
         other, DemoOptions(size="large", seed=3, anchor=datetime(2026, 3, 2, 9, tzinfo=UTC), large=size)
     )
     assert dump(other) == dump(mini_large)
+
+
+def test_a_cancelled_build_stops_and_removes_its_temporary_file(tmp_path: Path) -> None:
+    from workbench.services.demo import DemoCancelled
+
+    calls: list[int] = []
+
+    def stop() -> bool:
+        calls.append(1)
+        return len(calls) > 3  # a few steps in, after the file was created
+
+    folder = tmp_path / "demo"
+    with pytest.raises(DemoCancelled):
+        build_demo(folder / "demo.db", DemoOptions(size="small"), stop=stop)
+    assert len(calls) == 4  # stopped at the first check that said so
+    assert list(folder.iterdir()) == []

@@ -107,15 +107,15 @@ def write_profile(wb: Workbench, choice: WelcomeChoice) -> None:
 
 # --- the demo ---------------------------------------------------------------------------------
 class DemoBuild:
-    """One build of the demo file on the thread pool. A cancelled build can only stop
-    between the demo's steps; if it completes anyway the finished file is kept (it is
-    whole, and the next "Open the demo" is then instant). A build still running when
-    the rep asks again is waited for, never started twice (its file is locked)."""
+    """One build of the demo file on the thread pool. Cancel stops the build at its
+    next step or bulk batch (a fraction of a second) and the half-built temporary file
+    is removed, so no demo file appears. A build still running when the rep asks again
+    is waited for, never started twice (its file is locked)."""
 
     running: DemoBuild | None = None
 
     def __init__(self, path: Path) -> None:
-        from workbench.services.demo import DemoOptions, build_demo
+        from workbench.services.demo import DemoCancelled, DemoOptions, build_demo
 
         self.path = path
         self.message = _tr("Building the demo workbench…")
@@ -129,7 +129,12 @@ class DemoBuild:
                 if not report(0, 0):
                     raise Cancelled()
 
-            return build_demo(path, DemoOptions(size="small"), progress=say)
+            try:
+                return build_demo(
+                    path, DemoOptions(size="small"), progress=say, stop=lambda: self.job.cancelled
+                )
+            except DemoCancelled:
+                raise Cancelled() from None
 
         self.job = Job(work)
         self.job.signals.finished.connect(lambda _r: self._end(None))
@@ -182,7 +187,7 @@ def build_demo_file(path: Path, parent: QWidget | None = None) -> bool:
         timer.stop()
         dialog.deleteLater()
     if not build.done:
-        return False  # cancelled; the worker stops at its next step
+        return False  # cancelled; the worker stops at its next step and removes its file
     if build.error is not None and not isinstance(build.error, Cancelled):
         warn(parent, _tr("Cannot build the demo"), str(build.error))
         return False

@@ -6,7 +6,7 @@ big file (100k accounts, 1M leads, 1M activities, 50k opportunities). The same s
 and anchor always give the same file.
 """
 
-from workbench.services.demo.build import SIZES, DemoOptions, DemoSummary, build_demo
+from workbench.services.demo.build import SIZES, DemoCancelled, DemoOptions, DemoSummary, build_demo
 from workbench.services.demo.large import LargeSize
 
-__all__ = ["SIZES", "DemoOptions", "DemoSummary", "LargeSize", "build_demo"]
+__all__ = ["SIZES", "DemoCancelled", "DemoOptions", "DemoSummary", "LargeSize", "build_demo"]

@@ -9,7 +9,7 @@ the wall clock. Times are whole seconds so derived figures (speed-to-lead) are e
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
@@ -167,11 +167,14 @@ class Rows:
     def count(self, table: str) -> int:
         return len(self.rows.get(table, []))
 
-    def insert_all(self, conn: Connection) -> None:
-        """Insert with every column given (so no wall-clock or random default fires)."""
+    def insert_all(self, conn: Connection, check: Callable[[], None] | None = None) -> None:
+        """Insert with every column given (so no wall-clock or random default fires);
+        ``check`` runs before each table (a cancelled build stops there)."""
         for table in SQLModel.metadata.sorted_tables:  # parents before children
             batch = self.rows.get(table.name)
             if batch:
+                if check is not None:
+                    check()
                 conn.execute(table.insert(), [_complete(table, r) for r in batch])
 
 

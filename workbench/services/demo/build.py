@@ -47,6 +47,8 @@ from workbench.store.bulk import (
 )
 
 Progress = Callable[[str], None]
+#: Asked between the build's steps and bulk batches; True stops the build.
+StopAsked = Callable[[], bool]
 SIZES = ("small", "large")
 #: Converted leads in the rep's year (plus the deals opened on target accounts).
 CONVERTED_LEADS = 30
@@ -91,31 +93,57 @@ class DemoSummary:
         }
 
 
+class DemoCancelled(Exception):
+    """The build was stopped on request; the half-built temporary file is gone."""
+
+
 def _quiet(_message: str) -> None:
     pass
 
 
+def _checkpoint(stop: StopAsked | None) -> Callable[[], None]:
+    """A function the build calls between steps: raises :class:`DemoCancelled` once
+    ``stop()`` says so (the temporary file is then removed by ``new_file_beside``)."""
+
+    def check() -> None:
+        if stop is not None and stop():
+            raise DemoCancelled()
+
+    return check
+
+
 def build_demo(
-    path: Path, options: DemoOptions, *, replace: bool = False, progress: Progress | None = None
+    path: Path,
+    options: DemoOptions,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    stop: StopAsked | None = None,
 ) -> DemoSummary:
     """Build a demo workbench at ``path``. Refuses an existing file unless ``replace``;
-    on any failure nothing is left behind (and a replaced file is untouched)."""
+    on any failure nothing is left behind (and a replaced file is untouched).
+
+    ``stop`` is asked between the build's steps and between bulk batches; once it
+    returns True the build raises :class:`DemoCancelled` and leaves nothing behind."""
     if options.size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
     say = progress or _quiet
+    check = _checkpoint(stop)
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     anchor = (options.anchor or default_anchor()).replace(microsecond=0)
     rng = DemoRandom(options.seed)
     large = options.size == "large"
     with new_file_beside(Path(path), replace=replace) as temp:
+        check()
         wb = open_workbench(temp)
         try:
             wb.engine.dispose()  # the build's connection must be the only one
             with wb.engine.connect() as conn:
                 build_pragmas(conn, foreign_keys=not large)
                 with conn.begin():
-                    rep_name, counts = _fill(conn, rng, anchor, options, say)
+                    rep_name, counts = _fill(conn, rng, anchor, options, say, check)
+                check()
                 finish_file(conn)
         finally:
             wb.close()
@@ -142,7 +170,12 @@ def _cpu_seconds() -> float:
 
 
 def _fill(
-    conn: Connection, rng: DemoRandom, anchor: datetime, options: DemoOptions, say: Progress
+    conn: Connection,
+    rng: DemoRandom,
+    anchor: datetime,
+    options: DemoOptions,
+    say: Progress,
+    check: Callable[[], None],
 ) -> tuple[str, dict[str, int]]:
     pin_reference_rows(conn, rng, anchor - timedelta(days=400))
     ref = load_reference(conn)
@@ -152,29 +185,37 @@ def _fill(
     rep_name = options.rep_name or people.person("North America").name
     say("building the rep's year: target accounts, leads, outreach, pipeline")
     story = story_mod.Story(rng, anchor, ref, rows, people)
-    story_mod.make_accounts(story)
-    story_mod.make_contacts(story)
-    story_mod.make_leads(story)
+    for step in (story_mod.make_accounts, story_mod.make_contacts, story_mod.make_leads):
+        check()
+        step(story)
     story_mod.assign_statuses(story, CONVERTED_LEADS)
+    check()
     story_outreach.target_outreach(story)
     deals = story_pipeline.make_deals(story)
     converted_at = {d.lead["id"]: d.created for d in deals if d.lead is not None}
+    check()
     story_outreach.lead_outreach(story, converted_at)
+    check()
     story_outreach.deal_outreach(story, deals)
     story_outreach.follow_ups(story, deals)
     story_outreach.settle_targets(story, deals)
     for key, value in (("profile.rep_name", rep_name), ("profile.currency", "USD")):
         rows.add("setting", key=key, value=json.dumps(value))
-    rows.insert_all(conn)
+    rows.insert_all(conn, check)
+    check()
     refresh_touch_columns(conn, TOUCH_CHANNELS)
     if options.size == "large":
         with without_secondary_indexes(conn, BULK_TABLES):
             existing = {name: len(batch) for name, batch in rows.rows.items()}
-            LargeBuilder(conn, rng, anchor, ref, rows.next_ids, existing, options.large, say).build()
+            builder = LargeBuilder(conn, rng, anchor, ref, rows.next_ids, existing, options.large, say)
+            builder.check = check
+            builder.build()
+            check()
             say("touch columns of accounts, contacts and opportunities")
             # The lead simulator wrote the leads' own touch columns as it went.
             refresh_touch_columns(conn, TOUCH_CHANNELS, leads=False)
             say("building indexes and the full-text index")
+            check()
     return rep_name, count_rows(conn)
 
 

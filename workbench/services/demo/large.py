@@ -188,6 +188,8 @@ class LargeBuilder:
         self.buffers = Buffers()
         self.written: dict[str, int] = {}
         self.sink: Callable[[dict[str, list[tuple[Any, ...]]]], None] = self.write_chunk
+        #: Called before each chunk is written (raises to stop a cancelled build).
+        self.check: Callable[[], None] | None = None
 
     # --- pools ----------------------------------------------------------------------------
     def _people_pools(self) -> None:
@@ -293,7 +295,7 @@ class LargeBuilder:
     def __getstate__(self) -> dict[str, Any]:
         # Sent to the lead worker process: everything but the connection and callbacks.
         state = self.__dict__.copy()
-        state.update(conn=None, progress=None, sink=None)
+        state.update(conn=None, progress=None, sink=None, check=None)
         return state
 
     def _write(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -302,6 +304,8 @@ class LargeBuilder:
         self.written[table] = self.written.get(table, 0) + written
 
     def write_chunk(self, chunk: dict[str, list[tuple[Any, ...]]]) -> None:
+        if self.check is not None:
+            self.check()
         for table in WRITE_ORDER:
             rows = chunk.get(table)
             if rows:
@@ -318,6 +322,8 @@ class LargeBuilder:
         self.progress("large demo: name pools")
         self._people_pools()
         self._campaign_names()
+        if self.check is not None:
+            self.check()
         self.progress(f"large demo: {self.want['account']:,} accounts")
         self.accounts()
         self.leads()
@@ -343,6 +349,8 @@ class LargeBuilder:
                 try:
                     kind, payload = queue.get(timeout=1.0)
                 except Empty:
+                    if self.check is not None:
+                        self.check()  # a cancel stops the worker (finally below)
                     if not worker.is_alive():
                         raise RuntimeError(f"the lead worker stopped (exit {worker.exitcode})") from None
                     continue
