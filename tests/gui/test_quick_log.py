@@ -226,3 +226,42 @@ def test_tel_link_opens_the_phone_program_and_offers_to_log(
     assert dialog.channel_picker.value == "call"
     mail = timeline.open_link("mailto:ana@globex.com")
     assert isinstance(mail, QuickLogDialog) and mail.channel_picker.value == "email"
+
+
+# The offscreen platform has no tray: Qt says so while the icon is shown anyway.
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged", "propagateSizeHints", "does not support raise")
+def test_the_tray_offers_quick_log_where_the_desktop_has_a_tray(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    win = MainWindow(AppContext(wb, fixed_clock(NOW)), start_area="today")
+    qtbot.addWidget(win)
+    actions = win.findChild(outreach_actions.OutreachActions)
+    assert actions is not None and actions.tray is not None
+    menu = actions.tray.contextMenu()
+    assert menu is not None
+    [quick] = [a for a in menu.actions() if a.text().startswith("Quick log")]
+    quick.trigger()
+    assert len(win.findChildren(QuickLogDialog)) == 1
+    actions.tray.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a click on the icon
+    assert len(win.findChildren(QuickLogDialog)) == 2
+    for dialog in win.findChildren(QuickLogDialog):
+        dialog._force_close = True
+        dialog.close()
+    actions.tray.hide()
+
+
+def test_without_a_tray_the_menu_is_enough(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    win = MainWindow(AppContext(wb, fixed_clock(NOW)), start_area="today")
+    qtbot.addWidget(win)
+    actions = win.findChild(outreach_actions.OutreachActions)
+    assert actions is not None and actions.tray is None
+    menu_texts = [a.text() for a in win.menu("Outreach").actions()]
+    assert any(t.replace("&", "").startswith("Quick log") for t in menu_texts)
