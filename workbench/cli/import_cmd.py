@@ -155,7 +155,16 @@ def _with_preset(options: ImportOptions, preset: dict[str, str]) -> ImportOption
     return replace(options, preset=preset)
 
 
+_backup_said = [-1]  # the last tenth of the backup reported
+
+
 def _progress(update: ImportProgress) -> bool:
+    if update.phase == "backup":
+        tenth = int(update.fraction * 10)
+        if tenth != _backup_said[0]:
+            _backup_said[0] = tenth
+            say(f"progress: backing up the workbench first ({tenth * 10}%)")
+        return True
     say(
         f"progress: {update.rows:,} rows read ({update.fraction:.0%}), {update.inserted:,} new, "
         f"{update.rows_per_second:,.0f} rows/s"
@@ -180,6 +189,12 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
         )
         if result.dry_run:
             lines.append("dry run: nothing was written")
+    if result.backup is not None:
+        lines.append(
+            f"the workbench as it was before: {result.backup} (a verified backup; nothing was written since)"
+            if result.backup_reused
+            else f"backed up first: {result.backup} (verified)"
+        )
     if result.rejected:
         lines.append(
             f"rejected rows with reasons: {rejects}"

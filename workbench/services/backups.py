@@ -11,8 +11,16 @@ from workbench.paths import backup_dir_for
 from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
-from workbench.store.backup import BackupInfo, Progress, backup_file, delete_backup, list_backups
+from workbench.store.backup import (
+    BackupInfo,
+    Progress,
+    backup_file,
+    delete_backup,
+    list_backups,
+    looks_intact,
+)
 from workbench.store.rotation import RetentionPolicy, to_keep
+from workbench.store.write_marker import state_of_engine
 
 settings.DEFAULTS.update(
     {
@@ -54,6 +62,42 @@ def back_up(
     if prune and to is None:
         thin(wb, clock=clock)
     return info
+
+
+@dataclass(frozen=True)
+class BeforeImport:
+    """The backup that holds the file as it was before an import."""
+
+    info: BackupInfo
+    #: True when no new backup was taken: ``info`` already held the current state.
+    reused: bool
+
+
+def holding_current_state(wb: Workbench) -> BackupInfo | None:
+    """The newest verified backup that holds exactly the file's current state (no
+    write since it was taken, per :mod:`workbench.store.write_marker`), or None."""
+    state = state_of_engine(wb.engine)
+    for info in backups_of(wb):
+        if info.state == state and looks_intact(info):
+            return info
+    return None
+
+
+def before_import(
+    wb: Workbench, *, clock: Clock = system_clock, progress: Progress | None = None
+) -> BeforeImport | None:
+    """Make sure a verified backup holds the file as it is now, before an import writes.
+
+    When one already does (nothing was written since it was taken — a backup of a
+    large file costs more than most imports), it is reused; otherwise a new one is
+    taken. None for a team database or a file opened read-only (nothing to protect).
+    """
+    if not wb.is_file or wb.readonly:
+        return None
+    found = holding_current_state(wb)
+    if found is not None:
+        return BeforeImport(found, reused=True)
+    return BeforeImport(back_up(wb, reason="before-import", clock=clock, progress=progress), reused=False)
 
 
 def thin(wb: Workbench, *, clock: Clock = system_clock) -> list[BackupInfo]:

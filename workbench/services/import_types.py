@@ -93,6 +93,9 @@ class ImportProgress:
     fraction: float
     inserted: int
     seconds: float
+    #: "backup" while the backup before the import is written (``fraction`` of its
+    #: pages), then "import".
+    phase: str = "import"
 
     @property
     def rows_per_second(self) -> float:
@@ -124,6 +127,10 @@ class ImportResult:
     #: Set when the same content was imported before: that import's batch.
     already_imported: int | None = None
     seconds: float = 0.0
+    #: The verified backup holding the workbench as it was before this import.
+    backup: Path | None = None
+    #: True when that backup was an earlier one (nothing written since it was taken).
+    backup_reused: bool = False
     problems: list[RowProblem] = field(default_factory=list)
     groups: dict[str, DuplicateGroup] = field(default_factory=dict)
     sample: list[PreviewRow] = field(default_factory=list)
@@ -145,6 +152,8 @@ class ImportResult:
             "already_imported": self.already_imported is not None,
             "dry_run": self.dry_run,
             "seconds": round(self.seconds, 3),
+            "backup": str(self.backup) if self.backup is not None else None,
+            "backup_reused": self.backup_reused,
             "mapping": preset_of(self.headers, self.mapping),
         }
 

@@ -166,19 +166,29 @@ class _Rejects:
             self.path.unlink()
 
 
-# --- the run ----------------------------------------------------------------------------
-#: Files up to this size are backed up before every import. A bigger file (a million
-#: leads is ~1 GB) would spend longer copying and verifying than importing; its import
-#: is still all-or-nothing and undoable, and the 30-minute backups cover it.
-BACKUP_BEFORE_IMPORT_MAX_BYTES = 256 * 1024 * 1024
+# --- the run ---------------------------------------------------------------------------
+def _back_up_first(wb: Workbench, result: ImportResult, progress: ProgressFn | None, clock: Clock) -> None:
+    """A verified backup holding the file as it is now — reused when nothing was
+    written since the newest one (issue 10: a backup before each import)."""
+    from workbench.services.backups import before_import
+    from workbench.store.backup import BackupCancelled
 
+    started = time.monotonic()
 
-def backup_before_import(wb: Workbench, clock: Clock = system_clock) -> None:
-    if not wb.is_file or wb.readonly or wb.path.stat().st_size > BACKUP_BEFORE_IMPORT_MAX_BYTES:
-        return
-    from workbench.services.backups import back_up
+    def _step(done: int, total: int) -> bool:
+        if progress is None:
+            return True
+        return progress(
+            ImportProgress(0, done / total if total else 0.0, 0, time.monotonic() - started, phase="backup")
+        )
 
-    back_up(wb, reason="before-import", clock=clock)
+    try:
+        taken = before_import(wb, clock=clock, progress=_step if progress is not None else None)
+    except BackupCancelled as exc:
+        raise ImportCancelled("the import was cancelled while backing up; nothing was written") from exc
+    if taken is not None:
+        result.backup = taken.info.path
+        result.backup_reused = taken.reused
 
 
 def run_import(
@@ -244,7 +254,7 @@ def run_import(
         except ValueError as exc:
             raise ImportRefused(str(exc)) from exc
         if not options.dry_run:
-            backup_before_import(wb, clock)
+            _back_up_first(wb, result, progress, clock)
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
         if rejects is not None:

@@ -7,7 +7,9 @@ point leaves either the previous set of backups or a complete, verified new one 
 never a half-written file under a backup's name (Zotero and Anki do the same).
 
 Each backup ``<stem>-<UTC time>-<reason>.db`` has a sidecar ``.json`` with its counts,
-so the backups dialog lists them without opening every file.
+so the backups dialog lists them without opening every file, and the state it holds
+(:mod:`workbench.store.write_marker`, read from the verified copy itself), so a later
+step can tell that the file has not changed since and reuse it.
 """
 
 from __future__ import annotations
@@ -17,19 +19,23 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.store.errors import StoreError
-from workbench.store.sqlite_file import APPLICATION_ID
+from workbench.store.sqlite_file import APPLICATION_ID, SQLITE_MAGIC
+from workbench.store.write_marker import state_of
 
 #: Called with (pages copied, pages in all); return False to cancel.
 Progress = Callable[[int, int], bool]
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)-(?P<reason>[a-z0-9-]+)\.db$")
 COUNTED_TABLES = ("account", "contact", "lead", "activity", "opportunity")
+#: Pages copied per step when someone watches the progress (4 MB of 4 KB pages); without
+#: a progress callback the whole file is copied in one step, which never restarts.
 PAGES_PER_STEP = 1024
 
 
@@ -45,6 +51,11 @@ class BackupInfo:
     reason: str
     size: int
     counts: dict[str, int]
+    #: The write marker state of the copy ("" for backups made before it existed).
+    state: str = ""
+    #: How long copying and verifying took (only known for a backup just made).
+    copy_seconds: float = field(default=0.0, compare=False)
+    verify_seconds: float = field(default=0.0, compare=False)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -80,11 +91,16 @@ def backup_file(
     final = dest_dir / f"{source.stem}-{_stamp(now)}-{reason}.db"
     tmp = final.with_name(final.name + ".tmp")
     try:
+        started = time.perf_counter()
         _copy(source, tmp, progress)
-        counts = _verify(tmp)
+        copied = time.perf_counter()
+        counts, state = _verify(tmp)
+        verified = time.perf_counter()
         os.replace(tmp, final)
         _fsync_dir(dest_dir)
-        info = BackupInfo(final, now, reason, final.stat().st_size, counts)
+        info = BackupInfo(
+            final, now, reason, final.stat().st_size, counts, state, copied - started, verified - copied
+        )
         _write_sidecar(info)
         return info
     except BackupCancelled:
@@ -113,7 +129,10 @@ def _copy(source: Path, target: Path, progress: Progress | None) -> None:
                 raise BackupCancelled()
 
         try:
-            src.backup(dst, pages=PAGES_PER_STEP, progress=_step)
+            if progress is None:
+                src.backup(dst, pages=-1)
+            else:
+                src.backup(dst, pages=PAGES_PER_STEP, progress=_step)
         except BackupCancelled:
             raise
         except sqlite3.Error:
@@ -129,7 +148,8 @@ def _copy(source: Path, target: Path, progress: Progress | None) -> None:
         os.fsync(fh.fileno())
 
 
-def _verify(path: Path) -> dict[str, int]:
+def _verify(path: Path) -> tuple[dict[str, int], str]:
+    """integrity_check the copy; its counts and its write-marker state."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -142,9 +162,25 @@ def _verify(path: Path) -> dict[str, int]:
         for table in COUNTED_TABLES:
             row = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()
             counts[table] = int(row[0])
-        return counts
+        return counts, state_of(conn)
     finally:
         conn.close()
+
+
+def looks_intact(info: BackupInfo) -> bool:
+    """Cheap signs that a verified backup is still what was verified: there, the size
+    recorded then, an SQLite header of a workbench (a full check costs as much as a copy)."""
+    try:
+        with info.path.open("rb") as fh:
+            header = fh.read(100)
+        size = info.path.stat().st_size
+    except OSError:
+        return False
+    return (
+        size == info.size
+        and header.startswith(SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+    )
 
 
 def verify_backup(path: Path) -> bool:
@@ -177,12 +213,15 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
         if match is None:
             continue
         counts: dict[str, int] = {}
-        with contextlib.suppress(OSError, ValueError):
+        state = ""
+        size = path.stat().st_size
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
             data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             counts = {k: int(v) for k, v in dict(data.get("counts", {})).items()}
-        found.append(
-            BackupInfo(path, _parse_stamp(match["stamp"]), match["reason"], path.stat().st_size, counts)
-        )
+            # A state is only believed while the file is the size it was verified at.
+            if int(data.get("size", -1)) == size:
+                state = str(data.get("state", ""))
+        found.append(BackupInfo(path, _parse_stamp(match["stamp"]), match["reason"], size, counts, state))
     found.sort(key=lambda b: b.taken_at, reverse=True)
     return found
 

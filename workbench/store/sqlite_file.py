@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from workbench.store import write_marker
 from workbench.store.errors import CorruptFileError, NewerSchemaError, NotAWorkbenchError
 
 #: "PWB1" — written into the SQLite header so any tool can tell a workbench file.
@@ -105,6 +106,8 @@ def make_engine(path: Path, *, readonly: bool = False, echo: bool = False) -> En
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
     _install_pragmas(engine, readonly=readonly)
+    if not readonly:
+        write_marker.install(engine)
     return engine
 
 

@@ -7,6 +7,7 @@ sources) is handed to them.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -433,8 +434,20 @@ class SummaryPage(QWidget):
                     f"{result.rejected:,}",
                     f"{result.warnings:,}",
                 )
+                + self._backup_note(result)
             )
         self.save_rejects.setEnabled(result.rejected > 0 and result.rejects_file is not None)
+
+    def _backup_note(self, result: ImportResult) -> str:
+        if result.backup is None:
+            return ""
+        if result.backup_reused:
+            text = self.tr(
+                "The workbench as it was before is in the backup {0} (nothing changed since it was made)."
+            )
+        else:
+            text = self.tr("The workbench as it was before was backed up first: {0}.")
+        return "<p>" + html.escape(text.format(result.backup.name)) + "</p>"
 
 
 __all__ = ["ChoiceDelegate", "FilePage", "MappingPage", "PreviewPage", "ProgressPage", "SummaryPage"]
