@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDeadlineTimer, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +18,7 @@ from workbench.store import open_workbench
 from workbench.ui.areas import AREAS
 from workbench.ui.context import AppContext
 from workbench.ui.main_window import MainWindow
+from workbench.ui.workers import Job
 
 
 @pytest.fixture
@@ -55,9 +56,80 @@ def test_back_up_now_then_restore_from_the_dialog(qtbot: QtBot, window: MainWind
     qtbot.waitUntil(lambda: len(backups.backups_of(window.ctx.wb)) == 1, timeout=10_000)
     add_leads(window.ctx.wb, 5, "Later")
     taken = backups.backups_of(window.ctx.wb)[0]
-    assert safety.restore(taken.path)
+    with qtbot.waitSignal(safety.restoreEnded, timeout=30_000) as ended:
+        safety.restore(taken.path)  # on the thread pool: the window keeps painting
+        assert not window.ctx.has_workbench  # closed while it is replaced
+    assert ended.args == [True]
     assert count_leads(window.ctx.wb) == 12
     assert any(b.reason == "before-restore" for b in backups.backups_of(window.ctx.wb))
+
+
+def _press_cancel(safety: object) -> None:
+    """Press Cancel of the safety action's progress dialog, as the rep does."""
+    from PySide6.QtWidgets import QPushButton
+
+    dialog = safety.progress  # type: ignore[attr-defined]
+    assert dialog is not None
+    button = dialog.findChild(QPushButton)
+    assert button is not None and button.text() == "Cancel"
+    button.click()
+
+
+def test_a_cancelled_restore_leaves_the_workbench_as_it_was(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.store import recovery
+
+    safety = window.safety  # type: ignore[attr-defined]
+    taken = backups.back_up(window.ctx.wb)
+    add_leads(window.ctx.wb, 5, "Later")
+    # Hold the restore after its safety backup, until the rep pressed Cancel.
+    real_backup_file = recovery.backup_file
+    jobs: list[Job] = []
+
+    def held(*args: object, **kwargs: object) -> object:
+        made = real_backup_file(*args, **kwargs)  # type: ignore[arg-type]
+        deadline = QDeadlineTimer(20_000)
+        while not (jobs and jobs[0].cancelled) and not deadline.hasExpired():
+            QThread.msleep(5)  # the worker waits; the UI thread runs on
+        return made
+
+    monkeypatch.setattr(recovery, "backup_file", held)
+    with qtbot.waitSignal(safety.restoreEnded, timeout=30_000) as ended:
+        jobs.append(safety.restore(taken.path))
+        qtbot.waitUntil(lambda: safety.progress is not None and safety.progress.isVisible(), timeout=10_000)
+        _press_cancel(safety)
+    assert ended.args == [False]
+    assert count_leads(window.ctx.wb) == 17  # the later leads are still there
+    assert not list(window.ctx.wb.path.parent.glob("*.restoring*"))
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_check_file_can_be_cancelled(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.services import integrity
+
+    safety = window.safety  # type: ignore[attr-defined]
+    real_problems = window.ctx.wb.integrity_problems
+    started: list[int] = []
+
+    def slow_problems(conn: object, *, full: bool = True) -> list[str]:
+        # A check long enough to cancel: SQLite's recursive CTE counting forever,
+        # interrupted the same way as a minute-long integrity_check of a big file.
+        started.append(1)
+        conn.exec_driver_sql(  # type: ignore[attr-defined]
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        ).all()
+        return real_problems(conn, full=full)
+
+    monkeypatch.setattr(window.ctx.wb, "integrity_problems", slow_problems)
+    with qtbot.waitSignal(safety.check_file().signals.failed, timeout=30_000) as failed:
+        qtbot.waitUntil(lambda: bool(started) and safety.progress.isVisible(), timeout=10_000)
+        _press_cancel(safety)
+    assert isinstance(failed.args[0], integrity.OperationCancelled)
+    assert safety.progress is None
+    assert "cancelled" in window.statusBar().currentMessage()
 
 
 def test_backups_dialog_lists_and_restores(qtbot: QtBot, window: MainWindow) -> None:

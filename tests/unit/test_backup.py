@@ -57,6 +57,44 @@ def test_restore_drill(wb: Workbench, db_path: Path) -> None:
         assert count_leads(old) == 5  # the state before the restore was kept
 
 
+@pytest.mark.parametrize("cancel_on_call", [1, 2, 3])
+def test_restore_reports_progress_and_a_cancel_leaves_the_file_as_it_was(
+    wb: Workbench, db_path: Path, cancel_on_call: int
+) -> None:
+    """The restore asks at least three times before it swaps the file (backing up the
+    current file, copying, just before the swap); a No at any of them leaves the
+    current file untouched and no temporary file behind."""
+    from workbench.store.interrupt import OperationCancelled
+
+    add_leads(wb, 3, "Before")
+    taken = backups.back_up(wb, clock=fixed_clock(NOW))
+    add_leads(wb, 2, "After")
+    folder = backups.folder_for(wb)
+    wb.close()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return len(seen) < cancel_on_call
+
+    with pytest.raises(OperationCancelled):
+        restore_backup(taken.path, db_path, folder, progress=progress)
+    assert {total for _done, total in seen} == {4000}
+    assert not list(db_path.parent.glob("*.restoring*"))
+    with open_workbench(db_path) as again:
+        assert count_leads(again) == 5
+
+
+def test_restore_progress_runs_to_the_end(wb: Workbench, db_path: Path) -> None:
+    add_leads(wb, 3)
+    taken = backups.back_up(wb, clock=fixed_clock(NOW))
+    folder = backups.folder_for(wb)
+    wb.close()
+    seen: list[int] = []
+    restore_backup(taken.path, db_path, folder, progress=lambda done, total: seen.append(done) is None)
+    assert seen == sorted(seen) and seen[-1] == 4000
+
+
 def test_rotation_keeps_last_ten_then_daily_weekly_monthly() -> None:
     hourly = [NOW - timedelta(hours=h) for h in range(0, 24 * 400, 6)]
     keep = to_keep(hourly, NOW, RetentionPolicy())

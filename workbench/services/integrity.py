@@ -3,6 +3,7 @@ key checks on a file; a server checks every write itself) plus record counts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,9 @@ from sqlalchemy import func, select
 
 from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
 from workbench.store import Workbench
+from workbench.store.interrupt import OperationCancelled, interrupt_when
+
+__all__ = ["IntegrityReport", "OperationCancelled", "check_file"]
 
 
 @dataclass
@@ -32,9 +36,14 @@ class IntegrityReport:
         return [head, *body]
 
 
-def check_file(wb: Workbench, *, full: bool = True) -> IntegrityReport:
+def check_file(
+    wb: Workbench, *, full: bool = True, stop: Callable[[], bool] | None = None
+) -> IntegrityReport:
+    """The database's checks and the live record counts. ``stop`` is asked while the
+    checks run (a full check of a big file takes a minute); once it returns True the
+    running statement is interrupted and :class:`OperationCancelled` raised."""
     report = IntegrityReport(wb.location)
-    with wb.engine.connect() as conn:
+    with wb.engine.connect() as conn, interrupt_when(conn, stop, "The file check"):
         report.problems.extend(wb.integrity_problems(conn, full=full))
         for model in (Account, Contact, Lead, Activity, FollowUp, Opportunity):
             table = table_of(model)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from workbench.services import backups
 from workbench.store import StoreError, open_workbench
 from workbench.store.backup import BackupCancelled, BackupInfo
+from workbench.store.interrupt import OperationCancelled
 from workbench.store.location import risky_location
 from workbench.store.lock import WriterLock
 from workbench.ui.workers import Job, start
@@ -23,9 +24,14 @@ AUTO_CHECK_MS = 60_000
 
 
 class SafetyActions(QObject):
+    #: A restore ended and the file is open again: True when the backup is now in place.
+    restoreEnded = Signal(bool)
+
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        #: The progress dialog of the running backup, restore or check (tests press its Cancel).
+        self.progress: QProgressDialog | None = None
         self.ctx = window.ctx
         self.watch: backups.ChangeWatch | None = None
         self._auto_job: Job | None = None
@@ -81,31 +87,42 @@ class SafetyActions(QObject):
             )
 
     # --- backups -------------------------------------------------------------------
-    def back_up_now(self) -> None:
+    def back_up_now(self) -> Job | None:
         if not self.ctx.has_workbench:
-            return
+            return None
         wb = self.ctx.wb
-        dialog = QProgressDialog(self.tr("Backing up…"), self.tr("Cancel"), 0, 100, self.window)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
+        dialog = self._progress_dialog(self.tr("Backing up…"), busy=False)
         job = Job(lambda report: backups.back_up(wb, reason="manual", progress=report, clock=self.ctx.clock))
-        job.signals.progress.connect(lambda done, total: dialog.setValue(int(100 * done / max(total, 1))))
+
+        def progressed(done: int, total: int) -> None:
+            if total and done >= total and dialog.maximum():
+                # Pages copied; the copy's integrity check cannot say how far it is.
+                dialog.setRange(0, 0)
+                dialog.setLabelText(self.tr("Checking the copy before keeping it…"))
+            elif dialog.maximum():
+                dialog.setValue(int(1000 * done / max(total, 1)))
+
+        job.signals.progress.connect(progressed)
         dialog.canceled.connect(job.cancel)
 
         def finished(info: BackupInfo) -> None:
-            dialog.reset()
+            self._close_dialog(dialog)
             if self.watch is not None:
                 self.watch.mark()
             self.window.statusBar().showMessage(self.tr("Backup saved: {0}").format(info.path.name), 10_000)
 
         def failed(exc: BaseException) -> None:
-            dialog.reset()
-            if not isinstance(exc, BackupCancelled):
+            self._close_dialog(dialog)
+            if isinstance(exc, BackupCancelled):
+                self.window.statusBar().showMessage(
+                    self.tr("Backup cancelled; nothing was left behind."), 10_000
+                )
+            else:
                 QMessageBox.warning(self.window, self.tr("Backup failed"), str(exc))
 
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)
-        start(job)
+        return start(job)
 
     def auto_backup(self) -> None:
         if not self.ctx.has_workbench or self.watch is None or self._auto_job is not None:
@@ -138,48 +155,115 @@ class SafetyActions(QObject):
         if dialog.exec() and dialog.chosen is not None:
             self.restore(dialog.chosen.path)
 
-    def restore(self, backup: Path) -> bool:
+    def restore(self, backup: Path) -> Job:
+        """Put ``backup`` in place of the open file on the thread pool, with progress and
+        Cancel (until the file is swapped). The current file is backed up first, by
+        ``restore_backup`` itself. ``restoreEnded(ok)`` says when the file is open again."""
         from workbench.store.recovery import restore_backup
 
         path = self.ctx.wb.path
         folder = backups.folder_for(self.ctx.wb)
-        self.ctx.replace_workbench(None)
-        try:
+        self.ctx.replace_workbench(None)  # the file is closed while it is replaced
+        dialog = self._progress_dialog(
+            self.tr("Restoring {0}…\nYour workbench as it is now is backed up first.").format(backup.name),
+            busy=False,
+        )
+
+        def work(report: Any) -> Path | None:
             with WriterLock(path):
-                previous = restore_backup(backup, path, folder)
-        except StoreError as exc:
-            QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
-            previous = None
-            ok = False
-        else:
-            ok = True
+                return restore_backup(backup, path, folder, progress=report)
+
+        job = Job(work)
+        job.signals.progress.connect(lambda done, total: dialog.setValue(int(1000 * done / max(total, 1))))
+        dialog.canceled.connect(job.cancel)
+
+        def finished(previous: Path | None) -> None:
+            self._close_dialog(dialog)
+            if self._reopen(path):
+                self.window.statusBar().showMessage(
+                    self.tr("Restored {0}. The previous state is kept at {1}").format(backup.name, previous),
+                    30_000,
+                )
+                self.restoreEnded.emit(True)
+
+        def failed(exc: BaseException) -> None:
+            self._close_dialog(dialog)
+            if isinstance(exc, OperationCancelled):
+                self.window.statusBar().showMessage(
+                    self.tr("Restore cancelled: your workbench is as it was."), 15_000
+                )
+            elif isinstance(exc, StoreError):
+                QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
+            else:
+                raise exc  # a bug: the crash hook logs and shows it
+            if self._reopen(path):
+                self.restoreEnded.emit(False)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        return start(job)
+
+    def _reopen(self, path: Path) -> bool:
         try:
             self.ctx.replace_workbench(open_workbench(path))
         except StoreError as exc:
             QMessageBox.critical(self.window, self.tr("Cannot reopen the workbench"), str(exc))
             return False
         self.ctx.notify("all")
-        if ok:
-            self.window.statusBar().showMessage(
-                self.tr("Restored {0}. The previous state is kept at {1}").format(backup.name, previous),
-                30_000,
-            )
-        return ok
+        return True
+
+    def _progress_dialog(self, text: str, *, busy: bool) -> QProgressDialog:
+        """A window-modal progress dialog with Cancel: a bar in tenths of a percent, or
+        a busy bar when the work cannot say how far it is."""
+        dialog = QProgressDialog(text, self.tr("Cancel"), 0, 0 if busy else 1000, self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+        self.progress = dialog
+        return dialog
+
+    def _close_dialog(self, dialog: QProgressDialog) -> None:
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
+        if self.progress is dialog:
+            self.progress = None
 
     # --- check ------------------------------------------------------------------------
-    def check_file(self) -> None:
+    def check_file(self) -> Job | None:
+        """Help → Check file: SQLite's full integrity and foreign-key checks on the thread
+        pool, with a busy bar and Cancel (which interrupts the running check)."""
         from workbench.services.integrity import check_file
 
         if not self.ctx.has_workbench:
-            return
+            return None
         wb = self.ctx.wb
-        job = Job(lambda _report: check_file(wb, full=True))
-        job.signals.finished.connect(self._show_check)
-        job.signals.failed.connect(
-            lambda exc: QMessageBox.warning(self.window, self.tr("Check failed"), str(exc))
+        size = wb.path.stat().st_size if wb.is_file else 0
+        dialog = self._progress_dialog(
+            self.tr("Checking every page of the file ({0} MB)…").format(f"{size / 1_048_576:,.0f}"),
+            busy=True,
         )
+        job = Job(lambda _report: check_file(wb, full=True, stop=lambda: job.cancelled))
+        dialog.canceled.connect(job.cancel)
+
+        def finished(report: Any) -> None:
+            self._close_dialog(dialog)
+            self._show_check(report)
+
+        def failed(exc: BaseException) -> None:
+            self._close_dialog(dialog)
+            self.window.statusBar().clearMessage()
+            if isinstance(exc, OperationCancelled):
+                self.window.statusBar().showMessage(self.tr("File check cancelled."), 10_000)
+            else:
+                QMessageBox.warning(self.window, self.tr("Check failed"), str(exc))
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
         self.window.statusBar().showMessage(self.tr("Checking the file…"))
-        start(job)
+        return start(job)
 
     def _show_check(self, report: Any) -> None:
         self.window.statusBar().clearMessage()
