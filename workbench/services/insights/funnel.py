@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session
 
 from workbench.domain import Opportunity, StageChange, table_of
@@ -54,13 +54,11 @@ def cohort_filter(period: Period) -> Any:
     return and_(*clauses)
 
 
-def _history(cohort: Any, stages: list[Stage], now: datetime) -> Any:
-    """Every row of the cohort's histories, with where the opportunity went next and how
-    many hours it stayed (until now for the stage it is in): one ordered walk of
-    ``ix_stage_change_history`` with lead(), each row's figures computed once. A CTE
-    read twice below, which SQLite and PostgreSQL compute once."""
+def _walk(cohort: Any) -> Any:
+    """Every row of the cohort's histories with the stage the opportunity went to next
+    and when: one ordered walk of ``ix_stage_change_history`` with lead(), no sort."""
     window = {"partition_by": SC.opportunity_id, "order_by": (SC.at, SC.id)}
-    walk = (
+    return (
         select(
             SC.opportunity_id.label("opp"),
             SC.to_stage_id.label("stage"),
@@ -72,32 +70,26 @@ def _history(cohort: Any, stages: list[Stage], now: datetime) -> Any:
         .where(cohort)
         .subquery("walk")
     )
-    open_ids = [s.id for s in stages if s.is_open]
-    # Where a row leads, from the stages' kinds and positions written into the SQL (a
-    # handful of stages) rather than joined for every history row.
-    position = {s.id: s.position for s in stages}
-    direction = case(
-        (walk.c.next_stage.is_(None), literal("here")),
-        (walk.c.stage.not_in(open_ids), literal("other")),
-        (walk.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.LOST]), literal("lost")),
-        (walk.c.next_stage.in_([s.id for s in stages if s.kind is StageKind.WON]), literal("advanced")),
-        (
-            case(position, value=walk.c.next_stage, else_=None)
-            > case(position, value=walk.c.stage, else_=None),
-            literal("advanced"),
-        ),
-        else_=literal("back"),
-    )
-    seconds = func.coalesce(walk.c.next_t, literal(now.timestamp())) - walk.c.t
-    return select(
-        walk.c.opp,
-        walk.c.stage,
-        direction.label("direction"),
-        func.round(seconds / 3600.0).label("stay_hours"),
-    ).cte("moves")
 
 
 WAYS_OUT = ("advanced", "lost", "back", "here")
+
+
+def _direction(stage: int, next_stage: int | None, by_id: dict[int, Stage]) -> str:
+    """Where a row leads: nowhere yet ("here"), or from an open stage to a later open or
+    a won stage ("advanced"), to a lost one, or back; rows out of a closed stage (a
+    reopened deal) are "other"."""
+    if next_stage is None:
+        return "here"
+    here = by_id.get(stage)
+    if here is None or not here.is_open:
+        return "other"
+    there = by_id.get(next_stage)
+    if there is not None and there.kind is StageKind.LOST:
+        return "lost"
+    if there is not None and (there.kind is StageKind.WON or there.position > here.position):
+        return "advanced"
+    return "back"
 
 
 def _stage_figures(
@@ -105,58 +97,71 @@ def _stage_figures(
 ) -> tuple[dict[int, dict[str, int]], dict[int, float]]:
     """Per stage: distinct opportunities that entered, advanced, were lost, moved back
     and are still there (their latest row); and per open stage the median stay in
-    seconds — from one pass over the history, in one statement."""
+    seconds.
+
+    One pass over the history, grouped by (stage, next stage, whole hours stayed): a
+    few thousand groups, whose directions and stay histograms are read here. A stage
+    counts each opportunity once, so the few opportunities that entered a stage twice
+    (moved back, or a deal reopened) are read again apart and their repeats taken off.
+    """
     if not stages:
         return {}, {}
-    moves = _history(cohort, stages, now)
+    by_id = {s.id: s for s in stages}
+    walk = _walk(cohort)
+    seconds = func.coalesce(walk.c.next_t, literal(now.timestamp())) - walk.c.t
+    # Stays are only read in open stages: the others' rows fall into one group each.
     open_ids = [s.id for s in stages if s.is_open]
-    # One row per (stage, opportunity) with a flag per way out, then sums per stage: a
-    # re-entered stage still counts its opportunity once.
-    per_opportunity = (
-        select(
-            moves.c.stage,
-            *(func.max(case((moves.c.direction == name, 1), else_=0)).label(name) for name in WAYS_OUT),
-        )
-        .group_by(moves.c.opp, moves.c.stage)
-        .subquery("per_opportunity")
+    stay_hours = case((walk.c.stage.in_(open_ids), func.round(seconds / 3600.0)), else_=None)
+    grouped = select(walk.c.stage, walk.c.next_stage, stay_hours, func.count()).group_by(
+        walk.c.stage, walk.c.next_stage, stay_hours
     )
-    counts = select(
-        literal("counts").label("what"),
-        per_opportunity.c.stage,
-        func.count().label("entered"),
-        *(func.sum(per_opportunity.c[name]).label(name) for name in WAYS_OUT),
-        cast(null(), Float).label("value"),
-    ).group_by(per_opportunity.c.stage)
-    # Stays are counted per open stage and whole hour (a few thousand rows at most): the
-    # median is read from those counts, to the hour, without ranking every stay.
-    stay_hours = moves.c.stay_hours
-    stays = (
-        select(
-            literal("stays"),
-            moves.c.stage,
-            func.count(),
-            *(literal(0) for _ in WAYS_OUT),
-            stay_hours,
-        )
-        .where(moves.c.stage.in_(open_ids))
-        .group_by(moves.c.stage, stay_hours)
-    )
-    stage_counts: dict[int, dict[str, int]] = {}
+    counts: dict[int, dict[str, int]] = {}
     histograms: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for what, stage, n, *values, value in session.execute(union_all(counts, stays)):
-        if what == "stays":
-            histograms[int(stage)].append((float(value) * 3600.0, int(n)))
-        else:
-            stage_counts[int(stage)] = {
-                "entered": int(n),
-                **{name: int(v) for name, v in zip(WAYS_OUT, values, strict=True)},
-            }
+    for stage, next_stage, hours, n in session.execute(grouped).all():
+        if stage not in counts:
+            counts[stage] = {"entered": 0, **dict.fromkeys(WAYS_OUT, 0)}
+        figures = counts[stage]
+        figures["entered"] += n
+        direction = _direction(stage, next_stage, by_id)
+        if direction in figures:
+            figures[direction] += n
+        if hours is not None:
+            histograms[stage].append((hours * 3600.0, n))
+    _count_each_opportunity_once(session, cohort, counts, by_id)
     stage_medians = {
         stage: median
         for stage, pairs in histograms.items()
         if (median := median_of_counts(pairs)) is not None
     }
-    return stage_counts, stage_medians
+    return counts, stage_medians
+
+
+def _count_each_opportunity_once(
+    session: Session, cohort: Any, counts: dict[int, dict[str, int]], by_id: dict[int, Stage]
+) -> None:
+    """Take off the repeats of opportunities with more rows than stages entered: each
+    stage counts them once, and once for each way they left it."""
+    repeating = (
+        select(SC.opportunity_id)
+        .where(cohort)
+        .group_by(SC.opportunity_id)
+        .having(func.count() > func.count(SC.to_stage_id.distinct()))
+        .correlate(None)
+    )
+    walk = _walk(and_(cohort, SC.opportunity_id.in_(repeating)))
+    stmt = select(walk.c.opp, walk.c.stage, walk.c.next_stage, func.count()).group_by(
+        walk.c.opp, walk.c.stage, walk.c.next_stage
+    )
+    visits: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for opp, stage, next_stage, n in session.execute(stmt):
+        ways = visits[(int(opp), int(stage))]
+        ways["entered"] += int(n)
+        ways[_direction(int(stage), next_stage, by_id)] += int(n)
+    for (_opp, stage), ways in visits.items():
+        figures = counts[stage]
+        for name, n in ways.items():
+            if name in figures and n > 1:
+                figures[name] -= n - 1
 
 
 def compute(session: Session, period: Period, now: datetime) -> list[dict[str, Any]]:
