@@ -157,6 +157,8 @@ def test_import_from_start_to_undo(
         1,
     )
     assert "Imported 2 new leads" in wizard.summary_page.text.text()
+    if wb.is_file:  # where the workbench as it was before the import is kept
+        assert imported.backup is not None and imported.backup.name in wizard.summary_page.text.text()
     assert names(wb) == ["Ana López", "Jürgen Müller", "Łukasz Wąsik"]
 
     saved = tmp_path / "rejected.csv"
@@ -240,8 +242,12 @@ def test_cancel_during_import_writes_nothing(
     type_path(qtbot, wizard, leads_file(tmp_path / "big.csv", rows))
     preview(qtbot, wizard)
     stopped: list[str] = []
+    backing_up: list[str] = []
 
-    def stop_at_first_progress(_progress: Any) -> None:
+    def stop_at_first_progress(progress: Any) -> None:
+        if progress.phase == "backup":  # the backup before the import says so
+            backing_up.append(wizard.progress_page.rate.text())
+            return
         if not stopped and wizard.job is not None:
             answers.append(False)  # "Stop the import?" — no, keep going…
             wizard.reject()
@@ -254,6 +260,7 @@ def test_cancel_during_import_writes_nothing(
     wizard.job.signals.progress.connect(stop_at_first_progress)
     qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
     assert stopped and "rows/s" in stopped[0]
+    assert backing_up and "Backing up the workbench first" in backing_up[0]
     assert wizard.page() == PREVIEW and "Cancelled" in wizard.preview_page.status.text()
     assert names(wb) == [] and import_history.list_batches(wb) == []
     assert wizard.next_button.isEnabled()  # the rep may try again

@@ -208,6 +208,8 @@ def test_cancel_writes_nothing(wb: Workbench, tmp_path: Path) -> None:
     calls: list[int] = []
 
     def progress(update: Any) -> bool:
+        if update.phase == "backup":
+            return True  # the backup before the import
         calls.append(update.rows)
         return len(calls) < 2  # cancel after the first chunk
 
@@ -340,5 +342,10 @@ def test_progress_reports_rows_and_fraction(wb: Workbench, tmp_path: Path) -> No
     path = leads_file(tmp_path / "p.csv", rows)
     seen: list[Any] = []
     run_import(wb, path, ImportOptions(), progress=lambda u: seen.append(u) or True)
+    if wb.is_file:  # first the backup before the import, page by page
+        assert seen[0].phase == "backup" and seen[0].rows == 0
+        backed_up = [u for u in seen if u.phase == "backup"]
+        assert backed_up[-1].fraction == 1.0 and seen[: len(backed_up)] == backed_up
+        seen = seen[len(backed_up) :]
     assert [u.rows for u in seen] == [2000, 4000, 4500]
     assert seen[-1].fraction == 1.0 and seen[-1].inserted == 4500 and seen[-1].rows_per_second > 0

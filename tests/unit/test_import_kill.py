@@ -87,3 +87,45 @@ def test_killed_imports_leave_the_file_as_it_was(db_path: Path, tmp_path: Path) 
     again = subprocess.run([*_command(path, db_path), "--json"], capture_output=True, check=False)
     assert again.returncode == 0 and b'"inserted": 0' in again.stdout
     assert _state(db_path) == (STORED + ROWS, 1)
+
+
+def test_an_import_killed_while_it_backs_up_leaves_no_half_written_backup(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Issue 10: the backup before an import, killed part-way, 5 times: the workbench is
+    untouched, every file under a backup's name verifies, and the import then runs
+    (reusing the one complete backup when there is one: nothing was written since)."""
+    from workbench.paths import backup_dir_for
+    from workbench.store.backup import list_backups, verify_backup
+
+    with open_workbench(db_path) as wb:
+        add_leads(wb, 30_000, "Stored")  # several backup steps of 4 MB each
+    rows = [[f"Kill{i}", "Test", f"Company {i}", f"k{i}@c{i}.example", "", ""] for i in range(50)]
+    path = leads_file(tmp_path / "small.csv", rows)
+    rng = random.Random(7)
+    for _ in range(5):
+        child = subprocess.Popen(
+            _command(path, db_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=Path.cwd()
+        )
+        assert child.stderr is not None
+        for line in child.stderr:
+            if line.startswith(b"backup:") or line.startswith(b"progress:"):
+                break  # copying has begun (or, with a backup to reuse, the import has)
+        deadline = time.monotonic() + rng.uniform(0.0, 0.05)
+        while time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.002)  # pacing the kill, not waiting for a result
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stderr.close()
+        leads, batches = _state(db_path)
+        if batches:
+            break  # it finished before the kill
+        assert leads == 30_000
+        for info in list_backups(backup_dir_for(db_path)):
+            assert verify_backup(info.path), info.path.name
+    done = subprocess.run([*_command(path, db_path), "--json"], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert _state(db_path)[0] == 30_050
+    backups = list_backups(backup_dir_for(db_path))
+    assert backups and all(verify_backup(b.path) for b in backups)
+    assert backups[-1].counts["lead"] == 30_000  # the oldest complete one: the file as it was

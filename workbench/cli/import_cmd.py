@@ -163,7 +163,7 @@ def _progress(update: ImportProgress) -> bool:
         tenth = int(update.fraction * 10)
         if tenth != _backup_said[0]:
             _backup_said[0] = tenth
-            say(f"progress: backing up the workbench first ({tenth * 10}%)")
+            say(f"backup: backing up the workbench first ({tenth * 10}%)")
         return True
     say(
         f"progress: {update.rows:,} rows read ({update.fraction:.0%}), {update.inserted:,} new, "

@@ -167,6 +167,12 @@ class _Rejects:
 
 
 # --- the run ---------------------------------------------------------------------------
+def _imported_before(wb: Workbench, file_hash: str) -> bool:
+    """Checked again inside the import's transaction; here it only spares a backup."""
+    with wb.engine.connect() as conn:
+        return previous_import(conn, file_hash) is not None
+
+
 def _back_up_first(wb: Workbench, result: ImportResult, progress: ProgressFn | None, clock: Clock) -> None:
     """A verified backup holding the file as it is now — reused when nothing was
     written since the newest one (issue 10: a backup before each import)."""
@@ -253,7 +259,7 @@ def run_import(
             preparer = RowPreparer(reader.headers, mapping, file_settings, clock())
         except ValueError as exc:
             raise ImportRefused(str(exc)) from exc
-        if not options.dry_run:
+        if not options.dry_run and not _imported_before(wb, result.file_hash):
             _back_up_first(wb, result, progress, clock)
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
