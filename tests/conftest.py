@@ -49,7 +49,9 @@ BOTH_BACKENDS = frozenset(
         "test_accounts",
         "test_convert",
         "test_export",
+        "test_global_search",
         "test_icp",
+        "test_ics",
         "test_import",
         "test_import_dedupe",
         "test_import_undo",
@@ -72,6 +74,7 @@ BOTH_BACKENDS = frozenset(
         "test_touches",
         "test_trash",
         "test_team",
+        "test_team_template",
     }
 )
 
@@ -93,6 +96,7 @@ AS_A_REP = frozenset(
         "test_targets_contacts",
         "test_today",
         "test_trash",
+        "test_team_template",
     }
 )
 

@@ -87,11 +87,13 @@ def save_sources_in(session: Session, rows: Sequence[SourceRow]) -> int:
             )
     changed = 0
     # Hide first, then park renamed rows under temporary names: a swap of two names
-    # (or a new row taking a hidden one's name) must not trip the unique name.
+    # (or a new row taking a hidden one's name) must not trip the unique name. The
+    # parking prefix is a control character nobody types — not NUL, which PostgreSQL's
+    # text refuses.
     conn.execute(update(_S).where(_S.c.id.not_in(kept or {-1})).values(active=False))
     for row in cleaned:
         if row.id is not None and row.id in existing and existing[row.id][0] != row.name:
-            conn.execute(update(_S).where(_S.c.id == row.id).values(name=f"\0renaming {row.id}"))
+            conn.execute(update(_S).where(_S.c.id == row.id).values(name=f"\x1frenaming {row.id}"))
     for position, row in enumerate(cleaned):
         source_id = row.id if row.id in existing else None
         if source_id is None:
