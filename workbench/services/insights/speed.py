@@ -165,7 +165,13 @@ def _histogram_dict(counts: list[int]) -> list[dict[str, Any]]:
     ]
 
 
-def compute(session: Session, period: Period, min_leads: int) -> dict[str, Any]:
+def compute(
+    session: Session, period: Period, min_leads: int, *, with_first_touch: bool = True
+) -> dict[str, Any]:
+    """Speed-to-lead of the period's cohort. ``with_first_touch=False`` leaves the
+    converted leads of ``conversion_by_first_touch`` at zero, for a caller that has
+    them already (:func:`conversion.compute_with_first_touch` reads them in its own
+    pass) and adds them with :func:`add_first_touch_conversion`."""
     per_source = {s: c for s, c in _histograms(session, period, all_sources(session)).items() if any(c)}
     sources = sorted(per_source, key=lambda s: (-sum(per_source[s][:-1]), str(s)))
     totals = [sum(column) for column in zip(*per_source.values(), strict=True)] or [0] * (len(BUCKETS) + 1)
@@ -183,17 +189,33 @@ def compute(session: Session, period: Period, min_leads: int) -> dict[str, Any]:
     fast_buckets = sum(1 for _lo, hi, _label in BUCKETS if hi is not None and hi <= FAST_SECONDS)
     within = sum(totals[:fast_buckets])
     leads = {"within_hour": within, "later": touched - within, "never": totals[-1]}
-    opportunities = _first_touch_groups(session, period)
-    groups: dict[str, Any] = {}
-    for name in SPEED_GROUPS:
-        group = opportunities.get(name, Counts())
-        group.leads = leads[name]
-        groups[name] = group.as_dict(min_leads)
+    opportunities = _first_touch_groups(session, period) if with_first_touch else {}
     return {
         "median": hours(_median(session, period, sources, totals[:-1])),
         "touched": touched,
         "untouched": totals[-1],
         "histogram": _histogram_dict(totals),
         "by_source": by_source,
-        "conversion_by_first_touch": groups,
+        "conversion_by_first_touch": _first_touch_dict(leads, opportunities, min_leads),
     }
+
+
+def _first_touch_dict(
+    leads: dict[str, int], opportunities: dict[str, Counts], min_leads: int
+) -> dict[str, Any]:
+    groups: dict[str, Any] = {}
+    for name in SPEED_GROUPS:
+        group = Counts()
+        group.add(opportunities.get(name, Counts()))
+        group.leads = leads[name]
+        groups[name] = group.as_dict(min_leads)
+    return groups
+
+
+def add_first_touch_conversion(
+    result: dict[str, Any], opportunities: dict[str, Counts], min_leads: int
+) -> dict[str, Any]:
+    """``result`` (computed ``with_first_touch=False``) with the converted leads of each
+    first-touch group counted in."""
+    leads = {name: int(result["conversion_by_first_touch"][name]["leads"]) for name in SPEED_GROUPS}
+    return {**result, "conversion_by_first_touch": _first_touch_dict(leads, opportunities, min_leads)}

@@ -63,8 +63,10 @@ def section_jobs(
     min_leads = int(settings.get(session, "insights.min_group_leads"))
     goal = int(settings.get(session, "goals.touches_per_week"))
     return {
-        "conversion": lambda s: conversion.compute(s, period, min_leads),
-        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads),
+        # Conversion also counts the converted leads by first touch (same pass); they
+        # are added to speed-to-lead's split once both are done (see compute_stats).
+        "conversion": lambda s: conversion.compute_with_first_touch(s, period, min_leads),
+        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads, with_first_touch=False),
         "funnel": lambda s: funnel.compute(s, period, now),
         "activity": lambda s: activity.compute(s, period, now, goal, tz),
         "pipeline": lambda s: pipeline.compute(s, now),
@@ -99,6 +101,7 @@ def compute_stats(
         currency = str(settings.get(session, "profile.currency") or "")
         quota_value = quota_override or quota_from_settings(session, now.astimezone(tz).date())
         jobs = section_jobs(session, period, now, tz)
+        min_leads = int(settings.get(session, "insights.min_group_leads"))
 
     def run(name: str) -> Any:
         started = time.perf_counter()
@@ -115,7 +118,12 @@ def compute_stats(
     else:
         results = {name: run(name) for name in jobs}
 
-    conv, activity_result = results["conversion"], results["activity"]
+    conv, by_first_touch = results["conversion"]
+    results["conversion"] = conv
+    results["speed_to_lead_hours"] = speed.add_first_touch_conversion(
+        results["speed_to_lead_hours"], by_first_touch, min_leads
+    )
+    activity_result = results["activity"]
     started = time.perf_counter()
     quota_result = None
     if quota_value is not None:
