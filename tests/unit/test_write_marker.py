@@ -7,6 +7,7 @@ it reuses the last backup and says which.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -14,6 +15,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.support.fill import add_leads, count_leads
 from workbench.services import backups, settings
@@ -190,3 +193,40 @@ def test_cli_import_after_a_backup_reuses_it_and_says_which(tmp_path: Path) -> N
     assert again.returncode == 0, again.stderr
     assert "backed up first:" in again.stderr  # the first import was a write
     assert backup["path"] not in again.stderr
+
+
+def test_a_backup_that_cannot_be_written_stops_the_import_before_it_writes(
+    wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.store import StoreError
+    from workbench.store import backup as backup_mod
+
+    add_leads(wb, 3)
+
+    def full_disk(source: Path, target: Path, progress: object) -> None:
+        target.write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_mod, "_copy", full_disk)
+    with pytest.raises(StoreError, match="disk is full"):
+        run_import(wb, _csv(tmp_path / "a.csv", ("Ana", "Müller", "Acme")), clock=fixed_clock(NOW))
+    assert count_leads(wb) == 3 and backups.backups_of(wb) == []
+    assert not list(backups.folder_for(wb).glob("*.tmp"))
+
+
+def test_cli_import_whose_backup_fails_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    db = tmp_path / "cli.db"
+    with open_workbench(db) as wb:
+        add_leads(wb, 3)
+    folder = home / "backups"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the backups folder should be", encoding="utf-8")
+    done = _cli(
+        "import", str(_csv(tmp_path / "a.csv", ("Ana", "Müller", "Acme"))), "--db", str(db), home=home
+    )
+    assert done.returncode == 1, done.stderr
+    assert "nothing was written" in done.stderr and "backup" in done.stderr.lower()
+    assert done.stdout == ""
+    with open_workbench(db) as wb:
+        assert count_leads(wb) == 3

@@ -37,6 +37,7 @@ from workbench.services.importer import (
     resolve_mapping,
     run_import,
 )
+from workbench.store import StoreError
 
 
 def register(sub: Any) -> None:
@@ -143,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
         except OSError as exc:
             raise CliError(f"the import stopped, nothing was written: {exc}", code=1) from exc
+        except StoreError as exc:  # e.g. the backup before the import could not be written
+            raise CliError(f"the import did not start, nothing was written: {exc}", code=1) from exc
     if args.json:
         emit_json(result.as_dict())
     else:

@@ -45,6 +45,7 @@ from workbench.services.import_types import (
     ImportRefused,
     ImportResult,
 )
+from workbench.store import StoreError
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.dialogs.import_pages import FilePage, MappingPage, PreviewPage, ProgressPage, SummaryPage
 from workbench.ui.import_worker import ImportJob, start
@@ -405,7 +406,7 @@ class ImportWizard(QDialog):
             self.stack.setCurrentIndex(PREVIEW)
         if cancelled:
             message = self.tr("Cancelled. Nothing was written; the workbench is as it was.")
-        elif isinstance(exc, ImportRefused | ValueError | OSError):
+        elif isinstance(exc, ImportRefused | ValueError | OSError | StoreError):
             message = self.tr("The import stopped, nothing was written: {0}").format(exc)
         else:
             message = self.tr("The import failed, nothing was written: {0}: {1}").format(
