@@ -35,14 +35,46 @@ from workbench.exchange.pipeline_file import (
     ReadLimits,
     read_pipeline_file,
 )
-from workbench.services.insights.common import NONE_KEY
-from workbench.services.touches import TOUCH_CHANNELS
 
 #: Files of these kinds are picked up from a folder.
 FILE_SUFFIXES = (".xlsx", ".json")
 #: Worker processes take seconds to start; below this much to read they cost more than they save.
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024
 ROLLUP_TABLES = ("opportunities", "leads", "activities")
+#: The only columns the figures use: the reader reads and checks just these.
+ROLLUP_COLUMNS = {
+    "opportunities": (
+        "uuid",
+        "outcome",
+        "stage",
+        "amount",
+        "weighted_amount",
+        "stale",
+        "closed_at",
+        "currency",
+    ),
+    "leads": ("opportunity_uuid", "kind", "source", "speed_to_lead_hours"),
+    "activities": ("at", "channel"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """The app's definitions a file's figures follow, handed to worker processes.
+
+    They live in modules that import the database layer (SQLModel: 0.6 s of start-up
+    per worker process), which reading files does not need."""
+
+    touch_channels: frozenset[str]
+    no_group: str
+
+
+def definitions() -> Definitions:
+    from workbench.services.insights.common import NONE_KEY
+    from workbench.services.touches import TOUCH_CHANNELS
+
+    return Definitions(frozenset(TOUCH_CHANNELS), NONE_KEY)
+
 
 #: progress(done, total) → False to stop early.
 Progress = Callable[[int, int], bool]
@@ -243,11 +275,11 @@ def week_of(moment: datetime) -> date:
 
 # --- one file ------------------------------------------------------------------------
 def _conversion(
-    groups: Iterable[str], converted: Iterable[bool], won: Iterable[bool]
+    groups: Iterable[str], converted: Iterable[bool], won: Iterable[bool], no_group: str
 ) -> dict[str, Conversion]:
     out: dict[str, Conversion] = {}
     for value, is_opp, is_won in zip(groups, converted, won, strict=True):
-        group = value if value.strip() else NONE_KEY  # Insights' name for "no source"
+        group = value if value.strip() else no_group  # Insights' name for "no source"
         c = out.get(group)
         if c is None:
             c = out[group] = Conversion()
@@ -259,8 +291,9 @@ def _conversion(
     return out
 
 
-def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
+def summarise(pf: PipelineFile, path: Path | None = None, rules: Definitions | None = None) -> RepFigures:
     """Reduce a read pipeline file to its figures (column by column, no row objects)."""
+    rules = rules or definitions()
     meta: FileMeta = pf.meta
     figures = RepFigures(
         rep=meta.rep,
@@ -312,20 +345,19 @@ def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
     figures.stages = list(stages.values())
 
     leads = pf.tables["leads"].columns
-    figures.leads = len(leads["uuid"])
+    figures.leads = pf.tables["leads"].count
     opp_outcome = dict(zip(opp["uuid"], outcome, strict=True))
     linked = [opp_outcome.get(u) if u is not None else None for u in leads["opportunity_uuid"]]
     converted = [o is not None for o in linked]
     won = [o == "won" for o in linked]
-    figures.by_kind = _conversion(leads["kind"], converted, won)
-    figures.by_source = _conversion(leads["source"], converted, won)
+    figures.by_kind = _conversion(leads["kind"], converted, won, rules.no_group)
+    figures.by_source = _conversion(leads["source"], converted, won, rules.no_group)
     figures.speeds = array("d", (v for v in leads["speed_to_lead_hours"] if v is not None))
 
     acts = pf.tables["activities"].columns
-    figures.activities = len(acts["uuid"])
+    figures.activities = pf.tables["activities"].count
     # Touches per UTC day at C speed (``compress``/``map``), then days folded into weeks.
-    touch = frozenset(TOUCH_CHANNELS)
-    touch_times = compress(acts["at"], map(touch.__contains__, acts["channel"]))
+    touch_times = compress(acts["at"], map(rules.touch_channels.__contains__, acts["channel"]))
     weeks: Counter[date] = Counter()
     for day, n in Counter(map(_utc_day, touch_times)).items():
         weeks[day - timedelta(days=day.weekday())] += n
@@ -333,14 +365,17 @@ def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
     return figures
 
 
-def load_figures(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RepFigures:
+def load_figures(
+    path: Path, limits: ReadLimits = DEFAULT_LIMITS, rules: Definitions | None = None
+) -> RepFigures:
     """Read, check and summarise one file (raises :class:`PipelineFileError`)."""
-    return summarise(read_pipeline_file(path, tables=ROLLUP_TABLES, limits=limits), path)
+    pf = read_pipeline_file(path, tables=ROLLUP_TABLES, columns=ROLLUP_COLUMNS, limits=limits)
+    return summarise(pf, path, rules)
 
 
-def _load_or_reject(path: Path, limits: ReadLimits) -> RepFigures | Rejected:
+def _load_or_reject(path: Path, limits: ReadLimits, rules: Definitions) -> RepFigures | Rejected:
     try:
-        return load_figures(path, limits)
+        return load_figures(path, limits, rules)
     except PipelineFileError as exc:
         return Rejected(path, exc.reason)
     except MemoryError:
@@ -439,13 +474,14 @@ def roll_up(
         size = sum(_size(p) for p in paths)
         workers = min(os.cpu_count() or 1, 8) if size >= PARALLEL_FROM_BYTES and not frozen else 1
     results: list[RepFigures | Rejected | None] = [None] * total
+    rules = definitions()
     if workers <= 1 or total < 2:
         for i, path in enumerate(paths):
-            results[i] = _load_or_reject(path, limits)
+            results[i] = _load_or_reject(path, limits, rules)
             if progress is not None and not progress(i + 1, total):
                 break
     else:
-        _load_in_processes(paths, limits, workers, results, progress)
+        _load_in_processes(paths, limits, rules, workers, results, progress)
     for result in results:
         if isinstance(result, RepFigures):
             rollup.files.append(result)
@@ -464,6 +500,7 @@ def _size(path: Path) -> int:
 def _load_in_processes(
     paths: list[Path],
     limits: ReadLimits,
+    rules: Definitions,
     workers: int,
     results: list[RepFigures | Rejected | None],
     progress: Progress | None,
@@ -474,7 +511,7 @@ def _load_in_processes(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures: dict[Future[RepFigures | Rejected], int] = {
-            pool.submit(_load_or_reject, path, limits): i for i, path in enumerate(paths)
+            pool.submit(_load_or_reject, path, limits, rules): i for i, path in enumerate(paths)
         }
         from concurrent.futures import as_completed
 

@@ -22,13 +22,9 @@ from workbench.exchange.pipeline_file.model import (
     table,
     tables,
 )
-from workbench.exchange.pipeline_file.reader import (
-    DEFAULT_LIMITS,
-    PipelineFileError,
-    ReadLimits,
-    read_pipeline_file,
-)
+from workbench.exchange.pipeline_file.reader import PipelineFileError, read_pipeline_file
 from workbench.exchange.pipeline_file.summary import Summary, SummaryTable
+from workbench.exchange.pipeline_file.zip_guard import DEFAULT_LIMITS, ReadLimits
 
 __all__ = [
     "DEFAULT_LIMITS",

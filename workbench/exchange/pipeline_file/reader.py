@@ -4,11 +4,16 @@ Files come from other people's machines, so every one is treated as hostile unti
 has proved otherwise:
 
 * it is only ever opened for reading, and never modified;
-* an XLSX is a zip: every member is decompressed once, streaming and counting bytes,
-  before anything parses it — a zip bomb stops at :attr:`ReadLimits.max_unpacked_bytes`
-  and a truncated or damaged zip fails its CRC check with a clear reason;
-* the number of rows read per file is capped (:attr:`ReadLimits.max_rows`), checked
-  from each sheet's size *before* its rows are materialised;
+* an XLSX is a zip: its members are decompressed streaming, under the size rules of
+  :mod:`.zip_guard` (a member may not unpack to more than 200× its compressed size, the
+  whole file not to more than 16 GB), and a truncated or damaged zip fails its CRC
+  check with a clear reason;
+* a workbook in the app's own dialect is read by :mod:`.xlsx_scan` (only the columns
+  asked for, straight from the XML, in flat memory); any other workbook by
+  python-calamine, after every member passed the zip rules once;
+* rows are capped: no sheet beyond Excel's 1,048,576, no file beyond
+  :attr:`ReadLimits.max_rows` — counted while streaming, or from each sheet's size
+  *before* its rows are materialised;
 * the ``_meta`` sheet (or ``meta`` object) must name our schema — another workbook is
   "not a pipeline file" — and a version newer than this app's is refused with a hint
   to update;
@@ -24,8 +29,7 @@ from __future__ import annotations
 import copy
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -37,7 +41,9 @@ from workbench.exchange.pipeline_file.model import (
     META_SHEET,
     SCHEMA_NAME,
     SCHEMA_VERSION,
+    SHEET_ROW_LIMIT,
     TABLE_KEYS,
+    ColumnSpec,
     FileMeta,
     LazyColumns,
     PipelineFile,
@@ -48,23 +54,26 @@ from workbench.exchange.pipeline_file.model import (
     schema,
     table,
 )
+from workbench.exchange.pipeline_file.xlsx_scan import (
+    OtherDialect,
+    RowCapExceeded,
+    ScannedSheet,
+    open_workbook,
+    scan_sheet,
+)
+from workbench.exchange.pipeline_file.zip_guard import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    Unpacker,
+    ZipDamage,
+    ZipRuleBroken,
+    size_text,
+)
 
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class ReadLimits:
-    """How much one file may make the reader do."""
-
-    #: Size of the file on disk (a JSON file is parsed whole).
-    max_file_bytes: int = 1024 * MIB
-    #: Total size of an XLSX's members once decompressed (zip-bomb guard).
-    max_unpacked_bytes: int = 2048 * MIB
-    #: Rows over all tables of one file.
-    max_rows: int = 5_000_000
-
-
-DEFAULT_LIMITS = ReadLimits()
+#: Excel's rows per sheet without the header: no sheet of a real workbook has more.
+SHEET_DATA_ROWS = SHEET_ROW_LIMIT - 1
+#: Columns to read per table (``None``: all of them).
+Wanted = Mapping[str, Iterable[str]] | None
 
 
 class PipelineFileError(Exception):
@@ -74,10 +83,6 @@ class PipelineFileError(Exception):
         super().__init__(f"{path.name}: {reason}")
         self.path = path
         self.reason = reason
-
-
-def _size_text(n: int) -> str:
-    return f"{n / MIB:,.0f} MB" if n >= MIB else f"{n:,} bytes"
 
 
 def sniff_format(path: Path) -> str:
@@ -104,42 +109,143 @@ def read_pipeline_file(
     path: Path | str,
     *,
     tables: Iterable[str] = TABLE_KEYS,
+    columns: Wanted = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> PipelineFile:
-    """Read and check ``path``; only the tables named in ``tables`` are loaded."""
+    """Read and check ``path``; only the tables named in ``tables`` are loaded.
+
+    ``columns`` may name, per table, the only columns to read and check (the rollup
+    needs a few); a table's ``TableData.columns`` then holds just those."""
     path = Path(path)
     wanted = [table(key) for key in tables]
+    chosen = {spec.key: _chosen(spec, columns) for spec in wanted}
     fmt = sniff_format(path)
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise PipelineFileError(
-            path, f"is {_size_text(size)}; pipeline files are read up to {_size_text(limits.max_file_bytes)}"
+            path, f"is {size_text(size)}; pipeline files are read up to {size_text(limits.max_file_bytes)}"
         )
     if fmt == "xlsx":
-        return _read_xlsx(path, wanted, limits)
-    return _read_json(path, wanted, limits)
+        return _read_xlsx(path, wanted, chosen, limits)
+    return _read_json(path, wanted, chosen, limits)
+
+
+def _chosen(spec: TableSpec, columns: Wanted) -> tuple[ColumnSpec, ...]:
+    if columns is None or spec.key not in columns:
+        return spec.columns
+    keys = set(columns[spec.key])
+    unknown = keys - set(spec.keys)
+    if unknown:
+        raise ValueError(f"{spec.key} has no column(s) {', '.join(sorted(unknown))}")
+    return tuple(c for c in spec.columns if c.key in keys)
 
 
 # --- XLSX ---------------------------------------------------------------------------
-def _check_zip(path: Path, limits: ReadLimits) -> None:
-    """Decompress every member once, counting: catches bombs, truncation and bad CRCs."""
+def _read_xlsx(
+    path: Path, wanted: list[TableSpec], chosen: dict[str, tuple[ColumnSpec, ...]], limits: ReadLimits
+) -> PipelineFile:
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = 0
-            for info in archive.infolist():
-                with archive.open(info) as member:
-                    while chunk := member.read(4 * MIB):
-                        unpacked += len(chunk)
-                        if unpacked > limits.max_unpacked_bytes:
-                            raise PipelineFileError(
-                                path,
-                                f"unpacks to more than {_size_text(limits.max_unpacked_bytes)} "
-                                "(a compressed-file bomb, or far bigger than a pipeline file)",
-                            )
-    except PipelineFileError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise PipelineFileError(path, f"is a damaged or truncated workbook ({exc})") from None
+    try:
+        with archive:
+            unpacker = Unpacker(archive, limits)
+            try:
+                return _read_scanned(path, unpacker, wanted, chosen, limits)
+            except OtherDialect:
+                # Saved again by a spreadsheet program, or written by another tool.
+                unpacker = Unpacker(archive, limits)
+                unpacker.check_all()
+        return _read_general(path, wanted, chosen, limits)
+    except ZipRuleBroken as exc:
+        raise PipelineFileError(path, str(exc)) from None
+    except ZipDamage as exc:
+        raise PipelineFileError(path, f"is a damaged or truncated workbook ({exc})") from None
+
+
+class _RowBudget:
+    """Rows a file may still hold; a sheet also stays within Excel's limit."""
+
+    def __init__(self, path: Path, limits: ReadLimits) -> None:
+        self.path = path
+        self.total = limits.max_rows
+        self.left = limits.max_rows
+
+    def cap(self) -> int:
+        return min(self.left, SHEET_DATA_ROWS)
+
+    def refuse(self, name: str) -> PipelineFileError:
+        if self.left < SHEET_DATA_ROWS:
+            return PipelineFileError(self.path, f"has more rows than the {self.total:,} a file may hold")
+        return PipelineFileError(
+            self.path, f"sheet '{name}' has more rows than a spreadsheet holds ({SHEET_ROW_LIMIT:,})"
+        )
+
+    def take(self, name: str, rows: int) -> None:
+        if rows > self.cap():
+            raise self.refuse(name)
+        self.left -= rows
+
+
+def _read_scanned(
+    path: Path,
+    unpacker: Unpacker,
+    wanted: list[TableSpec],
+    chosen: dict[str, tuple[ColumnSpec, ...]],
+    limits: ReadLimits,
+) -> PipelineFile:
+    """The fast path: only the chosen columns, straight from the XML (see ``xlsx_scan``)."""
+    book = open_workbook(unpacker)
+    if META_SHEET not in book.sheets:
+        raise PipelineFileError(path, "is a workbook, but not a pipeline file (it has no _meta sheet)")
+    budget = _RowBudget(path, limits)
+
+    def scan(name: str, titles: Sequence[str]) -> ScannedSheet:
+        try:
+            sheet = scan_sheet(book, name, titles, budget.cap())
+        except RowCapExceeded:
+            raise budget.refuse(name) from None
+        budget.take(name, sheet.count)
+        return sheet
+
+    meta_sheet = scan(META_SHEET, ("key", "value"))
+    if [t.strip() for t in meta_sheet.header[:2]] != ["key", "value"]:
+        raise OtherDialect("_meta header")
+    keys, values = meta_sheet.columns["key"], meta_sheet.columns["value"]
+    pairs = {_text(k).strip(): v for k, v in zip(keys, values, strict=True) if k != "" or v != ""}
+    meta = _meta_from_pairs(path, pairs, "its _meta sheet")
+    tables: dict[str, TableData] = {}
+    for spec in wanted:
+        columns = chosen[spec.key]
+        gathered: dict[str, list[Any]] = {c.key: [] for c in columns}
+        origins: list[tuple[str, int]] = []
+        count = 0
+        for name in _parts(path, spec, book.sheets):
+            sheet = scan(name, [c.title for c in columns])
+            if not sheet.header:
+                raise PipelineFileError(path, f"sheet '{name}' is empty (no header row)")
+            _check_header(path, name, [h.strip() for h in sheet.header], spec)
+            for column in columns:
+                gathered[column.key].extend(sheet.columns[column.title])
+            origins.append((name, count))
+            count += sheet.count
+        _check_count(path, spec, meta, count)
+        raw = {k: tuple(v) for k, v in gathered.items()}
+        tables[spec.key] = _checked(
+            path, spec, columns, raw, count, sheet_column, lambda i, o=origins: _where(o, i)
+        )
+    return PipelineFile(meta, tables, "xlsx")
+
+
+def _parts(path: Path, spec: TableSpec, names: Container[str]) -> list[str]:
+    """The sheets a table is written on ("Leads", "Leads (2)", …)."""
+    parts: list[str] = []
+    while continuation_sheet(spec.sheet, len(parts) + 1) in names:
+        parts.append(continuation_sheet(spec.sheet, len(parts) + 1))
+    if not parts:
+        raise PipelineFileError(path, f"has no '{spec.sheet}' sheet")
+    return parts
 
 
 def _open_workbook(path: Path) -> Any:
@@ -151,20 +257,18 @@ def _open_workbook(path: Path) -> Any:
         raise PipelineFileError(path, f"is not a readable workbook ({exc})") from None
 
 
-def _sheet_rows(path: Path, book: Any, name: str, budget: list[int]) -> list[list[Any]]:
+def _sheet_rows(path: Path, book: Any, name: str, budget: _RowBudget) -> list[list[Any]]:
     try:
         sheet = book.get_sheet_by_name(name)
         height = int(sheet.total_height or sheet.height or 0)
-        if height > budget[0] + 1:
-            raise PipelineFileError(path, f"has more rows than the {budget[1]:,} a file may hold")
+        if height - 1 > budget.cap():
+            raise budget.refuse(name)
         rows: list[list[Any]] = sheet.to_python()
     except PipelineFileError:
         raise
     except Exception as exc:
         raise PipelineFileError(path, f"sheet '{name}' cannot be read ({exc})") from None
-    budget[0] -= max(len(rows) - 1, 0)
-    if budget[0] < 0:
-        raise PipelineFileError(path, f"has more rows than the {budget[1]:,} a file may hold")
+    budget.take(name, max(len(rows) - 1, 0))
     return rows
 
 
@@ -259,15 +363,7 @@ def _columns_of(
         if not rows:
             raise PipelineFileError(path, f"sheet '{name}' is empty (no header row)")
         header = [_text(v).strip() for v in rows[0]]
-        seen = {t for t in header if t}
-        doubled = sorted({t for t in header if t and header.count(t) > 1})
-        if doubled:
-            raise PipelineFileError(path, f"sheet '{name}' has the column(s) {', '.join(doubled)} twice")
-        missing = [t for t in spec.titles if t not in seen]
-        if missing:
-            raise PipelineFileError(
-                path, f"sheet '{name}' has the wrong columns: {', '.join(missing)} missing"
-            )
+        _check_header(path, name, header, spec)
         body = rows[1:]
         width = len(header)
         # Trailing empty cells may be cut from short rows by some writers.
@@ -281,6 +377,16 @@ def _columns_of(
     return {k: tuple(v) for k, v in gathered.items()}, origins
 
 
+def _check_header(path: Path, name: str, header: list[str], spec: TableSpec) -> None:
+    seen = {t for t in header if t}
+    doubled = sorted({t for t in header if t and header.count(t) > 1})
+    if doubled:
+        raise PipelineFileError(path, f"sheet '{name}' has the column(s) {', '.join(doubled)} twice")
+    missing = [t for t in spec.titles if t not in seen]
+    if missing:
+        raise PipelineFileError(path, f"sheet '{name}' has the wrong columns: {', '.join(missing)} missing")
+
+
 def _where(origins: list[tuple[str, int]], index: int) -> str:
     sheet, start = origins[0]
     for name, offset in origins:
@@ -292,13 +398,14 @@ def _where(origins: list[tuple[str, int]], index: int) -> str:
 def _checked(
     path: Path,
     spec: TableSpec,
+    chosen: tuple[ColumnSpec, ...],
     raw: dict[str, tuple[Any, ...]],
     count: int,
     convert: Any,
     where: Any,
 ) -> TableData:
     columns: dict[str, Any] = {}
-    for column in spec.columns:
+    for column in chosen:
         try:
             columns[column.key] = convert(column, raw[column.key])
         except BadCell as bad:
@@ -306,32 +413,27 @@ def _checked(
     return TableData(spec, LazyColumns(columns), count)
 
 
-def _read_xlsx(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> PipelineFile:
-    _check_zip(path, limits)
+def _read_general(
+    path: Path, wanted: list[TableSpec], chosen: dict[str, tuple[ColumnSpec, ...]], limits: ReadLimits
+) -> PipelineFile:
+    """Any workbook python-calamine reads (its members already passed the zip rules)."""
     book = _open_workbook(path)
     try:
         names = list(book.sheet_names)
         if META_SHEET not in names:
             raise PipelineFileError(path, "is a workbook, but not a pipeline file (it has no _meta sheet)")
-        budget = [limits.max_rows, limits.max_rows]
+        budget = _RowBudget(path, limits)
         meta_rows = _sheet_rows(path, book, META_SHEET, budget)
         pairs = {_text(r[0]).strip(): (r[1] if len(r) > 1 else "") for r in meta_rows[1:] if r}
         meta = _meta_from_pairs(path, pairs, "its _meta sheet")
         tables: dict[str, TableData] = {}
         for spec in wanted:
-            parts = []
-            part = 1
-            while continuation_sheet(spec.sheet, part) in names:
-                name = continuation_sheet(spec.sheet, part)
-                parts.append((name, _sheet_rows(path, book, name, budget)))
-                part += 1
-            if not parts:
-                raise PipelineFileError(path, f"has no '{spec.sheet}' sheet")
+            parts = [(name, _sheet_rows(path, book, name, budget)) for name in _parts(path, spec, names)]
             raw, origins = _columns_of(path, spec, parts)
             count = len(raw[spec.keys[0]])
             _check_count(path, spec, meta, count)
             tables[spec.key] = _checked(
-                path, spec, raw, count, sheet_column, lambda i, o=origins: _where(o, i)
+                path, spec, chosen[spec.key], raw, count, sheet_column, lambda i, o=origins: _where(o, i)
             )
         return PipelineFile(meta, tables, "xlsx")
     finally:
@@ -360,7 +462,9 @@ def _envelope_validator() -> Any:
     return Draft202012Validator(envelope)
 
 
-def _read_json(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> PipelineFile:
+def _read_json(
+    path: Path, wanted: list[TableSpec], chosen: dict[str, tuple[ColumnSpec, ...]], limits: ReadLimits
+) -> PipelineFile:
     try:
         with open(path, "rb") as f:
             document = json.load(f)
@@ -402,15 +506,19 @@ def _read_json(path: Path, wanted: list[TableSpec], limits: ReadLimits) -> Pipel
         rows = document[spec.key]
         count = len(rows)
         _check_count(path, spec, meta, count)
-        raw = _json_columns(path, spec, rows)
-        tables[spec.key] = _checked(path, spec, raw, count, json_column, lambda i, k=spec.key: f"{k}[{i}]")
+        raw = _json_columns(path, spec, chosen[spec.key], rows)
+        tables[spec.key] = _checked(
+            path, spec, chosen[spec.key], raw, count, json_column, lambda i, k=spec.key: f"{k}[{i}]"
+        )
     return PipelineFile(meta, tables, "json")
 
 
-def _json_columns(path: Path, spec: TableSpec, rows: list[Any]) -> dict[str, tuple[Any, ...]]:
+def _json_columns(
+    path: Path, spec: TableSpec, chosen: tuple[ColumnSpec, ...], rows: list[Any]
+) -> dict[str, tuple[Any, ...]]:
     from operator import itemgetter
 
-    keys = spec.keys
+    keys = tuple(c.key for c in chosen)
     getter = itemgetter(*keys)
     try:
         values = list(map(getter, rows))
@@ -424,4 +532,6 @@ def _json_columns(path: Path, spec: TableSpec, rows: list[Any]) -> dict[str, tup
         raise
     if not values:
         return {k: () for k in keys}
+    if len(keys) == 1:
+        return {keys[0]: tuple(values)}
     return dict(zip(keys, zip(*values, strict=True), strict=True))
