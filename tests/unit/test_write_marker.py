@@ -230,3 +230,16 @@ def test_cli_import_whose_backup_fails_exits_1_and_writes_nothing(tmp_path: Path
     assert done.stdout == ""
     with open_workbench(db) as wb:
         assert count_leads(wb) == 3
+
+
+def test_automatic_backups_skip_a_file_whose_times_moved_but_not_its_data(wb: Workbench) -> None:
+    add_leads(wb, 3)
+    watch = backups.ChangeWatch(wb.path)
+    backups.back_up(wb, reason="auto", clock=fixed_clock(NOW))
+    later = NOW + timedelta(hours=2)
+    with wb.engine.connect() as conn:  # a checkpoint rewrites the file, not the data
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert watch.changed()
+    assert not backups.due_for_auto_backup(wb, watch, later)
+    add_leads(wb, 1)
+    assert backups.due_for_auto_backup(wb, watch, later)

@@ -144,4 +144,8 @@ def due_for_auto_backup(wb: Workbench, watch: ChangeWatch, now: datetime) -> boo
         return False
     newest = next(iter(backups_of(wb)), None)
     interval = int(settings.read(wb, "backup.interval_minutes"))
-    return newest is None or (now - newest.taken_at).total_seconds() >= interval * 60
+    if newest is not None and (now - newest.taken_at).total_seconds() < interval * 60:
+        return False
+    # The file's times also move when nothing was written (a checkpoint): the write
+    # marker says whether a backup already holds exactly this state.
+    return holding_current_state(wb) is None
