@@ -362,9 +362,12 @@ class ImportWizard(QDialog):
     def _import_progress(self, progress: ImportProgress) -> None:
         self.progress_page.bar.setValue(int(progress.fraction * 1000))
         if progress.phase == "backup":
-            self.progress_page.rate.setText(
-                self.tr("Backing up the workbench first… {0}%").format(int(progress.fraction * 100))
-            )
+            if progress.fraction >= 1.0:  # copied: integrity_check reads it all once more
+                self.progress_page.rate.setText(self.tr("Backing up the workbench first… checking the copy"))
+            else:
+                self.progress_page.rate.setText(
+                    self.tr("Backing up the workbench first… {0}%").format(int(progress.fraction * 100))
+                )
             return
         self.progress_page.rate.setText(
             self.tr("{0} rows read, {1} new leads — {2} rows/s").format(
