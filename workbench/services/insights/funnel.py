@@ -117,6 +117,7 @@ def _stage_figures(
     )
     counts: dict[int, dict[str, int]] = {}
     histograms: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    directions: set[str] = set()
     for stage, next_stage, hours, n in session.execute(grouped).all():
         if stage not in counts:
             counts[stage] = {"entered": 0, **dict.fromkeys(WAYS_OUT, 0)}
@@ -125,9 +126,13 @@ def _stage_figures(
         direction = _direction(stage, next_stage, by_id)
         if direction in figures:
             figures[direction] += n
+        directions.add(direction)
         if hours is not None:
             histograms[stage].append((hours * 3600.0, n))
-    _count_each_opportunity_once(session, cohort, counts, by_id)
+    # Rows are consecutive moves, so a stage entered twice means a move back or out of
+    # a closed stage somewhere; with none, each opportunity was counted once already.
+    if directions & {"back", "other"}:
+        _count_each_opportunity_once(session, cohort, counts, by_id)
     stage_medians = {
         stage: median
         for stage, pairs in histograms.items()
