@@ -56,7 +56,6 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.nav = QListWidget(central)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
         self.nav.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget(central)
         row.addWidget(self.nav)
@@ -66,6 +65,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(entry.key), self.tr(entry.title), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
+        # As wide as the longest title in this font (125–200 %, a translation), at least 150.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(self.tr(e.title)) for e in AREAS)
+        icon_room = self.nav.iconSize().width() + self.nav.fontMetrics().averageCharWidth() * 6
+        self.nav.setFixedWidth(max(150, widest + icon_room))
         self.nav.currentRowChanged.connect(self._on_nav)
 
         self.file_label = QLabel(self)

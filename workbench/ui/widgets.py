@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+
+def text_width(widget: QWidget, sample: str, extra: int = 0) -> int:
+    """The width ``sample`` takes in ``widget``'s font, plus ``extra`` (padding, an
+    icon): sizes derived from the font grow with it at 125–200 % scaling or with a
+    bigger system font, where fixed pixel widths clip the text."""
+    return widget.fontMetrics().horizontalAdvance(sample) + extra
 
 
 def configure_big_table(view: QTableView) -> None:

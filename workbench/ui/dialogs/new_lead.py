@@ -71,7 +71,7 @@ class NewLeadDialog(QDialog):
         self.campaign_edit.setCompleter(completer)
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setFixedHeight(70)
+        self.notes_edit.setFixedHeight(self.notes_edit.fontMetrics().lineSpacing() * 3 + 14)
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("&Company:"), self.company_edit)
         form.addRow(self.tr("&Title:"), self.title_edit)

@@ -44,6 +44,7 @@ from workbench.ui.dialogs.settings_forms import (
     RemindersPage,
 )
 from workbench.ui.dialogs.settings_lists import CriteriaPage, ReasonsPage, SourcesPage, StagesPage
+from workbench.ui.widgets import text_width
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -195,7 +196,13 @@ class SettingsDialog(QDialog):
         body = QHBoxLayout()
         self.page_list = QListWidget(self)
         self.page_list.setObjectName("settingsPages")
-        self.page_list.setFixedWidth(190)
+        self.page_list.setFixedWidth(
+            max(
+                190,
+                max(text_width(self.page_list, p.page_title()) for p in self.pages)
+                + text_width(self.page_list, "MMMM"),
+            )
+        )
         self.page_list.setStyleSheet("QListWidget#settingsPages::item { padding: 5px 8px; }")
         self.stack = QStackedWidget(self)
         for page in self.pages:

@@ -52,7 +52,7 @@ class ProfilePage(PreferenceForm):
         )
         self.currency = self.text("profile.currency", self.tr("&Currency:"), "USD")
         self.currency.setMaxLength(3)
-        self.currency.setMaximumWidth(80)
+        self.currency.setMaximumWidth(self.currency.fontMetrics().horizontalAdvance("WWWW") + 24)
         self.number(
             "goals.touches_per_day", self.tr("&Touches a day:"), hint=self.tr("Calls, emails, meetings")
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -39,6 +39,15 @@ from workbench.ui.models.board import CARD_ROLE, BoardModel, money
 STALE_COLOUR = "#b35c00"
 NO_NEXT_STEP_COLOUR = "#8e24aa"
 COLUMN_WIDTH = 200
+#: A card holds about this many average characters per line, whatever the font size.
+CARD_CHARS = 26
+
+
+def column_width(metrics: QFontMetrics) -> int:
+    """A board column's width in this font: at least COLUMN_WIDTH, wider when the font
+    is bigger (a big system font), so cards never shrink below their text."""
+    return max(COLUMN_WIDTH, metrics.averageCharWidth() * CARD_CHARS + 24)
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -56,7 +65,7 @@ class CardDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         line = option.fontMetrics.height()
-        return QSize(COLUMN_WIDTH - 24, line * 4 + self.PAD * 2 + 6)
+        return QSize(column_width(option.fontMetrics) - 24, line * 4 + self.PAD * 2 + 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         card = index.data(CARD_ROLE)
@@ -97,10 +106,10 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         row = QRect(text.left(), text.top(), text.width(), line)
-        painter.drawText(
+        painter.drawText(  # elided in the bold font it is drawn in
             row,
             Qt.AlignmentFlag.AlignLeft,
-            metrics.elidedText(card.name, Qt.TextElideMode.ElideRight, row.width()),
+            QFontMetrics(bold).elidedText(card.name, Qt.TextElideMode.ElideRight, row.width()),
         )
         painter.setFont(option.font)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
@@ -116,10 +125,15 @@ class CardDelegate(QStyledItemDelegate):
         )
         row.translate(0, line)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(row, Qt.AlignmentFlag.AlignLeft, fmt.money_text(card.amount, card.currency))
+        amount = fmt.money_text(card.amount, card.currency)
+        painter.drawText(row, Qt.AlignmentFlag.AlignLeft, amount)
         if card.expected_close is not None:
-            painter.setPen(muted)
-            painter.drawText(row, Qt.AlignmentFlag.AlignRight, fmt.date_text(card.expected_close))
+            # The date takes what the amount leaves (never drawn over it).
+            room = row.width() - metrics.horizontalAdvance(amount) - metrics.averageCharWidth() * 2
+            date = metrics.elidedText(fmt.date_text(card.expected_close), Qt.TextElideMode.ElideRight, room)
+            if room > 0 and date:
+                painter.setPen(muted)
+                painter.drawText(row, Qt.AlignmentFlag.AlignRight, date)
         row.translate(0, line)
         if card.stale:
             painter.setPen(QColor(STALE_COLOUR))
@@ -178,7 +192,7 @@ class BoardColumnWidget(QFrame):
         super().__init__(parent)
         self.setObjectName("boardColumn")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(COLUMN_WIDTH)
+        self.setMinimumWidth(column_width(self.fontMetrics()))
         self.model = model
         self.row = row
         layout = QVBoxLayout(self)

@@ -12,9 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QMenu, QToolButton, QWidget
 
 from workbench.domain import LeadKind, LeadStatus
+from workbench.ui.flow_layout import FlowLayout
 from workbench.ui.lead_labels import kind_label, status_label
 from workbench.ui.models.sql_table import STYLE_COLOURS
 
@@ -33,9 +34,9 @@ class ChipBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setStyleSheet(CHIP_STYLE)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
+        # Wraps onto a second line when narrow (at 200 % the chips are wider than a
+        # 1080p screen's 960 logical pixels; one row would push the window off it).
+        row = FlowLayout(self, spacing=4)
         self._groups: dict[str, dict[str, QToolButton]] = {"status": {}, "kind": {}}
         self._flags: dict[str, QToolButton] = {}
         flag_texts = {
@@ -69,10 +70,9 @@ class ChipBar(QWidget):
         self.clear_button.setText(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self.clear)
         row.addWidget(self.clear_button)
-        row.addStretch(1)
         self._quiet = False
 
-    def _chip(self, row: QHBoxLayout, text: str, tip: str = "") -> QToolButton:
+    def _chip(self, row: QLayout, text: str, tip: str = "") -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
         button.setCheckable(True)
@@ -88,6 +88,8 @@ class ChipBar(QWidget):
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.VLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
+        # As tall as a chip: a wrapping layout gives each item its own size hint.
+        line.setFixedHeight(next(iter(self._flags.values())).sizeHint().height())
         return line
 
     def _emit(self) -> None:
