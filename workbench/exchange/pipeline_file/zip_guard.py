@@ -29,8 +29,8 @@ GIB = 1024 * MIB
 class ReadLimits:
     """How much one pipeline file may make the reader do."""
 
-    #: Size of the file on disk (a JSON file is parsed whole).
-    max_file_bytes: int = 2 * GIB
+    #: Size of the file on disk (a JSON file is parsed whole; a 1M-lead XLSX is ~190 MB).
+    max_file_bytes: int = 1 * GIB
     #: All members of an XLSX, decompressed (a 1M-lead export unpacks to about 1.5 GB).
     max_unpacked_bytes: int = 16 * GIB
     #: How much larger than its compressed form one member may unpack (zip-bomb guard).
