@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -263,10 +264,6 @@ def rep_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _utc_day(moment: datetime) -> date:
-    return moment.date() if moment.tzinfo is UTC else moment.astimezone(UTC).date()
-
-
 def week_of(moment: datetime) -> date:
     """The Monday (UTC) of the week ``moment`` falls in."""
     day = moment.astimezone(UTC).date()
@@ -275,19 +272,22 @@ def week_of(moment: datetime) -> date:
 
 # --- one file ------------------------------------------------------------------------
 def _conversion(
-    groups: Iterable[str], converted: Iterable[bool], won: Iterable[bool], no_group: str
+    groups: Sequence[str], outcomes: Sequence[str | None], no_group: str
 ) -> dict[str, Conversion]:
+    """Leads, opportunities and won per group; ``outcomes`` is each lead's opportunity
+    outcome (None: not converted). Counted in C (``Counter`` over pairs), folded per
+    distinct pair — groups keep the order they first appear in."""
     out: dict[str, Conversion] = {}
-    for value, is_opp, is_won in zip(groups, converted, won, strict=True):
+    for (value, outcome), n in Counter(zip(groups, outcomes, strict=True)).items():
         group = value if value.strip() else no_group  # Insights' name for "no source"
         c = out.get(group)
         if c is None:
             c = out[group] = Conversion()
-        c.leads += 1
-        if is_opp:
-            c.opportunities += 1
-            if is_won:
-                c.won += 1
+        c.leads += n
+        if outcome is not None:
+            c.opportunities += n
+            if outcome == "won":
+                c.won += n
     return out
 
 
@@ -346,20 +346,20 @@ def summarise(pf: PipelineFile, path: Path | None = None, rules: Definitions | N
 
     leads = pf.tables["leads"].columns
     figures.leads = pf.tables["leads"].count
-    opp_outcome = dict(zip(opp["uuid"], outcome, strict=True))
-    linked = [opp_outcome.get(u) if u is not None else None for u in leads["opportunity_uuid"]]
-    converted = [o is not None for o in linked]
-    won = [o == "won" for o in linked]
-    figures.by_kind = _conversion(leads["kind"], converted, won, rules.no_group)
-    figures.by_source = _conversion(leads["source"], converted, won, rules.no_group)
-    figures.speeds = array("d", (v for v in leads["speed_to_lead_hours"] if v is not None))
+    opp_outcome: dict[str | None, str] = dict(zip(opp["uuid"], outcome, strict=True))
+    linked = list(map(opp_outcome.get, leads["opportunity_uuid"]))  # None: not converted
+    figures.by_kind = _conversion(leads["kind"], linked, rules.no_group)
+    figures.by_source = _conversion(leads["source"], linked, rules.no_group)
+    speeds = leads["speed_to_lead_hours"]
+    figures.speeds = array("d", compress(speeds, map(is_not, speeds, repeat(None))))
 
     acts = pf.tables["activities"].columns
     figures.activities = pf.tables["activities"].count
     # Touches per UTC day at C speed (``compress``/``map``), then days folded into weeks.
     touch_times = compress(acts["at"], map(rules.touch_channels.__contains__, acts["channel"]))
     weeks: Counter[date] = Counter()
-    for day, n in Counter(map(_utc_day, touch_times)).items():
+    # The reader gives every time in UTC, so a time's date is its UTC day.
+    for day, n in Counter(map(datetime.date, touch_times)).items():
         weeks[day - timedelta(days=day.weekday())] += n
     figures.touches_per_week = dict(sorted(weeks.items()))
     return figures

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from workbench.exchange.csv_safe import restore
@@ -109,11 +110,20 @@ def _text_column(values: Sequence[Any], types: set[type]) -> tuple[Any, ...]:
     return _restored(values if types <= {str} else [_text_of(v) for v in values])
 
 
+_EMPTY_TO_NONE: dict[Any, Any] = {"": None, None: None}
+
+
 def _uuid_column(values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(v.lower() if v else None for v in values)
+    lowered = list(map(str.lower, values)) if None not in values else [v and v.lower() for v in values]
+    return tuple(map(_EMPTY_TO_NONE.get, lowered, lowered))  # "" → None, C-level
 
 
-def _datetime_column(values: Sequence[Any]) -> tuple[Any, ...]:
+_AS_UTC = partial(datetime.replace, tzinfo=UTC)
+
+
+def _datetime_column(values: Sequence[Any], types: set[type]) -> tuple[Any, ...]:
+    if types == {datetime}:  # no empty cells: one C-level sweep
+        return tuple(map(_AS_UTC, values))
     return tuple(
         None
         if v == "" or v is None
@@ -159,7 +169,7 @@ def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
             if not column.nullable:
                 raise _first(values, lambda v: v == "", expected)
         return (
-            (lambda: _datetime_column(values))
+            (lambda: _datetime_column(values, types))
             if kind is ColumnType.DATETIME
             else (lambda: _date_column(values))
         )
