@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, func, literal, select
 from sqlalchemy.sql import ColumnElement
 
 from workbench.domain import Activity, Contact, FollowUp, Lead, Opportunity, table_of
@@ -61,26 +61,33 @@ class TimelineEntry:
         return self.is_open and self.due_at is not None and self.due_at < now
 
 
-def _link(columns: Any, ref: RecordRef | None, origin_lead_id: int | None = None) -> ColumnElement[bool]:
+def _links(
+    columns: Any, ref: RecordRef | None, origin_lead_id: int | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions whose rows make up ``ref``'s timeline, each queried on its own:
+    one ``OR`` of two links made SQLite walk every live activity (~450 ms on the large
+    demo) where each link alone is an index search (< 1 ms)."""
     if ref is None:  # the rep's own log: nothing linked at all
-        return and_(
-            columns.lead_id.is_(None),
-            columns.contact_id.is_(None),
-            columns.account_id.is_(None),
-            columns.opportunity_id.is_(None),
-        )
+        return [
+            and_(
+                columns.lead_id.is_(None),
+                columns.contact_id.is_(None),
+                columns.account_id.is_(None),
+                columns.opportunity_id.is_(None),
+            )
+        ]
     column = {
         RecordKind.LEAD: columns.lead_id,
         RecordKind.CONTACT: columns.contact_id,
         RecordKind.ACCOUNT: columns.account_id,
         RecordKind.OPPORTUNITY: columns.opportunity_id,
     }[ref.kind]
-    result: ColumnElement[bool] = column == ref.id
+    links: list[ColumnElement[bool]] = [column == ref.id]
     if origin_lead_id is not None:
         # A deal's story starts on the lead it was converted from: the touches before
         # the conversion (linked to the lead only) belong on the deal's timeline too.
-        result = or_(result, and_(columns.lead_id == origin_lead_id, columns.opportunity_id.is_(None)))
-    return result
+        links.append(and_(columns.lead_id == origin_lead_id, columns.opportunity_id.is_(None)))
+    return links
 
 
 def _origin_lead(conn: Connection, ref: RecordRef | None) -> int | None:
@@ -126,11 +133,11 @@ def timeline(
                 .outerjoin(_LEAD, lead.id == A.lead_id)
                 .outerjoin(_CONTACT, contact.id == A.contact_id)
             )
-            .where(_link(A, ref, origin), A.deleted_at.is_(None))
+            .where(A.deleted_at.is_(None))
             .order_by(A.at.desc())
             .limit(limit)
         )
-        rows = list(conn.execute(activities))
+        rows = [row for link in _links(A, ref, origin) for row in conn.execute(activities.where(link))]
         if include_followups:
             followups = (
                 select(
@@ -156,11 +163,11 @@ def timeline(
                     .outerjoin(_LEAD, lead.id == F.lead_id)
                     .outerjoin(_CONTACT, contact.id == F.contact_id)
                 )
-                .where(_link(F, ref, origin), F.deleted_at.is_(None))
+                .where(F.deleted_at.is_(None))
                 .order_by(F.due_at.desc())
                 .limit(limit)
             )
-            rows.extend(conn.execute(followups))
+            rows.extend(row for link in _links(F, ref, origin) for row in conn.execute(followups.where(link)))
     entries = [_entry(row) for row in rows]
     entries.sort(key=lambda e: (e.at, e.kind == "followup", e.id), reverse=True)
     return entries[:limit]
@@ -195,6 +202,6 @@ def _entry(row: Any) -> TimelineEntry:
 
 def own_log_count(wb: Workbench) -> int:
     """How many activities sit on the rep's own log, waiting to be linked."""
-    stmt = select(func.count(A.id)).where(_link(A, None), A.deleted_at.is_(None))
+    stmt = select(func.count(A.id)).where(*_links(A, None), A.deleted_at.is_(None))
     with wb.engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())

@@ -183,6 +183,24 @@ class MainWindow(QMainWindow):
         if not self._ready_sent:
             self._ready_sent = True
             self.ready.emit()
+            self._warm_other_areas()
+
+    def _warm_other_areas(self) -> None:
+        """Import the other areas' modules (and the dialogs opened most) in idle
+        turns, so their first visit does not wait for imports (issue 11: no stall
+        over 100 ms)."""
+        from workbench.ui.warm_imports import warm_areas
+
+        modules = [e.module for e in AREAS if e.key not in self._areas]
+        modules += [
+            "workbench.ui.views.lead_detail",
+            "workbench.ui.views.account_detail",
+            "workbench.ui.views.opportunity_detail",
+            "workbench.ui.charts",
+            "workbench.ui.dialogs.global_search",
+            "workbench.ui.dialogs.quick_log",
+        ]
+        self.warm_imports = warm_areas(self, modules)
 
     # --- files -----------------------------------------------------------------
     def _show_file(self) -> None:
