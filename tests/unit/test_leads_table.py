@@ -202,3 +202,49 @@ def test_counts_leave_out_the_trash_and_both_paging_plans_agree(wb: Workbench) -
     assert len({r[0] for r in walked}) == 290 and not set(bulk_ids[:10]) & {r[0] for r in walked}
     driven = source.fetch(bulk_query, 0, 500, None)  # without a total: the other plan
     assert [r[0] for r in driven] == [r[0] for r in walked]
+
+
+def test_pages_after_a_count_agree_whether_the_matches_were_remembered_or_not(
+    wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a full-text index the count keeps the matching ids for the pages that
+    follow; a page for other text, or more matches than are kept, is filtered as typed."""
+    from tests.support.fill import add_leads
+    from workbench.services import lead_table as lead_table_module
+
+    add_leads(wb, 60, prefix="Bulk")
+    _lead(wb, "Rare Person", days_ago=1)
+    source = lead_table(wb, fixed_clock(NOW))
+    query = TableQuery(text="bulk", sort_key="name", descending=True)
+    total = source.count(query)
+    remembered = source.fetch(query, 0, 25, total) + source.fetch(query, 25, 50, total)
+    assert len(remembered) == total == 60
+    # counted "rare", paged "bulk": the remembered ids are not used for other text
+    source.count(TableQuery(text="rare"))
+    assert source.fetch(query, 0, 100, total) == remembered
+    monkeypatch.setattr(lead_table_module, "REMEMBERED_MATCHES", 10)
+    assert source.count(query) == 60
+    assert source.fetch(query, 0, 25, total) + source.fetch(query, 25, 50, total) == remembered
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("lopez", {"Ana López"}),
+        ("LÓPEZ ana", {"Ana López"}),
+        ("elodie", {"ÉLODIE Durand"}),
+        ("jose", {"Jose\u0301 Ruiz"}),  # stored decomposed
+        ("josé", {"Jose\u0301 Ruiz"}),
+        ("łukasz", {"Łukasz Nowak"}),
+        ("nowak ŁUKASZ", {"Łukasz Nowak"}),  # ł is a letter of its own, not an accented l
+        ("415", {"Bob Smith"}),
+        ("globex", {"Ana López", "Bob Smith"}),
+    ],
+)
+def test_typed_text_ignores_case_and_accents(wb: Workbench, typed: str, found: set[str]) -> None:
+    _lead(wb, "Ana López", days_ago=1, company="Globex")
+    _lead(wb, "ÉLODIE Durand", days_ago=1, company="Initech")
+    _lead(wb, "Jose\u0301 Ruiz", days_ago=1)
+    _lead(wb, "Łukasz Nowak", days_ago=1)
+    _lead(wb, "Bob Smith", days_ago=1, company="globex", phone="+1 415 555 0100")
+    assert set(_rows(wb, TableQuery(text=typed))) == found

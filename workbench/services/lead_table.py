@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.types import Date
 
 from workbench.domain import Lead, LeadStatus, table_of
@@ -30,7 +30,7 @@ from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
 from workbench.services.tables import Column, ColumnKind, SqlTableSource, TableQuery
 from workbench.store import Workbench
-from workbench.store.fulltext import filter_words, lead_match, lead_match_count
+from workbench.store.fulltext import filter_words, id_among, lead_match, lead_match_count
 
 L: Any = table_of(Lead).c
 
@@ -40,6 +40,11 @@ L: Any = table_of(Lead).c
 #: up and sorting every match, which grows to a second at 20,000 matches (and costs a
 #: disk read per row when the file is not in the page cache).
 WALK_ORDER_SHARE = 1000
+#: Without a full-text index (a PostgreSQL team database) typed text is matched by
+#: scanning the leads; counting them keeps up to this many matching ids, so the page
+#: queries that follow look them up instead of scanning again (half the cost of a
+#: keystroke). More matches than that are counted and paged the plain way.
+REMEMBERED_MATCHES = 20_000
 
 CHIP_KEYS = ("status", "kind", "source", "stale", "untouched", "revisit")
 
@@ -205,6 +210,8 @@ class LeadTableSource(SqlTableSource):
             return chip_clauses(chips, rule)
 
         def typed(dialect: str, text: str) -> ColumnElement[bool] | None:
+            if self._among is not None:
+                return id_among(dialect, L.id, self._among)
             return text_filter(dialect, text, walk_order=self._walk_order)
 
         super().__init__(
@@ -222,11 +229,13 @@ class LeadTableSource(SqlTableSource):
     def refresh_rule(self) -> None:
         self.rule.refresh(self.wb)
         self._all_leads = None
+        self._matches = None
 
     def count(self, query: TableQuery) -> int:
         """Without chips, live leads are counted as everything minus the trash, each in an
         index alone (the full-text index for typed text, else the table's smallest
         index), and the trash through its small partial index: no row is read."""
+        self._matches = None
         if chip_clauses(query.chips, self.rule):
             return super().count(query)
         lead = table_of(Lead)
@@ -235,7 +244,7 @@ class LeadTableSource(SqlTableSource):
             if filter_words(query.text):
                 total = lead_match_count(conn, query.text)
                 if total is None:
-                    return super().count(query)
+                    return self._count_remembering_matches(conn, query)
                 # Walk the (small) trash and test each against the matches, never the
                 # other way round.
                 clause = text_filter(self.wb.dialect, query.text, walk_order=True)
@@ -246,17 +255,30 @@ class LeadTableSource(SqlTableSource):
             trashed = int(conn.execute(trashed_stmt).scalar_one())
         return total - trashed
 
+    def _count_remembering_matches(self, conn: Connection, query: TableQuery) -> int:
+        stmt = self._where(select(L.id), query).limit(REMEMBERED_MATCHES + 1)
+        ids = [int(i) for i in conn.execute(stmt).scalars()]
+        if len(ids) > REMEMBERED_MATCHES:
+            return super().count(query)
+        self._matches = (query.text, ids)
+        return len(ids)
+
     def fetch(
         self, query: TableQuery, offset: int, limit: int, total: int | None = None
     ) -> list[tuple[Any, ...]]:
-        all_leads = self._all_leads_estimate()
-        self._walk_order = (
-            bool(filter_words(query.text)) and total is not None and total * WALK_ORDER_SHARE >= all_leads
-        )
+        matches = self._matches
+        if matches is not None and matches[0] == query.text and not chip_clauses(query.chips, self.rule):
+            self._among = matches[1]
+        else:
+            all_leads = self._all_leads_estimate()
+            self._walk_order = (
+                bool(filter_words(query.text)) and total is not None and total * WALK_ORDER_SHARE >= all_leads
+            )
         try:
             return super().fetch(query, offset, limit, total)
         finally:
             self._walk_order = False
+            self._among = None
 
     def _all_leads_estimate(self) -> int:
         if self._all_leads is None:
@@ -267,6 +289,10 @@ class LeadTableSource(SqlTableSource):
         return self._all_leads
 
     _all_leads: int | None = None
+    #: The typed text last counted without a full-text index, and its matching ids.
+    _matches: tuple[str, list[int]] | None = None
+    #: Set while fetching a page of those matches.
+    _among: list[int] | None = None
 
 
 def lead_table(wb: Workbench, clock: Clock = system_clock) -> LeadTableSource:

@@ -2,18 +2,33 @@
 
 On SQLite an FTS5 index (external content, kept by triggers) answers word-prefix
 queries through an index; other databases (a PostgreSQL team database) fall back to
-``ILIKE`` over the columns, accents folded — "lopez" finds "López" as FTS5's
-``remove_diacritics`` does (see :func:`_contains`). Callers get a SQLAlchemy clause
+a regular expression over the columns that ignores case and accents — "lopez" finds
+"López" as FTS5's ``remove_diacritics`` does (see :func:`_contains`). Callers get a SQLAlchemy clause
 either way and never see which one was used.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, column, false, func, literal_column, or_, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    column,
+    false,
+    func,
+    or_,
+    text,
+)
 
 _SEARCHED = ("name", "company", "email", "phone")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,30 +83,54 @@ def filter_words(query: str) -> list[str]:
     return [w for w in words(query) if len(w) >= MIN_FILTER_WORD]
 
 
-#: Columns whose values are plain ASCII by nature: compared without folding accents.
-_ASCII_COLUMNS = frozenset({"email", "phone"})
 #: Unicode's combining diacritical marks: what is left of an accent once NFD split it off.
 _COMBINING = "[\u0300-\u036f]"
+#: Latin letters with accents, precomposed: Latin-1 Supplement to Latin Extended-B, and
+#: Latin Extended Additional (Vietnamese and others).
+_ACCENTED_RANGES = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
 
 
-def _fold(term: str) -> str:
-    """A search word as the fallback compares it: accents removed, LIKE wildcards escaped."""
+@functools.cache
+def _letter_forms() -> dict[str, str]:
+    """Each ASCII letter → itself in both cases and every precomposed letter whose base
+    it is ("o" → "oOòóôõöōŏő…"), as the inside of a regular-expression class."""
+    forms: dict[str, set[str]] = {}
+    for ch in (chr(c) for c in itertools.chain(range(0x41, 0x5B), *_ACCENTED_RANGES)):
+        parts = unicodedata.normalize("NFD", ch)
+        base = parts[0].lower()
+        if base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in parts[1:]):
+            forms.setdefault(base, set()).update(f for f in (ch, ch.lower(), ch.upper()) if len(f) == 1)
+    return {base: "".join(sorted(chars)) for base, chars in forms.items()}
+
+
+def _accent_blind(term: str) -> str:
+    """A regular expression (PostgreSQL's) finding ``term`` ignoring case and accents:
+    every letter may be any of its accented forms, precomposed or followed by combining
+    marks ("lopez" finds "López", "LÓPEZ", and "López" stored decomposed)."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", term) if not unicodedata.combining(ch))
-    return plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    forms = _letter_forms()
+    out = []
+    for ch in plain:
+        if not ch.isalnum():
+            out.append("\\" + ch)  # \w leaves only "_": a backslash makes any sign literal
+            continue
+        chars = forms.get(ch.lower()) or "".join(
+            sorted({c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1})
+        )
+        out.append(f"[{chars}]{_COMBINING}*" if len(chars) > 1 else f"{chars}{_COMBINING}*")
+    return "".join(out)
 
 
-def _contains(col: Any, term: str) -> ColumnElement[bool]:
-    """``col`` contains ``term``, ignoring case and accents ("lopez" finds "López").
+def _contains(columns: list[Any], term: str) -> ColumnElement[bool]:
+    """One of ``columns`` contains ``term``, ignoring case and accents.
 
-    Most values are plain ASCII: those are tested with ``ILIKE`` alone, and only the
-    others are NFD-normalised with their combining marks removed — folding every value
-    cost ten times as much on a team's leads."""
-    pattern = f"%{_fold(term)}%"
-    plain: ColumnElement[bool] = col.ilike(pattern, escape="\\")
-    if getattr(col, "key", "") in _ASCII_COLUMNS:
-        return plain
-    folded = func.regexp_replace(func.normalize(col, literal_column("NFD")), _COMBINING, "", "g")
-    return or_(plain, and_(col.op("!~")("^[ -~]*$"), folded.ilike(pattern, escape="\\")))
+    One regular expression over the values joined by spaces (a word never spans one),
+    with the accents in the pattern rather than folded out of every value: two thirds
+    of the time of ``ILIKE`` on each column plus ``normalize()`` of the values that are
+    not plain ASCII, measured on a team's 20,000 leads."""
+    joined = func.concat_ws(" ", *columns)
+    clause: ColumnElement[bool] = joined.op("~")(_accent_blind(term))
+    return clause
 
 
 def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]) -> ColumnElement[bool]:
@@ -106,10 +145,18 @@ def lead_match(dialect_name: str, query: str, id_column: Any, columns: list[Any]
             text("SELECT rowid FROM lead_fts WHERE lead_fts MATCH :fts_q").bindparams(fts_q=match)
         )
         return clause
-    clauses = []
-    for term in terms:
-        clauses.append(or_(*(_contains(col, term) for col in columns)))
-    return and_(*clauses)
+    return and_(*(_contains(columns, term) for term in terms))
+
+
+def id_among(dialect_name: str, id_column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """``id_column`` is one of ``ids``: one array parameter on PostgreSQL (the page
+    queries after a counted text filter), an IN list elsewhere."""
+    clause: ColumnElement[bool]
+    if dialect_name == "postgresql":
+        clause = id_column == any_(bindparam("among_ids", ids, type_=ARRAY(Integer)))
+    else:
+        clause = id_column.in_(ids)
+    return clause
 
 
 def _match_all(terms: list[str]) -> str:
@@ -150,6 +197,7 @@ def lead_candidates(conn: Connection, groups: list[list[str]], limit: int) -> li
     from sqlalchemy import select, table
 
     lead = table("lead", *(column(c) for c in ("id", *_SEARCHED)))
-    clause = and_(*(or_(*(_contains(lead.c[c], w) for w in g for c in _SEARCHED)) for g in groups))
+    searched = [lead.c[c] for c in _SEARCHED]
+    clause = and_(*(or_(*(_contains(searched, w) for w in g)) for g in groups))
     stmt = select(lead.c.id).where(clause).order_by(lead.c.id.desc()).limit(limit)
     return [int(r[0]) for r in conn.execute(stmt)]
