@@ -291,6 +291,15 @@ def test_the_row_cap_of_a_file_still_counts_every_sheet(exported: Path) -> None:
 
 
 # --- worker processes start light -----------------------------------------------------
+def test_the_rollups_definitions_are_the_apps() -> None:
+    from workbench.services import rollup
+    from workbench.services.insights.common import NONE_KEY
+    from workbench.services.touches import TOUCH_CHANNELS
+
+    assert frozenset(TOUCH_CHANNELS) == rollup.TOUCH_CHANNELS
+    assert rollup.NO_GROUP == NONE_KEY
+
+
 def test_rollup_workers_do_not_import_the_database_layer() -> None:
     code = (
         "import sys, workbench.services.rollup; "

@@ -59,22 +59,13 @@ ROLLUP_COLUMNS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Definitions:
-    """The app's definitions a file's figures follow, handed to worker processes.
-
-    They live in modules that import the database layer (SQLModel: 0.6 s of start-up
-    per worker process), which reading files does not need."""
-
-    touch_channels: frozenset[str]
-    no_group: str
-
-
-def definitions() -> Definitions:
-    from workbench.services.insights.common import NONE_KEY
-    from workbench.services.touches import TOUCH_CHANNELS
-
-    return Definitions(frozenset(TOUCH_CHANNELS), NONE_KEY)
+#: Channels that count as touches, and Insights' name for "no source" — the same as
+#: ``services.touches.TOUCH_CHANNELS`` and ``services.insights.common.NONE_KEY`` (a test
+#: holds them equal). Those modules import the database layer (SQLModel, 0.6 s to start
+#: a worker process, and the CLI's rollup before any file is read), which reading
+#: files does not need.
+TOUCH_CHANNELS = frozenset({"call", "email", "meeting", "social"})
+NO_GROUP = "(none)"
 
 
 #: progress(done, total) → False to stop early.
@@ -291,9 +282,8 @@ def _conversion(
     return out
 
 
-def summarise(pf: PipelineFile, path: Path | None = None, rules: Definitions | None = None) -> RepFigures:
+def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
     """Reduce a read pipeline file to its figures (column by column, no row objects)."""
-    rules = rules or definitions()
     meta: FileMeta = pf.meta
     figures = RepFigures(
         rep=meta.rep,
@@ -348,15 +338,15 @@ def summarise(pf: PipelineFile, path: Path | None = None, rules: Definitions | N
     figures.leads = pf.tables["leads"].count
     opp_outcome: dict[str | None, str] = dict(zip(opp["uuid"], outcome, strict=True))
     linked = list(map(opp_outcome.get, leads["opportunity_uuid"]))  # None: not converted
-    figures.by_kind = _conversion(leads["kind"], linked, rules.no_group)
-    figures.by_source = _conversion(leads["source"], linked, rules.no_group)
+    figures.by_kind = _conversion(leads["kind"], linked, NO_GROUP)
+    figures.by_source = _conversion(leads["source"], linked, NO_GROUP)
     speeds = leads["speed_to_lead_hours"]
     figures.speeds = array("d", compress(speeds, map(is_not, speeds, repeat(None))))
 
     acts = pf.tables["activities"].columns
     figures.activities = pf.tables["activities"].count
     # Touches per UTC day at C speed (``compress``/``map``), then days folded into weeks.
-    touch_times = compress(acts["at"], map(rules.touch_channels.__contains__, acts["channel"]))
+    touch_times = compress(acts["at"], map(TOUCH_CHANNELS.__contains__, acts["channel"]))
     weeks: Counter[date] = Counter()
     # The reader gives every time in UTC, so a time's date is its UTC day.
     for day, n in Counter(map(datetime.date, touch_times)).items():
@@ -365,17 +355,15 @@ def summarise(pf: PipelineFile, path: Path | None = None, rules: Definitions | N
     return figures
 
 
-def load_figures(
-    path: Path, limits: ReadLimits = DEFAULT_LIMITS, rules: Definitions | None = None
-) -> RepFigures:
+def load_figures(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RepFigures:
     """Read, check and summarise one file (raises :class:`PipelineFileError`)."""
     pf = read_pipeline_file(path, tables=ROLLUP_TABLES, columns=ROLLUP_COLUMNS, limits=limits)
-    return summarise(pf, path, rules)
+    return summarise(pf, path)
 
 
-def _load_or_reject(path: Path, limits: ReadLimits, rules: Definitions) -> RepFigures | Rejected:
+def _load_or_reject(path: Path, limits: ReadLimits) -> RepFigures | Rejected:
     try:
-        return load_figures(path, limits, rules)
+        return load_figures(path, limits)
     except PipelineFileError as exc:
         return Rejected(path, exc.reason)
     except MemoryError:
@@ -474,14 +462,13 @@ def roll_up(
         size = sum(_size(p) for p in paths)
         workers = min(os.cpu_count() or 1, 8) if size >= PARALLEL_FROM_BYTES and not frozen else 1
     results: list[RepFigures | Rejected | None] = [None] * total
-    rules = definitions()
     if workers <= 1 or total < 2:
         for i, path in enumerate(paths):
-            results[i] = _load_or_reject(path, limits, rules)
+            results[i] = _load_or_reject(path, limits)
             if progress is not None and not progress(i + 1, total):
                 break
     else:
-        _load_in_processes(paths, limits, rules, workers, results, progress)
+        _load_in_processes(paths, limits, workers, results, progress)
     for result in results:
         if isinstance(result, RepFigures):
             rollup.files.append(result)
@@ -500,7 +487,6 @@ def _size(path: Path) -> int:
 def _load_in_processes(
     paths: list[Path],
     limits: ReadLimits,
-    rules: Definitions,
     workers: int,
     results: list[RepFigures | Rejected | None],
     progress: Progress | None,
@@ -511,7 +497,7 @@ def _load_in_processes(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures: dict[Future[RepFigures | Rejected], int] = {
-            pool.submit(_load_or_reject, path, limits, rules): i for i, path in enumerate(paths)
+            pool.submit(_load_or_reject, path, limits): i for i, path in enumerate(paths)
         }
         from concurrent.futures import as_completed
 
