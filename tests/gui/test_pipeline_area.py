@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from workbench.domain import CloseReason, Lead
@@ -62,6 +62,12 @@ def open_window(qtbot: QtBot, wb: Workbench, area: str = "pipeline") -> MainWind
 def pipeline_area(window: MainWindow) -> PipelineArea:
     area = window.show_area("pipeline")
     assert isinstance(area, PipelineArea)
+    # The first board of a file is read off the UI thread and shown when it arrives.
+    deadline = QDeadlineTimer(10_000)
+    while area.board.loading and not deadline.hasExpired():
+        QThreadPool.globalInstance().waitForDone(50)
+        QCoreApplication.processEvents()
+    assert not area.board.loading
     return area
 
 

@@ -151,6 +151,16 @@ class OpportunityTable(SqlTableSource):
         with self.wb.reading() as session:
             self._style = _style(stale_condition_for(session, now or self.clock()))
 
+    def count(self, query: TableQuery) -> int:
+        """Without typed text the count needs no join: every opportunity has its stage
+        (a required foreign key; stages are hidden, never deleted) and only the text
+        filter reads the account. The joins cost ~4× on 50k deals (P3, no stalls)."""
+        if query.text.strip():
+            return super().count(query)
+        stmt = select(func.count(OC.id)).where(OC.deleted_at.is_(None), *chip_filter(query.chips))
+        with self.wb.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
 
 def opportunity_table(wb: Workbench, clock: Clock = system_clock) -> OpportunityTable:
     return OpportunityTable(wb, clock)

@@ -86,6 +86,8 @@ class WarmImports(QObject):
         self._stack = list(reversed(roots))
         self._expanded: set[str] = set()
         self.imported: list[str] = []
+        #: (module, milliseconds) of each import, for the freeze benchmark.
+        self.timings: list[tuple[str, float]] = []
         self.done = False
 
     def start(self, delay_ms: int = START_DELAY_MS) -> None:
@@ -115,8 +117,10 @@ class WarmImports(QObject):
             ):  # a name that is no module ("from x import Class"); the area imports it for real later
                 log.debug("warm import of %s skipped", name, exc_info=True)
             else:
+                ms = (time.perf_counter() - started) * 1000
                 self.imported.append(name)
-                log.debug("warm import %s: %.0f ms", name, (time.perf_counter() - started) * 1000)
+                self.timings.append((name, ms))
+                log.debug("warm import %s: %.0f ms", name, ms)
             QTimer.singleShot(PAUSE_MS, self._step)
             return
         self.done = True

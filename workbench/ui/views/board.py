@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import StageKind
 from workbench.services import pipeline
 from workbench.services.pipeline import Stage
-from workbench.services.pipeline_board import Card, board
+from workbench.services.pipeline_board import Board, Card, board
 from workbench.ui import format as fmt
 from workbench.ui import pipeline_moves as moves
 from workbench.ui.context import AppContext
@@ -244,6 +244,8 @@ class BoardView(QWidget):
     moved = Signal(int)
     currentChanged = Signal(object)  # opportunity id or None
     activated = Signal(int)
+    #: A background load ended (shown, or dropped because a newer load overtook it).
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -265,11 +267,57 @@ class BoardView(QWidget):
         self.columns: list[BoardColumnWidget] = []
         self._stage_ids: list[int] = []
         self._current: int | None = None
+        self._job: object | None = None
+        self._job_generation = 0
+        #: Bumped by every (re)load, so a background result that was overtaken is dropped.
+        self._generation = 0
 
     # --- data --------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """A background load is on its way (see :meth:`reload_in_background`)."""
+        return self._job is not None
+
     def reload(self) -> None:
+        self._generation += 1  # a background load still running is now out of date
+        self._apply(board(self.ctx.wb, text=self.text, clock=self.ctx.clock))
+
+    def reload_in_background(self) -> None:
+        """Read the board on the thread pool and show it when it arrives (``loaded``):
+        the first look at the board of a big file costs a few hundred milliseconds of
+        SQL that must not stop the window (issue 11)."""
+        from workbench.ui.workers import Job, start
+
+        self._generation += 1
+        generation, wb, text, clock = self._generation, self.ctx.wb, self.text, self.ctx.clock
+        job = Job(lambda _report: (generation, wb, board(wb, text=text, clock=clock)))
+        self._job, self._job_generation = job, generation
+        # Bound methods: Qt drops the connections if this view is gone before the job is.
+        job.signals.finished.connect(self._arrived)
+        job.signals.failed.connect(self._load_failed)
+        start(job)
+
+    def _current_load(self, generation: int, wb: object) -> bool:
+        return generation == self._generation and self.ctx.has_workbench and self.ctx.wb is wb
+
+    def _arrived(self, result: tuple[int, object, Board]) -> None:
+        generation, wb, data = result
+        if generation == self._job_generation:
+            self._job = None  # the newest background load (a sync reload makes none)
+        if self._current_load(generation, wb):
+            self._apply(data)
+        self.loaded.emit()
+
+    def _load_failed(self, _exc: BaseException) -> None:
+        # Which load failed is not known here: read again on this thread, where an
+        # error reaches the rep as every other one does.
+        self._job = None
+        if self.ctx.has_workbench:
+            self.reload()
+        self.loaded.emit()
+
+    def _apply(self, data: Board) -> None:
         keep = self._current
-        data = board(self.ctx.wb, text=self.text, clock=self.ctx.clock)
         self.model.set_board(data)
         # After the reset, not in a modelReset slot: each list view clears its root
         # index in its own reset handler, which may run after ours.

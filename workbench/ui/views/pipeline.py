@@ -117,6 +117,7 @@ class PipelineArea(Area):
         self.model: SqlTableModel | None = None
         self.source: OpportunityTable | None = None
         self.board.currentChanged.connect(self._on_board_current)
+        self.board.loaded.connect(self._board_shown)
         self.board.activated.connect(self.open_detail)
         self.table.activated.connect(self._on_table_activated)
         self._debounce = QTimer(self)
@@ -181,6 +182,10 @@ class PipelineArea(Area):
                 self.table.setColumnWidth(i, column.width)
             self.table.selectionModel().currentRowChanged.connect(self._on_table_current)
             self.model.set_query(TableQuery(chips={"outcome": "open"}))
+            # The first board of a file is read off the UI thread (hundreds of ms on a
+            # big file); the area counts as populated once it shows.
+            self.board.reload_in_background()
+            return
         else:
             assert self.source is not None
             self.source.set_now(self.ctx.clock())
@@ -191,6 +196,11 @@ class PipelineArea(Area):
                 self.model.row_id(old_row)  # loads that page: the row is most likely still on it
                 self._select_table_row(keep)
         self.board.reload()
+        self._board_shown()
+
+    def _board_shown(self) -> None:
+        if self.model is None or self.board.loading:
+            return
         self._show_count(self.model.rowCount())
         if self.detail.isVisible():
             self.detail.reload()
@@ -219,6 +229,8 @@ class PipelineArea(Area):
         self.splitter.setVisible(not nothing)
 
     def _total_is_zero(self) -> bool:
+        if self.board.loading:
+            return False  # not known yet: never flash the "no deals yet" page
         return all(c.count == 0 for c in self.board.model.columns)
 
     # --- modes and selection -------------------------------------------------------------
