@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -278,6 +279,17 @@ def _ids_of(t: Team, table: str, owner: str) -> list[int]:
             int(i)
             for i in conn.execute(text(f"SELECT id FROM {table} WHERE owner = :o"), {"o": owner}).scalars()
         ]
+
+
+@pytest.mark.postgres
+def test_a_reps_rows_are_found_through_the_owner_index(populated: Populated) -> None:
+    """The policy compares ``owner`` in the column's collation: an index on ``owner``
+    can answer it, so a rep's queries read their own rows, not the whole team's."""
+    with populated.team.raw(populated.ana) as conn:
+        conn.execute("SET enable_seqscan = off")
+        for table in ("lead", "activity", "opportunity"):
+            plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN SELECT count(*) FROM {table}".encode()))
+            assert f"ix_{table}_owner" in plan and re.search(r"Index Cond: \(+owner\b", plan), plan
 
 
 @pytest.mark.postgres
