@@ -617,3 +617,44 @@ def test_cli_team_init_add_push_pull_rollup(
         assert "already" in capsys.readouterr().err
     finally:
         pg_cluster.drop_team(name)
+
+
+@pytest.mark.postgres
+def test_everyday_commands_run_on_the_team_database_as_a_rep(
+    pg_rep_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rep's commands on a team database (URL from WORKBENCH_DB_URL): each row the
+    rep adds is theirs, and every command prints one JSON object."""
+
+    def run(*args: str) -> dict[str, Any]:
+        assert main([*args, "--json"]) == 0, capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert out.count("\n") == 1
+        result: dict[str, Any] = json.loads(out)
+        return result
+
+    monkeypatch.setenv("WORKBENCH_DB_URL", pg_rep_url)
+    leads_csv = tmp_path / "leads.csv"
+    leads_csv.write_text(
+        "Name,Company,Email\nAna López,Acme,ana@acme.example\nBo Berg,Acme,bo@acme.example\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(leads_csv), "--source", "webinar")["inserted"] == 2
+    with open_workbench(pg_rep_url) as wb, wb.reading() as s:
+        me = str(s.execute(text("SELECT current_user")).scalar_one())
+        uuids = {str(n): str(u) for n, u in s.execute(select(Lead.name, Lead.uuid))}
+    logged = run(
+        "log", "--lead", uuids["Ana López"], "--channel", "call", "--outcome", "no-answer",
+        "--at", "2030-03-02T10:00:00+00:00", "--next", "Call again", "--due", "2030-03-03",
+    )  # fmt: skip
+    assert logged["followup"]["title"] == "Call again"
+    assert run("followups")["open"] == 1
+    assert run("convert", uuids["Ana López"], "--amount", "12500")["opportunity"]["amount"] == 12500
+    assert run("pipeline")["open"]["count"] == 1
+    run("targets")  # the target list answers (empty here)
+    run("export", "--out", str(tmp_path / "mine.json"))
+    assert (tmp_path / "mine.json").is_file()
+    with open_workbench(pg_rep_url) as wb, wb.engine.connect() as conn:
+        for table in ("lead", "activity", "follow_up", "opportunity", "account", "contact"):
+            owners = set(conn.execute(text(f"SELECT DISTINCT owner FROM {table}")).scalars())
+            assert owners == {me}, (table, owners)
