@@ -101,7 +101,8 @@ def outcome_counts(outcome: Any, n: int) -> Counts:
     )
 
 
-def _cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
+def cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
+    """(kind, source, campaign, n) of the cohort: one ordered walk of ``ix_lead_cohort``."""
     stmt = (
         select(L.kind, L.source, L.campaign, func.count())
         .where(live_cohort(period))
@@ -110,8 +111,9 @@ def _cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
     return [(k, s, c, int(n)) for k, s, c, n in session.execute(stmt)]
 
 
-def _industry_lead_counts(session: Session, period: Period, total: int) -> dict[str, int]:
-    # Accounts in industry order, each one's cohort leads counted in its index range.
+def industry_leads(session: Session, period: Period) -> dict[str, int]:
+    """The cohort's leads by their account's industry (leads without an account left
+    out): accounts in industry order, each one's leads counted in its index range."""
     stmt = (
         select(A.industry, func.count())
         .select_from(table_of(Account).join(table_of(Lead), L.account_id == A.id))
@@ -121,11 +123,7 @@ def _industry_lead_counts(session: Session, period: Period, total: int) -> dict[
     counts: dict[str, int] = defaultdict(int)
     for value, n in session.execute(stmt):
         counts[group_key(value)] += int(n)
-    # Leads without an account have no industry either.
-    linked = sum(counts.values())
-    if total > linked:
-        counts[group_key(None)] += total - linked
-    return counts
+    return dict(counts)
 
 
 def compute(session: Session, period: Period, min_leads: int) -> dict[str, Any]:
@@ -138,18 +136,36 @@ def compute_with_first_touch(
 ) -> tuple[dict[str, Any], dict[str, Counts]]:
     """:func:`compute`, and the converted leads' counts by first-touch group (within the
     hour, later, never) for speed-to-lead, read in the same pass."""
+    return assemble(
+        cube(session, period), industry_leads(session, period), converted_rows(session, period), min_leads
+    )
+
+
+def assemble(
+    cube_rows: list[tuple[Any, Any, Any, int]],
+    by_industry: dict[str, int],
+    converted: list[tuple[Any, ...]],
+    min_leads: int,
+) -> tuple[dict[str, Any], dict[str, Counts]]:
+    """The result of :func:`compute_with_first_touch` from its three queries' rows (which
+    :mod:`stats` runs side by side)."""
     groups: dict[str, dict[str, Counts]] = {dim: defaultdict(Counts) for dim in DIMENSIONS}
     for kind in LeadKind:  # every kind is shown, even with no leads yet
         groups["kind"][kind.value] = Counts()
     total = Counts()
-    for kind, source, campaign, n in _cube(session, period):
+    for kind, source, campaign, n in cube_rows:
         total.leads += n
         for dim, value in zip(("kind", "source", "campaign"), (kind, source, campaign), strict=True):
             groups[dim][group_key(value)].leads += n
-    for key, n in _industry_lead_counts(session, period, total.leads).items():
+    industry_counts = dict(by_industry)
+    # Leads without an account have no industry either.
+    linked = sum(industry_counts.values())
+    if total.leads > linked:
+        industry_counts[group_key(None)] = industry_counts.get(group_key(None), 0) + total.leads - linked
+    for key, n in industry_counts.items():
         groups["industry"][key].leads = n
     by_first_touch: dict[str, Counts] = defaultdict(Counts)
-    for kind, source, campaign, industry, touch, outcome, n in converted_rows(session, period):
+    for kind, source, campaign, industry, touch, outcome, n in converted:
         part = outcome_counts(outcome, int(n))
         total.add(part)
         by_first_touch[str(touch)].add(part)

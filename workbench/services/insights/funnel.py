@@ -19,10 +19,11 @@ and the **worst leak** is the open stage that lost the most (ties: the higher sh
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, false, func, literal, select
 from sqlmodel import Session
 
 from workbench.domain import Opportunity, StageChange, table_of
@@ -94,10 +95,10 @@ def _direction(stage: int, next_stage: int | None, by_id: dict[int, Stage]) -> s
 
 def _stage_figures(
     session: Session, cohort: Any, stages: list[Stage], now: datetime
-) -> tuple[dict[int, dict[str, int]], dict[int, float]]:
+) -> tuple[dict[int, dict[str, int]], dict[int, list[tuple[float, int]]]]:
     """Per stage: distinct opportunities that entered, advanced, were lost, moved back
-    and are still there (their latest row); and per open stage the median stay in
-    seconds.
+    and are still there (their latest row); and per open stage the stays, as (seconds
+    to the hour, how many) pairs.
 
     One pass over the history, grouped by (stage, next stage, whole hours stayed): a
     few thousand groups, whose directions and stay histograms are read here. A stage
@@ -133,12 +134,7 @@ def _stage_figures(
     # a closed stage somewhere; with none, each opportunity was counted once already.
     if directions & {"back", "other"}:
         _count_each_opportunity_once(session, cohort, counts, by_id)
-    stage_medians = {
-        stage: median
-        for stage, pairs in histograms.items()
-        if (median := median_of_counts(pairs)) is not None
-    }
-    return counts, stage_medians
+    return counts, dict(histograms)
 
 
 def _count_each_opportunity_once(
@@ -169,28 +165,83 @@ def _count_each_opportunity_once(
                 figures[name] -= n - 1
 
 
-def compute(session: Session, period: Period, now: datetime) -> list[dict[str, Any]]:
+@dataclass
+class History:
+    """What a pass over (a part of) the cohort's stage history found: per stage the
+    counts of :func:`_stage_figures`, per open stage the stays (whole hours, in seconds,
+    and how many), and the stages to show them with."""
+
+    stages: list[Stage]
+    live_ids: set[int]
+    counts: dict[int, dict[str, int]]
+    stays: dict[int, list[tuple[float, int]]]
+
+
+def _part_filter(session: Session, part: int, parts: int) -> Any:
+    """SQL: the stage rows of the ``part``-th of ``parts`` equal ranges of opportunity
+    ids (every opportunity's history lies whole in one part)."""
+    low, high = session.execute(select(func.min(OPP.id), func.max(OPP.id))).one()
+    if low is None:
+        return false()
+    size = int(high) - int(low) + 1
+    start = int(low) + size * part // parts
+    stop = int(low) + size * (part + 1) // parts
+    return and_(SC.opportunity_id >= start, SC.opportunity_id < stop)
+
+
+def measure(session: Session, period: Period, now: datetime, part: int = 0, parts: int = 1) -> History:
+    """The history pass, over all of the cohort or (``parts`` > 1) one part of it, so
+    that parts can run side by side and be put together with :func:`merge`."""
     cohort = cohort_filter(period)
+    if parts > 1:
+        cohort = and_(cohort, _part_filter(session, part, parts))
     all_stages = stages_in(session, include_deleted=True)
-    counts, medians = _stage_figures(session, cohort, all_stages, now)
+    counts, stays = _stage_figures(session, cohort, all_stages, now)
+    return History(all_stages, {s.id for s in stages_in(session)}, counts, stays)
+
+
+def merge(parts: list[History]) -> History:
+    counts: dict[int, dict[str, int]] = {}
+    stays: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for part in parts:
+        for stage, figures in part.counts.items():
+            total = counts.setdefault(stage, dict.fromkeys(figures, 0))
+            for name, n in figures.items():
+                total[name] += n
+        for stage, pairs in part.stays.items():
+            stays[stage].extend(pairs)
+    return History(parts[0].stages, parts[0].live_ids, counts, dict(stays))
+
+
+def compute(session: Session, period: Period, now: datetime) -> list[dict[str, Any]]:
+    return rows(measure(session, period, now))
+
+
+def rows(history: History) -> list[dict[str, Any]]:
+    """The funnel table: one row per stage shown, the worst leak marked."""
+    all_stages, counts, live_ids = history.stages, history.counts, history.live_ids
+    medians = {
+        stage: median
+        for stage, pairs in history.stays.items()
+        if (median := median_of_counts(pairs)) is not None
+    }
     entered = {stage: c["entered"] for stage, c in counts.items()}
     still = {stage: c["here"] for stage, c in counts.items()}
     # Live stages are always listed; hidden ones only while their history matters.
-    live_ids = {s.id for s in stages_in(session)}
     stages = [
         s
         for s in all_stages
         if s.kind is not StageKind.LOST and (s.id in live_ids or entered.get(s.id) or still.get(s.id))
     ]
     won_total = sum(entered.get(s.id, 0) for s in stages if s.kind is StageKind.WON)
-    rows: list[dict[str, Any]] = []
+    result: list[dict[str, Any]] = []
     for stage in stages:
         n = entered.get(stage.id, 0)
         stage_counts = counts.get(stage.id, {})
         advanced = stage_counts.get("advanced", 0)
         lost = stage_counts.get("lost", 0)
         seconds = medians.get(stage.id)
-        rows.append(
+        result.append(
             {
                 "stage_id": stage.id,
                 "stage": stage.name,
@@ -207,8 +258,8 @@ def compute(session: Session, period: Period, now: datetime) -> list[dict[str, A
                 "worst_leak": False,
             }
         )
-    leaky = [r for r in rows if r["kind"] == StageKind.OPEN.value and r["lost"]]
+    leaky = [r for r in result if r["kind"] == StageKind.OPEN.value and r["lost"]]
     if leaky:
         worst = max(leaky, key=lambda r: (r["lost"], r["loss_rate"] or 0.0))
         worst["worst_leak"] = True
-    return rows
+    return result

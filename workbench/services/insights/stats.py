@@ -9,6 +9,7 @@ pipeline is a snapshot of now; quota math uses the period's rates.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.store import Workbench
 
-#: The sections of the result, in the order they are computed (and timed).
+#: The sections of the result, in their order.
 SECTIONS = ("conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "quota")
 
 
@@ -55,26 +56,65 @@ def save_quota(wb: Workbench, value: Quota | None) -> None:
     )
 
 
+#: Jobs that are parts of a section: the section's biggest queries, run side by side
+#: and put together by :func:`_assemble` (any other job is a whole section).
+PART_OF = {
+    "conversion_cube": "conversion",
+    "conversion_by_industry": "conversion",
+    "conversion_converted": "conversion",
+    "funnel_first_half": "funnel",
+    "funnel_second_half": "funnel",
+}
+
+
 def section_jobs(
     session: Session, period: Period, now: datetime, tz: tzinfo | None = None
 ) -> dict[str, Callable[[Session], Any]]:
-    """The independent sections, each a function of a session (settings read through
-    ``session`` now). Quota math comes after them: it needs their rates."""
+    """The independent jobs, each a function of a session (settings read through
+    ``session`` now), the biggest first. Quota math comes after them: it needs their
+    rates.
+
+    The two biggest sections are cut in parts, so that on a computer with more cores
+    than sections no one job holds the others up: conversion in its three queries, the
+    funnel in two halves of the opportunities (each history lies whole in one half)."""
     min_leads = int(settings.get(session, "insights.min_group_leads"))
     goal = int(settings.get(session, "goals.touches_per_week"))
     return {
-        # Conversion also counts the converted leads by first touch (same pass); they
-        # are added to speed-to-lead's split once both are done (see compute_stats).
-        "conversion": lambda s: conversion.compute_with_first_touch(s, period, min_leads),
-        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads, with_first_touch=False),
-        "funnel": lambda s: funnel.compute(s, period, now),
+        "funnel_first_half": lambda s: funnel.measure(s, period, now, part=0, parts=2),
+        "funnel_second_half": lambda s: funnel.measure(s, period, now, part=1, parts=2),
+        # The converted leads' first-touch split rides along with conversion's pass; it
+        # is added to speed-to-lead's once both are done (see _assemble).
+        "conversion_converted": lambda s: conversion.converted_rows(s, period),
+        "conversion_by_industry": lambda s: conversion.industry_leads(s, period),
+        "conversion_cube": lambda s: conversion.cube(s, period),
         "activity": lambda s: activity.compute(s, period, now, goal, tz),
+        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads, with_first_touch=False),
         "pipeline": lambda s: pipeline.compute(s, now),
     }
 
 
+def _assemble(results: dict[str, Any], min_leads: int) -> dict[str, Any]:
+    """The sections, in :data:`SECTIONS` order, from the jobs' results."""
+    conv, by_first_touch = conversion.assemble(
+        results["conversion_cube"],
+        results["conversion_by_industry"],
+        results["conversion_converted"],
+        min_leads,
+    )
+    return {
+        "conversion": conv,
+        "speed_to_lead_hours": speed.add_first_touch_conversion(
+            results["speed_to_lead_hours"], by_first_touch, min_leads
+        ),
+        "funnel": funnel.rows(funnel.merge([results["funnel_first_half"], results["funnel_second_half"]])),
+        "activity": results["activity"],
+        "pipeline": results["pipeline"],
+    }
+
+
 def _workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    # One thread per core, up to six (each holds a connection and its page cache).
+    return max(1, min(6, os.cpu_count() or 1))
 
 
 def compute_stats(
@@ -89,11 +129,12 @@ def compute_stats(
 ) -> dict[str, Any]:
     """All sections for ``period`` (default: all time).
 
-    The sections are independent reads, so with ``parallel`` they run at the same time,
-    each through its own session (SQLite's WAL lets readers run side by side, and the
-    driver releases the GIL while a query runs): the area waits for the slowest section,
-    not for their sum. ``timings``, when given, receives each section's wall time in
-    milliseconds (the benchmark runs sections one after the other to time them apart).
+    The jobs of :func:`section_jobs` are independent reads, so with ``parallel`` they
+    run at the same time, each through its own session (SQLite's WAL lets readers run
+    side by side, and the driver releases the GIL while a query runs): the area waits
+    for the slowest job, not for their sum. ``timings``, when given, receives each
+    section's time in milliseconds (its jobs' wall times added; the benchmark runs the
+    jobs one after the other to time them apart).
     """
     period = period or Period()
     now = clock()
@@ -103,12 +144,17 @@ def compute_stats(
         jobs = section_jobs(session, period, now, tz)
         min_leads = int(settings.get(session, "insights.min_group_leads"))
 
+    timings_lock = threading.Lock()
+
     def run(name: str) -> Any:
         started = time.perf_counter()
         with wb.reading() as session:
             value = jobs[name](session)
         if timings is not None:
-            timings[name] = (time.perf_counter() - started) * 1000.0
+            section = PART_OF.get(name, name)  # a section's time: its parts' times added
+            elapsed = (time.perf_counter() - started) * 1000.0
+            with timings_lock:
+                timings[section] = timings.get(section, 0.0) + elapsed
         return value
 
     if parallel and _workers() > 1:
@@ -118,12 +164,8 @@ def compute_stats(
     else:
         results = {name: run(name) for name in jobs}
 
-    conv, by_first_touch = results["conversion"]
-    results["conversion"] = conv
-    results["speed_to_lead_hours"] = speed.add_first_touch_conversion(
-        results["speed_to_lead_hours"], by_first_touch, min_leads
-    )
-    activity_result = results["activity"]
+    sections = _assemble(results, min_leads)
+    conv, activity_result = sections["conversion"], sections["activity"]
     started = time.perf_counter()
     quota_result = None
     if quota_value is not None:
@@ -143,6 +185,6 @@ def compute_stats(
         "period": period.as_dict(),
         "generated_at": now.isoformat(),
         "currency": currency,
-        **results,
+        **sections,
         "quota": quota_result,
     }
