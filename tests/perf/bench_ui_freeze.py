@@ -17,9 +17,11 @@ app is on this machine at this moment.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -224,7 +226,7 @@ def run(ctx: Context) -> list[Result]:
         for step, ms in sorted(per_step.items(), key=lambda kv: -kv[1])
         if ms > LONGEST_STALL_MS
     }
-    return [
+    result = [
         Result(
             "UI freeze: longest event-loop stall (large demo, every area, details, typing)",
             median_ms=longest,
@@ -244,3 +246,6 @@ def run(ctx: Context) -> list[Result]:
             },
         )
     ]
+    # Where the stalls came from, beside the table (bench-results.json is shared).
+    print(json.dumps(result[0].extra, indent=1), file=sys.stderr)
+    return result
