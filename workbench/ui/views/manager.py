@@ -471,4 +471,8 @@ class ManagerArea(Area):
         return start(job)
 
     def reload(self) -> None:
+        # On a team database an empty Manager view has better to show than how to add
+        # files: the team's own figures, computed live.
+        if not self.rollup.files and self.live_from is None and not self.rollup.rejected:
+            self.load_team()
         self.populated.emit()
