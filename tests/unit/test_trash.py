@@ -125,3 +125,80 @@ def test_unknown_kind_is_an_error(wb: Workbench) -> None:
         trash.delete(wb, "contact", [1])
     with pytest.raises(ValueError):
         trash.list_items(wb, "contact")
+
+
+def _all(wb: Workbench, model: type) -> int:
+    with wb.reading() as s:
+        return len(s.exec(select(model)).all())
+
+
+def test_purge_deletes_a_trashed_lead_with_its_activities_for_good(wb: Workbench) -> None:
+    lead_id, acc_id = _lead_with_history(wb)
+    with wb.session() as s:  # Bo's lead stays: its call also names Acme
+        other = Lead(name="Bo", company="Acme", received_at=T0, account_id=acc_id)
+        s.add(other)
+        s.flush()
+        s.add(Activity(channel="call", at=T0, lead_id=other.id, account_id=acc_id))
+        other_id = other.id
+    assert trash.purge(wb, "lead", [lead_id]) == 0  # not in the trash: left alone
+    trash.delete(wb, "lead", [lead_id], clock=fixed_clock(T0 + timedelta(days=3)))
+    assert trash.purge(wb, "lead", [lead_id, 12345]) == 1
+    with wb.reading() as s:
+        assert s.get(Lead, lead_id) is None and s.get(Lead, other_id) is not None
+    assert (_all(wb, Activity), _all(wb, FollowUp), trash.count(wb)) == (1, 0, 0)
+    assert trash.restore(wb, "lead", [lead_id]) == 0  # nothing left to bring back
+
+
+def test_purge_unlinks_what_is_still_alive(wb: Workbench) -> None:
+    with wb.session() as s:
+        stage = s.exec(select(PipelineStage)).first()
+        assert stage is not None and stage.id is not None
+        acc = Account(name="Globex")
+        s.add(acc)
+        s.flush()
+        hank = Contact(name="Hank", account_id=acc.id)
+        s.add(hank)
+        s.flush()
+        opp = Opportunity(name="Globex deal", stage_id=stage.id, account_id=acc.id, contact_id=hank.id)
+        lead = Lead(name="Hank", company="Globex", received_at=T0, account_id=acc.id, contact_id=hank.id)
+        s.add_all([opp, lead])
+        s.flush()
+        met = Activity(channel="meeting", at=T0, account_id=acc.id, contact_id=hank.id, opportunity_id=opp.id)
+        s.add(met)
+        s.flush()
+        s.add(FollowUp(title="send notes", due_at=T0, account_id=acc.id, activity_id=met.id))
+        acc_id, opp_id, lead_id, hank_id = acc.id, opp.id, lead.id, hank.id
+    assert acc_id and opp_id and lead_id and hank_id
+    trash.delete(wb, "account", [acc_id], clock=fixed_clock(T0 + timedelta(days=1)))
+    assert trash.purge(wb, "account", [acc_id]) == 1
+    with wb.reading() as s:
+        assert s.get(Account, acc_id) is None and s.get(Contact, hank_id) is None
+        opp_row, lead_row = s.get(Opportunity, opp_id), s.get(Lead, lead_id)
+        assert opp_row is not None and (opp_row.account_id, opp_row.contact_id) == (None, None)
+        assert lead_row is not None and (lead_row.account_id, lead_row.contact_id) == (None, None)
+    # the meeting and its follow-up were in the trash with the account: gone too
+    assert (_all(wb, Activity), _all(wb, FollowUp)) == (0, 0)
+
+
+def test_empty_trash_takes_every_kind(wb: Workbench) -> None:
+    lead_id, acc_id = _lead_with_history(wb)
+    with wb.session() as s:
+        stage = s.exec(select(PipelineStage)).first()
+        assert stage is not None and stage.id is not None
+        opp = Opportunity(name="Deal", stage_id=stage.id, account_id=acc_id)
+        s.add(opp)
+        s.flush()
+        opp_id = opp.id
+    assert opp_id is not None
+    clock = fixed_clock(T0 + timedelta(days=3))
+    trash.delete(wb, "lead", [lead_id], clock=clock)
+    trash.delete(wb, "opportunity", [opp_id], clock=clock)
+    trash.delete(wb, "account", [acc_id], clock=clock)
+    assert trash.count(wb) == 3
+    assert trash.empty(wb) == 3
+    assert trash.count(wb) == 0
+    assert (_all(wb, Lead), _all(wb, Account), _all(wb, Opportunity), _all(wb, Activity)) == (0, 0, 0, 0)
+    if wb.dialect == "sqlite":  # PostgreSQL enforces its foreign keys on every statement
+        with wb.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    assert trash.empty(wb) == 0

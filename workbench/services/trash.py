@@ -8,8 +8,13 @@ on its own earlier stays in the trash. Touch columns are recomputed afterwards, 
 hiding activities moves "last touch" and "next follow-up" of everything they were
 linked to.
 
+Deleting permanently (``purge``, ``empty``) removes trashed records for good with the
+activities and follow-ups in the trash that point at them (and, for an account, its
+trashed contacts); a live row that still points at a purged record loses that link
+instead of being removed with it.
+
 API for every area: ``delete(wb, "lead", ids)``, ``restore(wb, "lead", ids)``,
-``list_items(wb)``, ``count(wb)``.
+``purge(wb, "lead", ids)``, ``empty(wb)``, ``list_items(wb)``, ``count(wb)``.
 """
 
 from __future__ import annotations
@@ -20,9 +25,22 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Table, func, literal, select, union_all, update
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.sql.elements import ColumnElement
 
-from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
+from workbench.domain import (
+    Account,
+    AccountCheck,
+    AccountEvent,
+    Activity,
+    Contact,
+    FollowUp,
+    ImportMerge,
+    Lead,
+    Opportunity,
+    StageChange,
+    table_of,
+)
 from workbench.services import touches
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
@@ -230,3 +248,110 @@ def count(wb: Workbench, kind: str | None = None) -> int:
                 ).scalar_one()
             )
     return total
+
+
+# --- deleting for good ---------------------------------------------------------------------
+
+
+def _references(kind: str) -> tuple[tuple[Table, str], ...]:
+    """Every (table, column) with a foreign key to a record of ``kind``."""
+    activity, follow_up, lead = table_of(Activity), table_of(FollowUp), table_of(Lead)
+    opportunity = table_of(Opportunity)
+    if kind == "lead":
+        return ((activity, "lead_id"), (follow_up, "lead_id"), (table_of(ImportMerge), "lead_id"))
+    if kind == "account":
+        return (
+            (activity, "account_id"),
+            (follow_up, "account_id"),
+            (table_of(Contact), "account_id"),
+            (lead, "account_id"),
+            (opportunity, "account_id"),
+            (table_of(AccountCheck), "account_id"),
+            (table_of(AccountEvent), "account_id"),
+        )
+    if kind == "contact":
+        return (
+            (activity, "contact_id"),
+            (follow_up, "contact_id"),
+            (lead, "contact_id"),
+            (opportunity, "contact_id"),
+        )
+    if kind == "opportunity":
+        return (
+            (activity, "opportunity_id"),
+            (follow_up, "opportunity_id"),
+            (lead, "opportunity_id"),
+            (table_of(StageChange), "opportunity_id"),
+        )
+    raise ValueError(f"unknown kind of record for the trash: {kind!r}")
+
+
+def _drop_references(conn: Connection, kind: str, ids: list[int]) -> None:
+    """Make ``ids`` (about to be deleted) unreferenced: rows in the trash that point at
+    them go too; live ones, and rows that are only a record's history, lose the link."""
+    for table, column in _references(kind):
+        col = table.c[column]
+        if "deleted_at" not in table.c:  # checks, events, merges, stage history: theirs only
+            conn.execute(sql_delete(table).where(col.in_(ids)))
+            continue
+        trashed = [
+            int(i)
+            for i in conn.execute(
+                select(table.c.id).where(col.in_(ids), table.c.deleted_at.is_not(None))
+            ).scalars()
+        ]
+        if trashed:
+            _delete_rows(conn, table, trashed)
+        conn.execute(update(table).where(col.in_(ids)).values({column: None}))
+
+
+def _delete_rows(conn: Connection, table: Table, ids: list[int]) -> None:
+    """Delete trashed dependents: activities (follow-ups made by them lose the link),
+    follow-ups, and an account's trashed contacts (with their own references)."""
+    if table.name == "activity":
+        follow_up = table_of(FollowUp)
+        conn.execute(update(follow_up).where(follow_up.c.activity_id.in_(ids)).values(activity_id=None))
+        conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
+    elif table.name == "follow_up":
+        conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
+    elif table.name == "contact":
+        _purge_kind(conn, "contact", ids)
+    # A trashed lead or opportunity that merely pointed at the record stays in the trash
+    # (it went there on its own); the caller unlinks it like a live one.
+
+
+def _purge_kind(conn: Connection, kind: str, ids: list[int]) -> None:
+    _drop_references(conn, kind, ids)
+    table = table_of(Contact) if kind == "contact" else _spec(kind).table
+    conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
+
+
+def purge(wb: Workbench, kind: str, ids: Iterable[int]) -> int:
+    """Delete trashed records for good, with what went to the trash with them. Records
+    that are not in the trash are left alone. Returns how many records were deleted."""
+    table = _spec(kind).table
+    purged = 0
+    with wb.engine.begin() as conn:
+        for batch in _chunks(ids):
+            trashed = [
+                int(i)
+                for i in conn.execute(
+                    select(table.c.id).where(table.c.id.in_(batch), table.c.deleted_at.is_not(None))
+                ).scalars()
+            ]
+            if trashed:
+                _purge_kind(conn, kind, trashed)
+                purged += len(trashed)
+    return purged
+
+
+def empty(wb: Workbench) -> int:
+    """Delete everything in the trash for good; returns how many records went."""
+    purged = 0
+    for kind in KINDS:
+        while True:
+            ids = [item.id for item in list_items(wb, kind, limit=_CHUNK * 4)]
+            if not ids:
+                break
+            purged += purge(wb, kind, ids)
+    return purged
