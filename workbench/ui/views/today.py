@@ -292,8 +292,11 @@ class TodayArea(Area):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 300)
-        header.resizeSection(2, 230)
+        # From the font, not pixels: at 150–200 % on a laptop screen fixed 300 + 230
+        # pixels left the details column a few letters wide.
+        metrics = self.tree.fontMetrics()
+        header.resizeSection(0, metrics.averageCharWidth() * 28)
+        header.resizeSection(2, metrics.horizontalAdvance("00 00 0000 00:00 — 00 d late") + 24)
         layout.addWidget(self.tree, 1)
         self.empty = empty_state(
             self.tr(
@@ -358,6 +361,8 @@ class TodayArea(Area):
         self.report = report
         current = self.current_item()
         self.model.set_report(report, untouched_days)
+        for row in range(self.model.rowCount()):  # a section's title may use the whole row
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self.tree.expandAll()
         self.heading.setText(self.tr("Today — {0}").format(fmt.date_text(report.now.astimezone().date())))
         goals = report.goals
