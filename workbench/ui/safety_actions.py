@@ -192,11 +192,12 @@ class SafetyActions(QObject):
                 self.window.statusBar().showMessage(
                     self.tr("Restore cancelled: your workbench is as it was."), 15_000
                 )
-            elif isinstance(exc, StoreError):
+            elif isinstance(exc, StoreError | OSError):
                 QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
-            else:
+            reopened = self._reopen(path)  # the file as it is now, whatever went wrong
+            if not isinstance(exc, StoreError | OSError):
                 raise exc  # a bug: the crash hook logs and shows it
-            if self._reopen(path):
+            if reopened:
                 self.restoreEnded.emit(False)
 
         job.signals.finished.connect(finished)
