@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlmodel import select
 
 from workbench.domain import Lead
 from workbench.services import leads
@@ -207,6 +208,59 @@ def test_delete_goes_to_the_trash_and_comes_back(
     assert dialog.empty.isVisible()
     window.ctx.undo_stack.undo()  # undoing the restore puts it back in the trash
     assert [i.id for i in trash.list_items(wb)] == [ids["Bruno Díaz"]]
+
+
+@pytest.mark.qt_log_ignore("does not support raise")
+def test_delete_permanently_and_empty_the_trash_ask_first(
+    qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.domain import Activity
+    from workbench.services import outreach, trash
+    from workbench.services.outreach import LogEntry
+    from workbench.services.records import RecordKind, RecordRef
+    from workbench.ui import lead_actions
+    from workbench.ui.views import trash as trash_view
+
+    outreach.log_activity(wb, LogEntry("call", target=RecordRef(RecordKind.LEAD, ids["Bruno Díaz"])), now=NOW)
+    area = area_of(window)
+    area.table.setFocus()
+    for name in ("Bruno Díaz", "Carla Ruiz", "Dev Patel"):
+        area.open_lead(ids[name])
+        area.table.setFocus()
+        qtbot.keyClick(area.table, Qt.Key.Key_Delete)
+    assert trash.count(wb) == 3
+    lead_actions.of(window).trash.trigger()
+    dialog = window.findChild(trash_view.TrashDialog)
+    assert isinstance(dialog, trash_view.TrashDialog)
+    row = next(r for r, item in enumerate(dialog.model.items) if item.id == ids["Bruno Díaz"])
+    dialog.table.selectRow(row)
+    asked: list[str] = []
+    answer = False
+
+    def confirm(_parent: object, _title: str, text: str) -> bool:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(trash_view, "confirm_purge", confirm)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete, SHIFT)  # Shift+Del, answered No
+    qtbot.waitUntil(lambda: bool(asked))  # a button's shortcut clicks it after its animation
+    assert len(asked) == 1 and "Bruno Díaz" in asked[0] and "cannot be undone" in asked[0]
+    assert trash.count(wb) == 3
+    answer = True
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete, SHIFT)
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    assert trash.count(wb) == 2 and dialog.model.rowCount() == 2
+    with wb.reading() as s:
+        assert s.get(Lead, ids["Bruno Díaz"]) is None
+        assert s.exec(select(Activity)).all() == []  # his call went with him
+    qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
+    assert "2 item(s)" in asked[-1]
+    assert trash.count(wb) == 0 and dialog.empty.isVisible()
+    assert not dialog.empty_button.isEnabled() and not dialog.purge_button.isEnabled()
+    assert sorted(visible_names(area)) == ["Ana López", "Anaïs Martin"]
 
 
 def test_filter_chips_and_sort_survive_a_restart(qtbot: QtBot, wb: Workbench, ids: dict[str, int]) -> None:

@@ -1,5 +1,6 @@
 """The Trash: deleted leads, accounts and opportunities, newest first, restorable with
-everything that went with them (Edit → Trash…, or the Trash button of the Leads area)."""
+everything that went with them (Edit → Trash…, or the Trash button of the Leads area).
+"Delete permanently" and "Empty trash" remove items for good, after asking."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,6 +29,18 @@ from workbench.ui.widgets import configure_big_table
 
 _Index = QModelIndex | QPersistentModelIndex
 LIMIT = 1000
+
+
+def confirm_purge(parent: QWidget, title: str, text: str) -> bool:
+    """Ask before deleting for good (a seam tests answer); No is the default."""
+    answer = QMessageBox.warning(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def kind_title(kind: str) -> str:
@@ -126,6 +140,17 @@ class TrashDialog(QDialog):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
         buttons = QHBoxLayout()
+        self.purge_button = QPushButton(self.tr("&Delete permanently…"), self)
+        self.purge_button.setShortcut(QKeySequence("Shift+Del"))
+        self.purge_button.setToolTip(
+            self.tr("Delete the selected items and what went to the trash with them for good (Shift+Del)")
+        )
+        self.purge_button.clicked.connect(self.purge_selected)
+        self.empty_button = QPushButton(self.tr("&Empty trash…"), self)
+        self.empty_button.setToolTip(self.tr("Delete everything in the trash for good"))
+        self.empty_button.clicked.connect(self.empty_trash)
+        buttons.addWidget(self.purge_button)
+        buttons.addWidget(self.empty_button)
         buttons.addStretch(1)
         self.restore_button = QPushButton(self.tr("&Restore"), self)
         self.restore_button.setShortcut(QKeySequence("Ctrl+R"))
@@ -165,7 +190,10 @@ class TrashDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.restore_button.setEnabled(self.table.selectionModel().hasSelection())
+        chosen = self.table.selectionModel().hasSelection()
+        self.restore_button.setEnabled(chosen)
+        self.purge_button.setEnabled(chosen)
+        self.empty_button.setEnabled(self.model.rowCount() > 0)
 
     def selected(self) -> list[tuple[str, int]]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -186,6 +214,53 @@ class TrashDialog(QDialog):
             self.ctx.undo_stack.endMacro()
         self.ctx.notify(Topic.ALL)
         self.reload()
+
+    def purge_selected(self) -> int:
+        """Delete the selected items for good, after asking; returns how many went."""
+        chosen = self.selected()
+        if not chosen:
+            return 0
+        if len(chosen) == 1:
+            item = next(i for i in self.model.items if (i.kind, i.id) == chosen[0])
+            question = self.tr("Delete “{0}” for good?").format(item.label or self.tr("(no name)"))
+        else:
+            question = self.tr("Delete %n item(s) for good?", "", len(chosen))
+        text = (
+            question
+            + "\n\n"
+            + self.tr("Their activities and follow-ups in the trash go too. This cannot be undone.")
+        )
+        if not confirm_purge(self, self.tr("Delete permanently"), text):
+            return 0
+        by_kind: dict[str, list[int]] = {}
+        for kind, record_id in chosen:
+            by_kind.setdefault(kind, []).append(record_id)
+        purged = sum(trash.purge(self.ctx.wb, kind, ids) for kind, ids in by_kind.items())
+        self._after_purge(purged)
+        return purged
+
+    def empty_trash(self) -> int:
+        """Delete everything in the trash for good, after asking."""
+        total = trash.count(self.ctx.wb) if self.ctx.has_workbench else 0
+        if total == 0:
+            return 0
+        text = self.tr("Delete all %n item(s) in the trash for good?", "", total) + "\n\n"
+        text += self.tr("Their activities and follow-ups go too. This cannot be undone.")
+        if not confirm_purge(self, self.tr("Empty trash"), text):
+            return 0
+        purged = trash.empty(self.ctx.wb)
+        self._after_purge(purged)
+        return purged
+
+    def _after_purge(self, purged: int) -> None:
+        # Nothing live changed (the records were hidden already), but views that count
+        # the trash, and the undo history's restores, now see fewer records.
+        self.ctx.notify(Topic.ALL)
+        self.reload()
+        window = self.parent()
+        status = getattr(window, "statusBar", None)
+        if callable(status):
+            status().showMessage(self.tr("%n item(s) deleted for good.", "", purged), 8000)
 
     @classmethod
     def show_for(cls, window: Any) -> TrashDialog:
