@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from workbench.exchange.csv_safe import restore
@@ -64,7 +65,9 @@ def _restored(values: Sequence[str]) -> tuple[str, ...]:
 def _text_of(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat()  # as the sheet shows it, whichever reader
+    if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
 
@@ -119,10 +122,13 @@ def _uuid_column(values: Sequence[Any]) -> tuple[Any, ...]:
 
 
 _AS_UTC = partial(datetime.replace, tzinfo=UTC)
+_TZINFO = attrgetter("tzinfo")
 
 
 def _datetime_column(values: Sequence[Any], types: set[type]) -> tuple[Any, ...]:
     if types == {datetime}:  # no empty cells: one C-level sweep
+        if set(map(_TZINFO, values)) == {UTC}:
+            return tuple(values)  # already in UTC (the XML scanner gives them so)
         return tuple(map(_AS_UTC, values))
     return tuple(
         None

@@ -8,9 +8,11 @@ booleans, every row and cell with its reference) with one regular-expression pas
 sheet that picks out only the wanted columns, while the sheet streams out of the zip in
 a few megabytes at a time (memory stays flat even for a 1M-row sheet).
 
-It hands back the cells exactly as python-calamine would (text, ``float``, ``bool``,
-naive ``datetime`` for date-formatted numbers, ``""`` for an empty cell), so the same
-column checks run on them and a bad cell is reported with the same words. Anything
+It hands back the cells as python-calamine would (text, ``float``, ``bool``, a
+``datetime`` for a date-formatted number, ``""`` for an empty cell), so the same column
+checks run on them and a bad cell is reported with the same words — except that its
+datetimes are already in UTC (the file's times are UTC by definition), which saves the
+column checks a conversion of every value. Anything
 outside the dialect — shared strings (a file saved again by Excel or LibreOffice),
 formulas, rich text, rows without references, the 1904 date system — raises
 :class:`OtherDialect` and the reader falls back to python-calamine for that file.
@@ -23,7 +25,7 @@ import zipfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import compress, islice, repeat
 from operator import itemgetter, lt, sub
@@ -33,7 +35,7 @@ from workbench.exchange.pipeline_file.zip_guard import MIB, Unpacker
 
 #: Unpacked XML handled per regular-expression pass (cut at a row boundary).
 BLOCK_BYTES = 8 * MIB
-EXCEL_EPOCH = datetime(1899, 12, 30)
+EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
 MS_PER_DAY = 86_400_000.0
 #: Built-in number formats that are dates or times (ECMA-376 §18.8.30, locale ones included).
 BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
@@ -250,7 +252,7 @@ def scan_sheet(book: Workbook, name: str, wanted: Iterable[str], max_rows: int) 
     found: dict[bytes, _Column] = {}
     pattern: re.Pattern[bytes] | None = None
     last_row = 1
-    for data in _blocks(book.unpacker.chunks(info)):
+    for data in _blocks(book.unpacker.chunks(info, BLOCK_BYTES)):
         begin = 0
         if header is None:
             _check_declaration(data)
