@@ -118,6 +118,52 @@ def test_filter_select_triage_and_undo(
     assert status_of(wb, ids["Ana López"]) == "working"
 
 
+@pytest.mark.parametrize(
+    ("key", "modifier", "after"),
+    [
+        (Qt.Key.Key_W, Qt.KeyboardModifier.NoModifier, "working"),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier, "nurture"),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.NoModifier, "qualified"),
+        (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier, "disqualified"),
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, "trashed"),
+    ],
+)
+def test_every_triage_key_is_one_ctrl_z_away(
+    qtbot: QtBot,
+    window: MainWindow,
+    wb: Workbench,
+    ids: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier,
+    after: str,
+) -> None:
+    monkeypatch.setattr(NurtureDialog, "ask", lambda _p, today, _days, _n: today + timedelta(days=90))
+    monkeypatch.setattr(DisqualifyDialog, "ask", lambda *_a: ("duplicate", ""))
+
+    def state() -> str:
+        with wb.reading() as s:
+            lead = s.get(Lead, ids["Ana López"])
+            assert lead is not None
+            return "trashed" if lead.deleted_at is not None else lead.status
+
+    area = area_of(window)
+    area.open_lead(ids["Ana López"])
+    area.table.setFocus()
+    qtbot.keyClick(area.table, key, modifier)
+    assert state() == after
+    qtbot.keyClick(area.table, Qt.Key.Key_Z, CTRL)
+    assert state() == "new"
+    if after != "trashed":  # and Shift+N (back to new) undoes too
+        qtbot.keyClick(area.table, Qt.Key.Key_Y, CTRL)
+        area.open_lead(ids["Ana López"])
+        area.table.setFocus()
+        qtbot.keyClick(area.table, Qt.Key.Key_N, SHIFT)
+        assert state() == "new"
+        qtbot.keyClick(area.table, Qt.Key.Key_Z, CTRL)
+        assert state() == after
+
+
 def test_letters_typed_in_the_filter_never_triage(
     qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int]
 ) -> None:
