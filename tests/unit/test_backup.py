@@ -85,6 +85,17 @@ def test_restore_reports_progress_and_a_cancel_leaves_the_file_as_it_was(
         assert count_leads(again) == 5
 
 
+def test_a_backup_cancelled_while_its_copy_is_checked_leaves_nothing(wb: Workbench, tmp_path: Path) -> None:
+    from workbench.store.backup import BackupCancelled
+
+    add_leads(wb, 4)
+    folder = tmp_path / "backups"
+    # Every page copied, then Cancel while the copy's integrity check runs.
+    with pytest.raises(BackupCancelled):
+        backup_file(wb.path, folder, now=NOW, progress=lambda done, total: (done, total) != (1, 1))
+    assert list(folder.iterdir()) == []
+
+
 def test_restore_progress_runs_to_the_end(wb: Workbench, db_path: Path) -> None:
     add_leads(wb, 3)
     taken = backups.back_up(wb, clock=fixed_clock(NOW))

@@ -44,6 +44,8 @@ def interrupt_when(conn: Any, stop: Callable[[], bool] | None, what: str = "The 
     if stop is None:
         yield
         return
+    if stop():  # pressed before this step began
+        raise OperationCancelled(what)
     dbapi = dbapi_of(conn)
     halt = getattr(dbapi, "interrupt", None) or getattr(dbapi, "cancel", None)
     done = threading.Event()
