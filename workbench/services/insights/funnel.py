@@ -118,21 +118,24 @@ def _stage_figures(
     )
     counts: dict[int, dict[str, int]] = {}
     histograms: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    directions: set[str] = set()
+    # Thousands of groups but a few dozen (stage, next stage) pairs: each pair's
+    # direction is worked out once.
+    directions: dict[tuple[int, int | None], str] = {}
     for stage, next_stage, hours, n in session.execute(grouped).all():
         if stage not in counts:
             counts[stage] = {"entered": 0, **dict.fromkeys(WAYS_OUT, 0)}
         figures = counts[stage]
         figures["entered"] += n
-        direction = _direction(stage, next_stage, by_id)
+        direction = directions.get((stage, next_stage))
+        if direction is None:
+            direction = directions[(stage, next_stage)] = _direction(stage, next_stage, by_id)
         if direction in figures:
             figures[direction] += n
-        directions.add(direction)
         if hours is not None:
             histograms[stage].append((hours * 3600.0, n))
     # Rows are consecutive moves, so a stage entered twice means a move back or out of
     # a closed stage somewhere; with none, each opportunity was counted once already.
-    if directions & {"back", "other"}:
+    if {"back", "other"} & set(directions.values()):
         _count_each_opportunity_once(session, cohort, counts, by_id)
     return counts, dict(histograms)
 
