@@ -14,7 +14,8 @@ Three queries, none reading the lead table itself: the cohort by kind × source 
 campaign in one ordered walk of ``ix_lead_cohort``; by industry, each account's leads
 through ``ix_lead_account_live``; the converted leads through the small partial index
 ``ix_lead_converted``, with their opportunity's outcome and their account's industry
-read by primary key.
+read by primary key (and their first-touch group, which speed-to-lead shares).
+:mod:`stats` runs the three side by side and puts them together with :func:`assemble`.
 """
 
 from __future__ import annotations
