@@ -164,6 +164,26 @@ def test_every_triage_key_is_one_ctrl_z_away(
         assert state() == after
 
 
+def test_a_lead_opened_from_elsewhere_but_not_in_the_list_is_the_one_triaged(
+    qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int]
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    area = area_of(window)
+    type_filter(qtbot, area, "bruno", 1)
+    area.open_lead(ids["Ana López"])  # as search or Today do: Ana is filtered out
+    assert area.detail.lead_id == ids["Ana López"]
+    assert area.selected_ids() == [] and not area.table.hasFocus()
+    area.table.setFocus()  # focus may come back to the table: its first row is not acted on
+    assert area.detail.lead_id in (ids["Ana López"], ids["Bruno Díaz"])
+    area.open_lead(ids["Ana López"])
+    [working] = [b for b in area.detail.findChildren(QPushButton) if b.text().endswith("(W)")]
+    assert working.isEnabled()
+    qtbot.mouseClick(working, Qt.MouseButton.LeftButton)
+    assert status_of(wb, ids["Ana López"]) == "working"
+    assert status_of(wb, ids["Bruno Díaz"]) == "new"
+
+
 def test_letters_typed_in_the_filter_never_triage(
     qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int]
 ) -> None:

@@ -144,7 +144,7 @@ class LeadsArea(Area):
     def _update_actions(self) -> None:
         if self.lead_menu is None:
             return
-        has_rows = self.isVisible() and bool(self.selected_ids(limit=1))
+        has_rows = self.isVisible() and (bool(self.selected_ids(limit=1)) or self.detail.lead_id is not None)
         for action in self.lead_menu.table_actions:
             action.setEnabled(has_rows or action is self.lead_menu.find)
 
@@ -347,18 +347,27 @@ class LeadsArea(Area):
         self.model.row_id(0)
         row = self.model.row_of_id(lead_id)
         if row is not None:
+            self.table.setFocus()
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+        else:
+            # Not on the loaded rows (or filtered out): nothing in the table may stay
+            # selected, or a triage key would act on a lead other than the one shown; and
+            # the table keeps no focus, which would make its first row current.
+            self.table.selectionModel().clear()
+            self.detail.setFocus()
         if self.detail.commit_pending():
             self._shown_id = lead_id
             self.detail.show_lead(lead_id)
-        self.table.setFocus()
+        self._update_actions()
 
     # --- triage -------------------------------------------------------------------------------
     def _chosen(self) -> list[int] | None:
         if not self.detail.commit_pending():
             return None
-        ids = self.selected_ids()
+        # Nothing selected in the table: the lead shown in the detail (opened from search
+        # or Today when it is not on the loaded rows).
+        ids = self.selected_ids() or ([self.detail.lead_id] if self.detail.lead_id is not None else [])
         if len(ids) > MAX_SELECTED:
             self.warn(
                 self,
