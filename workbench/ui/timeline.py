@@ -159,6 +159,7 @@ class TimelineWidget(QWidget):
         header = QHBoxLayout()
         self.links = QLabel(self)
         self.links.setTextFormat(Qt.TextFormat.RichText)
+        self.links.setWordWrap(True)  # a long email and a phone must not widen a narrow pane
         self.links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.links.linkActivated.connect(self.open_link)
         self.log_button = QPushButton(self.tr("&Log a touch…"), self)
@@ -190,6 +191,7 @@ class TimelineWidget(QWidget):
             self.tr("Enter edit · Del delete · Space done · S snooze · R reschedule · L log"), self
         )
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)  # in a narrow detail pane it would widen the pane
         layout.addWidget(self.hint)
         ctx.changed.connect(self._changed)
 

@@ -253,6 +253,21 @@ class AccountDetailView(QWidget):
             self._loading = False
         self.placeholder.hide()
         self.scroller.show()
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Never narrower than the filled body: its buttons and fields would be cut off
+        behind a horizontal scroll bar."""
+        body = self.scroller.widget()
+        if body is None:
+            return
+        needed = (
+            body.minimumSizeHint().width()
+            + self.scroller.verticalScrollBar().sizeHint().width()
+            + 2 * self.scroller.frameWidth()
+        )
+        if needed > self.minimumWidth():
+            self.setMinimumWidth(needed)
 
     def _fill(self, view: AccountView) -> None:
         a = view.account

@@ -132,6 +132,7 @@ class TrashDialog(QDialog):
         self.table.setModel(self.model)
         for column, width in enumerate((90, 200, 160, 140)):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)  # "With …" reads in full
         layout.addWidget(self.table, 1)
         self.empty = QLabel(
             self.tr("The trash is empty. Deleted leads, accounts and opportunities wait here."), self
