@@ -147,6 +147,8 @@ def _blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
             data = b"".join(pending)
             cut = data.rfind(b"</row>") + len(b"</row>")
             if cut < len(b"</row>"):
+                if size > 4 * BLOCK_BYTES:  # no row ends: not a sheet this scanner reads
+                    raise OtherDialect("a row longer than the scanner's blocks")
                 pending, size = [data], len(data)
                 continue
             yield data[:cut]
@@ -200,6 +202,10 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+#: Fields of a cell the scan finds: (letters, row, attributes, <v> text, <t> text, anything else).
+_ROW, _ATTRS, _VALUE, _TEXT, _OTHER = (itemgetter(i) for i in range(1, 6))
+
+
 class _Column:
     """One wanted column's values so far, in row order, empty cells filled in."""
 
@@ -209,24 +215,25 @@ class _Column:
         self.values: list[Any] = []
 
     def add(self, matches: list[tuple[bytes, ...]], date_styles: frozenset[int]) -> None:
-        """Convert one block's cells and place them (C-level sweeps, one per field)."""
+        """Convert one block's cells and place them (C-level sweeps over the fields needed)."""
         if not matches:
             return
-        rows, attrs, v, t, other = (tuple(map(itemgetter(i), matches)) for i in range(1, 6))
-        if any(other):
+        if any(map(_OTHER, matches)):
             raise OtherDialect("formulas or rich text")
-        kinds = {a: _cell_kind(a) for a in set(attrs)}
+        kinds = {a: _cell_kind(a) for a in set(map(_ATTRS, matches))}
         if len(kinds) == 1:
-            converted = _uniform(v, t, *next(iter(kinds.values())), date_styles)
+            kind, style = next(iter(kinds.values()))
+            raw = list(map(_TEXT if kind == "inlineStr" else _VALUE, matches))
+            converted = _uniform(raw, kind, style, date_styles)
         else:
-            converted = [_one(kinds[a], vi, ti, date_styles) for a, vi, ti in zip(attrs, v, t, strict=True)]
+            converted = [_one(kinds[m[2]], m[3], m[4], date_styles) for m in matches]
         values = self.values
         first = len(values) + 2  # the row the next value belongs to (row 1 is the header)
-        if int(rows[0]) == first and int(rows[-1]) == first + len(rows) - 1:
+        if int(matches[0][1]) == first and int(matches[-1][1]) == first + len(matches) - 1:
             values.extend(converted)
             return
         # Empty cells are not written: place the values among "" (C-level, no loop).
-        numbers = list(map(int, rows))
+        numbers = list(map(int, map(_ROW, matches)))
         if numbers[0] < first or not all(map(lt, numbers, islice(numbers, 1, None))):
             raise OtherDialect("cells out of order")
         span: list[Any] = [""] * (numbers[-1] - first + 1)
@@ -335,19 +342,18 @@ def _texts(raw: Sequence[bytes]) -> list[str]:
     return list(map(decoded.__getitem__, raw))
 
 
-def _uniform(
-    v: Sequence[bytes], t: Sequence[bytes], kind: str, style: int, date_styles: frozenset[int]
-) -> list[Any]:
-    """Every cell of the column has the same attributes: convert them in one sweep."""
+def _uniform(raw: list[bytes], kind: str, style: int, date_styles: frozenset[int]) -> list[Any]:
+    """Every cell of the column has the same attributes: convert them in one sweep
+    (``raw``: the <v> texts, or the <t> texts of inline strings)."""
     if kind == "n":
-        if not all(v):
-            return [_one((kind, style), vi, b"", date_styles) for vi in v]
-        numbers = list(map(float, v))
+        if not all(raw):
+            return [_one((kind, style), v, b"", date_styles) for v in raw]
+        numbers = list(map(float, raw))
         return _datetimes(numbers) if style in date_styles else numbers
     if kind == "inlineStr":
-        return _texts(t)
+        return _texts(raw)
     if kind == "b":
-        return list(map(b"1".__eq__, v))
+        return list(map(b"1".__eq__, raw))
     raise OtherDialect(f"cells of type {kind}")
 
 
