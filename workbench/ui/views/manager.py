@@ -114,9 +114,9 @@ class ManagerArea(Area):
         self.team_button = QPushButton(self.tr("Team data&base (live)"), self)
         self.team_button.clicked.connect(self.load_team)
         self.team_button.setVisible(ctx.has_workbench and not ctx.wb.is_file)
-        ctx.workbenchReplaced.connect(
-            lambda: self.team_button.setVisible(self.ctx.has_workbench and not self.ctx.wb.is_file)
-        )
+        # A bound method: Qt drops the connection when this area is deleted (a lambda
+        # outlived the window in tests and touched its deleted button).
+        ctx.workbenchReplaced.connect(self._show_team_button)
         self.add_files_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.export_button.clicked.connect(self.export_rollup)
@@ -232,6 +232,9 @@ class ManagerArea(Area):
     def cancel(self) -> None:
         if self._job is not None:
             self._job.cancel()
+
+    def _show_team_button(self) -> None:
+        self.team_button.setVisible(self.ctx.has_workbench and not self.ctx.wb.is_file)
 
     def load_team(self) -> Job | None:
         """Every rep's figures, computed live on the open team database."""
