@@ -18,6 +18,7 @@ from workbench.cli import main
 from workbench.services import touches
 from workbench.services.demo import DemoOptions, LargeSize, build_demo
 from workbench.store import open_workbench
+from workbench.store.write_marker import MARKER_KEY
 
 ANCHOR_TEXT = "2026-03-02 09:00:00.000000"
 TABLES = (
@@ -38,11 +39,16 @@ TABLES = (
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the file's content. The store's write marker is left out: it is a
+    random token rewritten by every write (:mod:`workbench.store.write_marker`), the
+    file's bookkeeping rather than its content."""
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
+        rows = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
     finally:
         conn.close()
+    rows["setting"] = [r for r in rows["setting"] if r[0] != MARKER_KEY]
+    return rows
 
 
 def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
