@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from workbench.paths import backup_dir_for
 from workbench.services import settings
+from workbench.services.change_watch import ChangeWatch
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
 from workbench.store.backup import (
@@ -111,32 +111,6 @@ def thin(wb: Workbench, *, clock: Clock = system_clock) -> list[BackupInfo]:
 
 def backups_of(wb: Workbench) -> list[BackupInfo]:
     return list_backups(folder_for(wb))
-
-
-@dataclass
-class ChangeWatch:
-    """Tells whether the file changed since the last automatic backup, from the file's
-    own modification times (the WAL grows on every commit) — no query needed."""
-
-    path: Path
-    last: tuple[float, ...] | None = None
-
-    def fingerprint(self) -> tuple[float, ...]:
-        parts: list[float] = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(str(self.path) + suffix)
-            except FileNotFoundError:
-                parts += [0.0, 0.0]
-            else:
-                parts += [st.st_mtime, float(st.st_size)]
-        return tuple(parts)
-
-    def changed(self) -> bool:
-        return self.last is None or self.fingerprint() != self.last
-
-    def mark(self) -> None:
-        self.last = self.fingerprint()
 
 
 def due_for_auto_backup(wb: Workbench, watch: ChangeWatch, now: datetime) -> bool:

@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
             "workbench.ui.charts",
             "workbench.ui.dialogs.global_search",
             "workbench.ui.dialogs.quick_log",
+            "workbench.services.backups",
         ]
         self.warm_imports = warm_areas(self, modules)
 

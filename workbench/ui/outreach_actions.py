@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
-from workbench.services.lookup import Match
 from workbench.services.records import RecordRef
 from workbench.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from workbench.services.lookup import Match  # rapidfuzz and the index: loaded when first used
 
 #: How a URL is handed to the system (the tests replace it; nothing really opens).
 url_opener: Callable[[QUrl], bool] = QDesktopServices.openUrl

@@ -4,18 +4,23 @@ background check of big files at open."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from workbench.services import backups
+from workbench.services.change_watch import ChangeWatch
 from workbench.store import StoreError, open_workbench
-from workbench.store.backup import BackupCancelled, BackupInfo
 from workbench.store.interrupt import OperationCancelled
 from workbench.store.location import risky_location
 from workbench.store.lock import WriterLock
 from workbench.ui.workers import Job, start
+
+if TYPE_CHECKING:
+    from workbench.store.backup import BackupInfo
+
+# The backup service is imported where a backup is taken, listed or restored, not at
+# start: the window only watches the file for changes until then (P2).
 
 #: How long after a big file opened its background quick check starts.
 QUICK_CHECK_DELAY_MS = 5000
@@ -33,7 +38,7 @@ class SafetyActions(QObject):
         #: The progress dialog of the running backup, restore or check (tests press its Cancel).
         self.progress: QProgressDialog | None = None
         self.ctx = window.ctx
-        self.watch: backups.ChangeWatch | None = None
+        self.watch: ChangeWatch | None = None
         self._auto_job: Job | None = None
         window.menu("File").addSeparator()
         window.add_action("File", "&Back up now", self.back_up_now, "Ctrl+Shift+B")
@@ -53,7 +58,7 @@ class SafetyActions(QObject):
             self.watch = None
             return
         wb = self.ctx.wb
-        self.watch = backups.ChangeWatch(wb.path)
+        self.watch = ChangeWatch(wb.path)
         self.watch.mark()
         warning = risky_location(wb.path)
         if warning:
@@ -88,6 +93,9 @@ class SafetyActions(QObject):
 
     # --- backups -------------------------------------------------------------------
     def back_up_now(self) -> Job | None:
+        from workbench.services import backups
+        from workbench.store.backup import BackupCancelled
+
         if not self.ctx.has_workbench:
             return None
         wb = self.ctx.wb
@@ -125,6 +133,8 @@ class SafetyActions(QObject):
         return start(job)
 
     def auto_backup(self) -> None:
+        from workbench.services import backups
+
         if not self.ctx.has_workbench or self.watch is None or self._auto_job is not None:
             return
         wb = self.ctx.wb
@@ -146,6 +156,7 @@ class SafetyActions(QObject):
         start(job)
 
     def show_backups(self) -> None:
+        from workbench.services import backups
         from workbench.ui.dialogs.backups import BackupsDialog
 
         if not self.ctx.has_workbench:
@@ -159,6 +170,7 @@ class SafetyActions(QObject):
         """Put ``backup`` in place of the open file on the thread pool, with progress and
         Cancel (until the file is swapped). The current file is backed up first, by
         ``restore_backup`` itself. ``restoreEnded(ok)`` says when the file is open again."""
+        from workbench.services import backups
         from workbench.store.recovery import restore_backup
 
         path = self.ctx.wb.path

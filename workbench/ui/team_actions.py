@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.services import team
 from workbench.ui import errors
 from workbench.ui.context import AppContext
 from workbench.ui.workers import Job, start
@@ -63,6 +62,8 @@ class ConnectionBanner(QFrame):
         if self._job is not None or not self.ctx.has_workbench:
             return None
         wb = self.ctx.wb
+        from workbench.services import team  # the server's driver: only for a team database
+
         job = Job(lambda _report: team.ping(wb))
         job.signals.finished.connect(lambda _r: self._back())
         job.signals.failed.connect(self._still_away)
