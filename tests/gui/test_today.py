@@ -15,6 +15,7 @@ from workbench.domain import Account, FollowUp, Lead
 from workbench.services import outreach
 from workbench.services.clock import fixed_clock
 from workbench.services.records import RecordKind, RecordRef
+from workbench.services.today import SECTION_LIMIT
 from workbench.store import Workbench
 from workbench.ui.context import AppContext
 from workbench.ui.dialogs.quick_log import QuickLogDialog
@@ -183,3 +184,23 @@ def test_long_sections_show_ten_lines_then_all(
     assert area.model.rowCount(overdue) == 15
     assert overdue.data() == "Overdue follow-ups (15)"
     qtmodeltester.check(area.model)  # type: ignore[attr-defined]
+
+
+def test_a_section_longer_than_its_loaded_items_says_how_many_it_shows(
+    qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int]
+) -> None:
+    ref = RecordRef(RecordKind.LEAD, ids["lead"])
+    for n in range(SECTION_LIMIT + 4):
+        outreach.add_followup(wb, ref, f"Chase {n}", NOW - timedelta(days=3, minutes=n), now=NOW)
+    area = area_of(window)
+    window.ctx.notify("activities")
+    total = SECTION_LIMIT + 5  # and the fixture's own overdue follow-up
+    qtbot.waitUntil(lambda: area.counts().get("overdue") == total)
+    overdue = area.model.index(0, 0)
+    more = area.model.index(10, 0, overdue)
+    assert more.data() == f"Show the first {SECTION_LIMIT} of {total}…"
+    area.tree.setCurrentIndex(more)
+    area.tree.setFocus()
+    qtbot.keyClick(area.tree, Qt.Key.Key_Return)
+    assert area.model.rowCount(overdue) == SECTION_LIMIT
+    assert overdue.data() == f"Overdue follow-ups ({SECTION_LIMIT} of {total})"

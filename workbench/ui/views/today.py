@@ -155,7 +155,10 @@ class TodayModel(QAbstractItemModel):
         if self.is_more_line(index):
             section = self.sections[int(index.internalId()) - 1]
             if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                return self.tr("Show all %n…", "", min(section.total, len(section.items)))
+                if section.total <= len(section.items):
+                    return self.tr("Show all %n…", "", section.total)
+                # Only the first SECTION_LIMIT are loaded: say so rather than promise "all".
+                return self.tr("Show the first {0} of {1}…").format(len(section.items), section.total)
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setItalic(True)
