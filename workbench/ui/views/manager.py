@@ -255,8 +255,18 @@ class ManagerArea(Area):
             self._known.clear()
             self._refresh()
 
+        def failed(exc: BaseException) -> None:
+            self._job = None
+            self.status_label.setText("")
+            QMessageBox.warning(
+                self,
+                self.tr("Manager"),
+                self.tr("The team's figures could not be computed: {0}").format(str(exc)),
+            )
+            self._refresh()
+
         job.signals.finished.connect(done)
-        job.signals.failed.connect(self._load_failed)
+        job.signals.failed.connect(failed)
         return start(job)
 
     def _loaded(self, result: Rollup) -> None:
