@@ -65,7 +65,9 @@ def people(ctx: AppContext) -> tuple[int, int, int]:
     return acme, ana, bo
 
 
-def entries(detail: AccountDetailView) -> list[tuple[str, str]]:
+def entries(qtbot: QtBot, detail: AccountDetailView) -> list[tuple[str, str]]:
+    """The timeline's entries once they loaded (they are read on a worker thread)."""
+    qtbot.waitUntil(lambda: not detail.timeline.loading)
     model = detail.timeline.model
     found = [model.index(row, 0).data(ENTRY_ROLE) for row in range(model.rowCount())]
     return [(e.channel or e.title, e.who) for e in found]
@@ -80,7 +82,7 @@ def test_picking_a_contact_shows_its_timeline_and_logging_there_adds_to_it(
     detail.show()
     detail.show_account(acme)
     assert detail.timeline.ref == RecordRef(RecordKind.ACCOUNT, acme)
-    assert entries(detail) == [("call", "Bo Berg")]
+    assert entries(qtbot, detail) == [("call", "Bo Berg")]
 
     # Down/Up in the buying team: the timeline follows the selected person.
     table = detail.contacts.table
@@ -94,7 +96,7 @@ def test_picking_a_contact_shows_its_timeline_and_logging_there_adds_to_it(
     qtbot.keyClick(table, Qt.Key.Key_Up if row_of_ana == 0 else Qt.Key.Key_Down)
     assert detail.timeline.ref == RecordRef(RecordKind.CONTACT, ana)
     assert detail.timeline_scope.currentText() == "Ana López · Champion"
-    assert entries(detail) == [] and not detail.timeline.empty.isHidden()
+    assert entries(qtbot, detail) == [] and not detail.timeline.empty.isHidden()
     qtmodeltester.check(detail.timeline.model)  # type: ignore[attr-defined]
 
     # L on Ana's timeline opens the quick log on Ana; a call logged with keys only.
@@ -115,25 +117,26 @@ def test_picking_a_contact_shows_its_timeline_and_logging_there_adds_to_it(
     with ctx.wb.reading() as s:
         call = s.exec(select(Activity).where(Activity.contact_id == ana)).one()
         assert (call.channel, call.outcome, call.account_id) == ("call", "connected", acme)
-    qtbot.waitUntil(lambda: ("call", "Ana López") in entries(detail))
+    qtbot.waitUntil(lambda: ("call", "Ana López") in entries(qtbot, detail))
     assert detail.timeline.ref == RecordRef(RecordKind.CONTACT, ana)  # still Ana's after the reload
-    assert all(who == "Ana López" for _what, who in entries(detail))
+    assert all(who == "Ana López" for _what, who in entries(qtbot, detail))
 
     # The whole account again: both people's calls.
     detail.timeline_scope.setCurrentIndex(0)
     assert detail.timeline.ref == RecordRef(RecordKind.ACCOUNT, acme)
-    assert {("call", "Ana López"), ("call", "Bo Berg")} <= set(entries(detail))
+    assert {("call", "Ana López"), ("call", "Bo Berg")} <= set(entries(qtbot, detail))
 
     # Delete on the contact's timeline: to the trash, Ctrl+Z brings it back.
     assert detail.show_contact(ana)
+    qtbot.waitUntil(lambda: not detail.timeline.loading)
     model = detail.timeline.model
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(ENTRY_ROLE).id == call.id)
     detail.timeline.view.setCurrentIndex(model.index(row, 0))
     detail.timeline.view.setFocus()
     qtbot.keyClick(detail.timeline.view, Qt.Key.Key_Delete)
-    assert ("call", "Ana López") not in entries(detail)
+    assert ("call", "Ana López") not in entries(qtbot, detail)
     ctx.undo_stack.undo()
-    assert ("call", "Ana López") in entries(detail)
+    assert ("call", "Ana López") in entries(qtbot, detail)
 
 
 def test_a_contact_from_search_or_today_opens_with_its_timeline(
@@ -148,4 +151,29 @@ def test_a_contact_from_search_or_today_opens_with_its_timeline(
     assert isinstance(area, TargetsArea)
     assert area.detail.account_id == acme
     assert area.detail.timeline.ref == RecordRef(RecordKind.CONTACT, bo)
-    assert entries(area.detail) == [("call", "Bo Berg")]
+    assert entries(qtbot, area.detail) == [("call", "Bo Berg")]
+
+
+def test_a_timeline_never_shows_a_record_it_was_switched_away_from(
+    qtbot: QtBot, ctx: AppContext, people: tuple[int, int, int]
+) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from workbench.ui.timeline import TimelineWidget
+
+    _acme, ana, bo = people
+    timeline = TimelineWidget(ctx)
+    qtbot.addWidget(timeline)
+    timeline.show_record(RecordRef(RecordKind.CONTACT, bo))  # Bo has a call; it loads meanwhile
+    timeline.clear()
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    qtbot.wait(0)  # the finished load's signal is delivered, and dropped
+    assert timeline.model.rowCount() == 0 and timeline.links.text() == ""
+
+    with qtbot.waitSignal(timeline.loaded):
+        timeline.show_record(RecordRef(RecordKind.CONTACT, bo))
+        timeline.show_record(RecordRef(RecordKind.CONTACT, ana))  # Ana has none
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    qtbot.wait(0)
+    assert timeline.ref == RecordRef(RecordKind.CONTACT, ana)
+    assert timeline.model.rowCount() == 0 and not timeline.empty.isHidden()

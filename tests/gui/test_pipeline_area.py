@@ -243,6 +243,7 @@ def test_activities_of_the_deal_and_its_lead_show_in_the_detail(qtbot: QtBot, wb
 
     widget = area.detail.timeline
     assert widget.ref == RecordRef(RecordKind.OPPORTUNITY, ids[0])
+    qtbot.waitUntil(lambda: not widget.loading)  # read on a worker thread
     # the deal's email and, before it, the call on the lead it came from
     entries = [widget.model.index(row, 0).data(ENTRY_ROLE) for row in range(widget.model.rowCount())]
     assert [(e.channel, e.note) for e in entries] == [("email", "proposal sent"), ("call", "")]

@@ -141,7 +141,8 @@ def test_log_a_call_with_keys_only(
 
     timeline = TimelineWidget(window.ctx)
     qtbot.addWidget(timeline)
-    timeline.show_for("lead", lead_id)
+    with qtbot.waitSignal(timeline.loaded):  # read on a worker thread
+        timeline.show_for("lead", lead_id)
     qtmodeltester.check(timeline.model)  # type: ignore[attr-defined]
     texts = [timeline.model.index(r).data() for r in range(timeline.model.rowCount())]
     assert texts[0].startswith("Next: Call again")  # the follow-up is the newest entry
@@ -217,7 +218,8 @@ def test_tel_link_opens_the_phone_program_and_offers_to_log(
     monkeypatch.setattr(outreach_actions, "url_opener", fake_open)
     monkeypatch.setattr(outreach_actions, "ask_to_log", lambda _parent, _channel: True)
     timeline = TimelineWidget(window.ctx, window)
-    timeline.show_for(RecordKind.LEAD, lead_id)
+    with qtbot.waitSignal(timeline.loaded):
+        timeline.show_for(RecordKind.LEAD, lead_id)
     assert "tel:" in timeline.links.text() and "mailto:ana@globex.com" in timeline.links.text()
     dialog = timeline.open_link("tel:+14155550100")
     assert opened == ["tel:+14155550100"]

@@ -8,14 +8,18 @@ red. Keys on the list: Enter edits an activity (or reschedules a follow-up), Del
 moves it to the trash (undo with Ctrl+Z), Space marks a follow-up done, S snoozes it
 one working day, R reschedules, L logs a new touch. The header's phone and email are
 ``tel:``/``mailto:`` links that open the system's program and then offer to log.
+
+The entries load on a worker thread (an account's hundreds of touches took the UI
+thread over 100 ms on the large workbench); ``loaded`` says when they are in the list.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,11 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services import outreach
-from workbench.services.records import RecordKind, RecordRef, summarise
+from workbench.services.records import RecordKind, RecordRef, RecordSummary, summarise
 from workbench.services.timeline import TimelineEntry, timeline
 from workbench.ui import format as fmt
 from workbench.ui.context import AppContext, Topic
 from workbench.ui.outreach_icons import activity_icon, channel_label, followup_icon, outcome_label
+from workbench.ui.workers import Job, start
+
+log = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -149,11 +156,19 @@ class TimelineList(QListView):
 
 
 class TimelineWidget(QWidget):
+    #: The shown record's entries (and its phone/email links) are in place.
+    loaded = Signal()
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.ref: RecordRef | None = None
         self.own_log = False
+        #: Which reload the newest started load belongs to; older results are dropped.
+        self._generation = 0
+        #: The record whose entries the list holds (None with own_log: the rep's log).
+        self._shown: tuple[RecordRef | None, bool] | None = None
+        self.loading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
@@ -212,30 +227,63 @@ class TimelineWidget(QWidget):
     def clear(self) -> None:
         self.ref = None
         self.own_log = False
+        self._generation += 1  # a load still running is for a record no longer shown
+        self.loading = False
+        self._shown = None
         self.model.set_entries([], False)
         self.links.setText("")
 
     def reload(self) -> None:
+        self._generation += 1
+        self.log_button.setEnabled(self.ref is not None)
         if not self.ctx.has_workbench or (self.ref is None and not self.own_log):
+            self.loading = False
+            self._shown = None
             self.model.set_entries([], False)
             self.empty.setVisible(False)
             return
-        entries = timeline(self.ctx.wb, self.ref)
+        wb, ref, generation = self.ctx.wb, self.ref, self._generation
+        if self._shown != (ref, self.own_log):
+            # Another record: never show the previous one's touches under its name.
+            self._shown = None
+            self.model.set_entries([], False)
+            self.links.setText("")
+            self.empty.setVisible(False)
+        self.loading = True
+
+        def load(_report: Any) -> tuple[int, list[TimelineEntry], RecordSummary | None]:
+            return generation, timeline(wb, ref), summarise(wb, ref) if ref is not None else None
+
+        job = Job(load)
+        job.signals.finished.connect(self._loaded)
+        job.signals.failed.connect(self._load_failed)
+        start(job)
+
+    def _loaded(self, result: tuple[int, list[TimelineEntry], RecordSummary | None]) -> None:
+        generation, entries, summary = result
+        if generation != self._generation:
+            return  # another record (or a newer state) was asked for meanwhile
+        self.loading = False
+        self._shown = (self.ref, self.own_log)
         self.model.set_entries(
             entries, self.ref is not None and self.ref.kind in (RecordKind.ACCOUNT, RecordKind.OPPORTUNITY)
         )
         self.empty.setVisible(not entries)
-        self._fill_links()
+        self._fill_links(summary)
+        self.loaded.emit()
 
-    def _fill_links(self) -> None:
-        summary = summarise(self.ctx.wb, self.ref) if self.ref is not None else None
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        log.warning("the timeline could not be read: %s", exc)
+        self._status(self.tr("The timeline could not be read: {0}").format(exc))
+
+    def _fill_links(self, summary: RecordSummary | None) -> None:
         parts = []
         if summary is not None and summary.phone:
             parts.append(_link("tel", summary.phone, "☎"))
         if summary is not None and summary.email:
             parts.append(_link("mailto", summary.email, "✉"))
         self.links.setText(" &nbsp; ".join(parts))
-        self.log_button.setEnabled(self.ref is not None)
 
     def _changed(self, topic: str) -> None:
         if topic in (Topic.ACTIVITIES, Topic.ALL) and (self.ref is not None or self.own_log):
