@@ -188,7 +188,8 @@ def test_trash_an_account_and_restore_it(
     area = TargetsArea(ctx)
     qtbot.addWidget(area)
     area.show()
-    area.activate()
+    with qtbot.waitSignal(area.populated):  # the first account's detail fills a turn later
+        area.activate()
     assert area.model is not None and area.model.rowCount() == 1
     monkeypatch.setattr(target_labels, "confirm", lambda *_a: True)
     area.trash_selected()
@@ -272,7 +273,8 @@ def test_judging_criteria_by_keyboard_keeps_the_focus_and_updates_the_list(
     area = TargetsArea(ctx)
     qtbot.addWidget(area)
     area.show()
-    area.activate()
+    with qtbot.waitSignal(area.populated):  # the first account's detail fills a turn later
+        area.activate()
     checklist = area.detail.checklist
     combos = list(checklist.combos.values())
     combos[0].setFocus()

@@ -59,3 +59,19 @@ def test_modules_are_imported_leaves_first_one_per_turn(qtbot: QtBot, package: s
     assert f"{package}.c" not in sys.modules  # imported inside a function: left alone
     assert after == [True]  # the extra warm steps run once the modules are in
     assert max(b - a for a, b in itertools.pairwise(counts)) <= 1  # one per turn
+
+
+def test_the_warm_up_ends_by_hiding_what_lives_on_from_the_garbage_collector(
+    qtbot: QtBot, package: str
+) -> None:
+    import gc
+
+    gc.unfreeze()
+    owner = QTimer()  # any QObject: the warm-up lives as its child
+    warm = warm_imports.warm_areas(owner, [f"{package}.a"], delay_ms=0)
+    qtbot.waitUntil(lambda: warm.done, timeout=10_000)
+    try:
+        # A full collection no longer walks the modules, classes and mappers loaded so far.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

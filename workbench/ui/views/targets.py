@@ -232,6 +232,14 @@ class TargetsArea(Area):
         if keep is not None:
             self.select_account(keep)
         elif self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
+            # The first account's detail fills in the next event-loop turn: on a first
+            # visit the list, header and detail together kept the UI busy over 100 ms.
+            QTimer.singleShot(0, self._select_first)
+            return
+        self.populated.emit()
+
+    def _select_first(self) -> None:
+        if self.model is not None and self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self.populated.emit()
 
