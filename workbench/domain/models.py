@@ -19,8 +19,8 @@ from __future__ import annotations
 import uuid as _uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index, Table, UniqueConstraint, text
 from pydantic import ConfigDict
+from sqlalchemy import Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
