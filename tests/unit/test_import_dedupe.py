@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select, update
 
 from tests.support.import_files import leads_file, write_csv
@@ -223,3 +224,34 @@ def test_crowded_keys_are_bounded(wb: Workbench, tmp_path: Path) -> None:
 def test_blocking_initials() -> None:
     assert initial("ana lopez") == initial("lopez ana") == "a"
     assert initial("") == ""
+
+
+def test_a_file_whose_every_chunk_touches_every_company_reads_the_store_a_few_times(
+    wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidate cache is rebuilt once it grew by CACHE_LIMIT since its last rebuild,
+    never at every chunk just because a rebuild alone reads more than the limit (a
+    million-row file of a few thousand companies re-read the whole table per chunk)."""
+    from sqlalchemy import event
+
+    from workbench.services import dedupe, importer
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 20)
+    monkeypatch.setattr(dedupe, "CACHE_LIMIT", 100)
+    rng = random.Random(11)
+    rows = [["Name", "Email"]]
+    for i in range(400):  # ten companies, in every chunk
+        rows.append([f"{rng.getrandbits(40):x} {rng.getrandbits(40):x}", f"p{i}@firm{i % 10}.com"])
+    fetches: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "ORDER BY lead.email_domain" in statement:
+            fetches.append(statement)
+
+    event.listen(wb.engine, "before_cursor_execute", count)
+    try:
+        result = run(wb, write_csv(tmp_path / "dense.csv", rows))
+    finally:
+        event.remove(wb.engine, "before_cursor_execute", count)
+    assert result.inserted == 400
+    assert len(fetches) <= 6  # the first read and a rebuild per 100 candidates added

@@ -20,6 +20,7 @@ database, where the next chunk's queries see them (same transaction).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -36,7 +37,11 @@ L: Any = table_of(Lead).c
 #: Stored candidates read per block key (newest first): a company with thousands of
 #: leads must not make every row of the file slow.
 CANDIDATES_PER_KEY = 500
-#: Cached candidates across chunks before the cache is dropped and rebuilt.
+#: Candidates cached across chunks: once this many more were read or added since the
+#: cache was last rebuilt, it is dropped and rebuilt with what the next chunk needs.
+#: Counting from the rebuild (not from zero) matters: when every chunk touches most
+#: keys (a file of a few thousand companies), a rebuild alone reads more than the limit,
+#: and dropping it again at the next chunk re-read the whole table per chunk.
 CACHE_LIMIT = 300_000
 #: Keys per ``IN (…)`` query (SQLite's default limit on variables is far above).
 _IN_CHUNK = 900
@@ -66,28 +71,34 @@ def initial(person: str) -> str:
 
 
 class _Block:
-    """Names of one domain or company, by initial."""
+    """Names of one domain or company, by initial: parallel lists of names and ids (no
+    tuple per candidate), since a million-row import keeps millions of them."""
 
     __slots__ = ("by_initial", "size")
 
     def __init__(self) -> None:
-        self.by_initial: dict[str, list[tuple[str, int]]] = {}
+        self.by_initial: dict[str, tuple[list[str], array[int]]] = {}
         self.size = 0
 
     def add(self, person: str, lead_id: int) -> None:
-        self.by_initial.setdefault(initial(person), []).append((person, lead_id))
+        key = initial(person)
+        entries = self.by_initial.get(key)
+        if entries is None:
+            entries = self.by_initial[key] = ([], array("q"))
+        entries[0].append(person)
+        entries[1].append(lead_id)
         self.size += 1
 
     def best(self, person: str) -> tuple[int, float] | None:
         entries = self.by_initial.get(initial(person))
         if not entries:
             return None
-        names = [name for name, _id in entries]
+        names, ids = entries
         found = process.extractOne(person, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY)
         if found is None:
             return None
         _name, score, index = found
-        return entries[index][1], float(score)
+        return ids[index], float(score)
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -104,12 +115,14 @@ class DuplicateIndex:
         self._emails: dict[str, int] = {}
         self._blocks: dict[tuple[str, str], _Block] = {}
         self._cached = 0
+        self._after_rebuild = 0
 
     # --- reading candidates -------------------------------------------------------------
     def prefetch(self, rows: Sequence[Keys]) -> None:
         """Read the stored candidates of a chunk of rows (call before :meth:`find`)."""
         self._emails = {}
-        if self._cached > CACHE_LIMIT:
+        rebuild = self._cached > self._after_rebuild + CACHE_LIMIT
+        if rebuild:
             self._blocks.clear()
             self._cached = 0
         emails = {k.email for k in rows if k.email}
@@ -126,6 +139,8 @@ class DuplicateIndex:
         companies = {k.company for k in with_person if k.company and ("c", k.company) not in self._blocks}
         self._fetch_blocks("d", L.email_domain, domains)
         self._fetch_blocks("c", L.company_norm, companies)
+        if rebuild:
+            self._after_rebuild = self._cached
 
     def _fetch_blocks(self, kind: str, column: Any, keys: set[str]) -> None:
         for key in keys:
