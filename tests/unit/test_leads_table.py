@@ -248,3 +248,41 @@ def test_typed_text_ignores_case_and_accents(wb: Workbench, typed: str, found: s
     _lead(wb, "Łukasz Nowak", days_ago=1)
     _lead(wb, "Bob Smith", days_ago=1, company="globex", phone="+1 415 555 0100")
     assert set(_rows(wb, TableQuery(text=typed))) == found
+
+
+@pytest.mark.parametrize(
+    "chips",
+    [
+        {"status": ["new", "working"]},
+        {"status": ["working", "new", "nurture"], "kind": ["inbound"]},
+        {"stale": True},
+        {"stale": True, "status": ["new", "working", "qualified"]},
+    ],
+)
+def test_several_statuses_page_the_same_merged_or_sorted_whole(
+    wb: Workbench, monkeypatch: pytest.MonkeyPatch, chips: dict[str, Any]
+) -> None:
+    """Several statuses sorted by arrival are read as one ordered walk per status and
+    merged: every page — first, middle, read backwards from the end — holds the rows
+    that sorting all matches at once gives, ties on the same minute included."""
+    from workbench.services.lead_table import LeadTableSource
+
+    statuses = ("new", "working", "nurture", "qualified")
+    for i in range(90):
+        _lead(
+            wb,
+            f"P{i}",
+            days_ago=(i // 3) * 0.5,
+            status=statuses[i % 4],
+            kind="inbound" if i % 5 else "target",
+        )
+    source = lead_table(wb, fixed_clock(NOW))
+    for sort_key, descending in (("received", True), ("received", False), ("age", True)):
+        query = TableQuery(chips=chips, sort_key=sort_key, descending=descending)
+        assert len(source.branches(query)) >= 2
+        total = source.count(query)
+        merged = [source.fetch(query, offset, 7, total) for offset in range(0, total, 7)]
+        with monkeypatch.context() as m:
+            m.setattr(LeadTableSource, "branches", lambda _self, _query: [])
+            whole = [source.fetch(query, offset, 7, total) for offset in range(0, total, 7)]
+        assert merged == whole and sum(map(len, merged)) == total > 7

@@ -17,6 +17,7 @@ working if it was never touched). Rows are marked in SQL: ``stale``, ``untouched
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -125,13 +126,17 @@ def _only_in_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return case((condition, 1), else_=0) == 1
 
 
+#: The statuses a lead can be stale in.
+STALE_STATUSES = (LeadStatus.NEW.value, LeadStatus.WORKING.value)
+
+
 def stale_clause(rule: StaleRule) -> ColumnElement[bool]:
     """Stale leads: one range of ``ix_lead_status_live`` (status in new/working, received
     before the later cut), the exact per-status test read from the same index."""
     stale_new, stale_working = _stale_arms(rule)
     later_cut = _cut("stale_before", lambda: max(rule.new_before, rule.working_before))
     return and_(
-        L.status.in_((LeadStatus.NEW.value, LeadStatus.WORKING.value)),
+        L.status.in_(STALE_STATUSES),
         L.received_at < later_cut,
         _only_in_index(or_(stale_new, stale_working)),
     )
@@ -279,6 +284,21 @@ class LeadTableSource(SqlTableSource):
         finally:
             self._walk_order = False
             self._among = None
+
+    def branches(self, query: TableQuery) -> list[TableQuery]:
+        """Several statuses (a chip pair, or the stale chip's new + working) sorted by
+        when they arrived: one walk of ``ix_lead_status_live`` per status, merged."""
+        key, _descending = self.sort_of(query)
+        if key not in ("received", "age") or filter_words(query.text):
+            return []
+        if query.chips.get("untouched") or query.chips.get("revisit"):
+            return []  # one status already
+        statuses = _values(query.chips, "status")
+        if query.chips.get("stale"):
+            statuses = [s for s in statuses or STALE_STATUSES if s in STALE_STATUSES]
+        if len(statuses) < 2:
+            return []
+        return [dataclasses.replace(query, chips={**query.chips, "status": [s]}) for s in statuses]
 
     def _all_leads_estimate(self) -> int:
         if self._all_leads is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, union_all
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from workbench.store import Workbench
@@ -103,17 +103,33 @@ class SqlTableSource:
         with self.wb.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
-    def _order(self, query: TableQuery, reverse: bool) -> list[Any]:
+    def sort_of(self, query: TableQuery) -> tuple[str | None, bool]:
+        """The column key the rows are sorted by (None: by id alone) and whether descending."""
         key, descending = query.sort_key, query.descending
         if key is None or key not in self._by_key or not self._by_key[key].sortable:
             key, descending = self._default_sort or (None, False)
+        return key, descending
+
+    def _order(self, query: TableQuery, reverse: bool, exprs: Sequence[Any] | None = None) -> list[Any]:
+        """ORDER BY terms; ``exprs`` are the row's select list as columns of a subquery
+        (id, style, then the columns), to order the merged rows of :meth:`branches`."""
+        key, descending = self.sort_of(query)
         desc = descending != reverse
         order: list[Any] = []
+        id_expr = self.id_column if exprs is None else exprs[0]
         if key is not None:
-            expr = self._by_key[key].expr
+            expr = self._by_key[key].expr if exprs is None else exprs[2 + self.column_index(key)]
             order.append(null_order(expr, desc, self.wb.dialect))
-        order.append(self.id_column.desc() if desc else self.id_column.asc())
+        order.append(id_expr.desc() if desc else id_expr.asc())
         return order
+
+    def branches(self, query: TableQuery) -> list[TableQuery]:
+        """Queries whose rows together are exactly ``query``'s, each of which an index
+        both filters and orders — or none. A filter on several values of an indexed
+        column (two statuses) cannot walk one index in order: SQLite sorts every match
+        before it can show the first page. Each value alone walks its part of the index
+        in order; :meth:`fetch` then merges the parts' first rows (subclasses decide)."""
+        return []
 
     def statement(self, query: TableQuery) -> Select[Any]:
         """Every row of ``query`` in its order, as one statement — for exports that stream."""
@@ -131,23 +147,45 @@ class SqlTableSource:
         if limit <= 0:
             return []
         reverse = total is not None and offset > total // 2
-        stmt = select(self.id_column, self._style, *(c.expr for c in self.columns))
-        stmt = self._where(stmt, query)
         if reverse:
             assert total is not None
             end = min(offset + limit, total)
-            stmt = (
-                stmt.order_by(*self._order(query, True))
-                .offset(_inline(total - end))
-                .limit(_inline(end - offset))
-            )
+            skip, take = total - end, end - offset
         else:
-            stmt = stmt.order_by(*self._order(query, False)).offset(_inline(offset)).limit(_inline(limit))
+            skip, take = offset, limit
+        parts = self.branches(query)
+        if parts:
+            stmt = self._merged(query, parts, reverse, skip, take)
+        else:
+            stmt = self._where(select(self.id_column, self._style, *(c.expr for c in self.columns)), query)
+            stmt = stmt.order_by(*self._order(query, reverse)).offset(_inline(skip)).limit(_inline(take))
         with self.wb.engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(stmt)]
         if reverse:
             rows.reverse()
         return rows
+
+
+    def _merged(
+        self, query: TableQuery, parts: Sequence[TableQuery], reverse: bool, skip: int, take: int
+    ) -> Select[Any]:
+        """The rows ``skip … skip+take`` of the parts put together: each part's first
+        ``skip + take`` rows in order (an index walk each), merged and cut."""
+        row = (self.id_column, self._style, *(c.expr for c in self.columns))
+        firsts = [
+            self._where(select(*row), part)
+            .order_by(*self._order(query, reverse))
+            .limit(_inline(skip + take))
+            .subquery()
+            for part in parts
+        ]
+        merged = union_all(*(select(*first.c) for first in firsts)).subquery()
+        return (
+            select(*merged.c)
+            .order_by(*self._order(query, reverse, list(merged.c)))
+            .offset(_inline(skip))
+            .limit(_inline(take))
+        )
 
 
 def _inline(n: int) -> Any:
