@@ -165,7 +165,6 @@ class SqlTableSource:
             rows.reverse()
         return rows
 
-
     def _merged(
         self, query: TableQuery, parts: Sequence[TableQuery], reverse: bool, skip: int, take: int
     ) -> Select[Any]:
