@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 from sqlmodel import Session
 
 from workbench.domain import Account, Activity, FollowUp, Lead, Opportunity, table_of
@@ -65,19 +65,28 @@ def recompute(
         first = select(func.min(_A.at)).where(_touch(_A.lead_id, lc.id)).scalar_subquery()
         last = select(func.max(_A.at)).where(_touch(_A.lead_id, lc.id)).scalar_subquery()
         nxt = select(func.min(_F.due_at)).where(_open_followup(_F.lead_id, lc.id)).scalar_subquery()
-        conn.execute(
+        # The updated rows come back with what speed-to-lead needs (one round trip less
+        # on a team server, where each costs a few milliseconds of the 20 ms save).
+        rows = conn.execute(
             update(lead_t)
             .where(lc.id.in_(batch))
             .values(first_touch_at=first, last_touch_at=last, next_followup_at=nxt)
-        )
-        # Speed-to-lead from the stored columns, computed in Python for portability
-        # of date arithmetic (a few hundred rows at most per call).
-        rows = conn.execute(select(lc.id, lc.received_at, lc.first_touch_at).where(lc.id.in_(batch))).all()
-        for lead_id, received, first_at in rows:
+            .returning(lc.id, lc.received_at, lc.first_touch_at, lc.speed_to_lead_s)
+        ).all()
+        # Speed-to-lead computed in Python for portability of date arithmetic (a few
+        # hundred rows at most per call), written only where it changed.
+        changed = []
+        for lead_id, received, first_at, stored in rows:
             speed = (
                 None if first_at is None or received is None else int((first_at - received).total_seconds())
             )
-            conn.execute(update(lead_t).where(lc.id == lead_id).values(speed_to_lead_s=speed))
+            if speed != stored:
+                changed.append({"lead": lead_id, "speed": speed})
+        if changed:
+            conn.execute(
+                update(lead_t).where(lc.id == bindparam("lead")).values(speed_to_lead_s=bindparam("speed")),
+                changed,
+            )
     acc_t = table_of(Account)
     ac = acc_t.c
     for batch in _chunks({i for i in account_ids if i is not None}):
