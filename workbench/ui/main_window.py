@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
             "workbench.ui.dialogs.global_search",
             "workbench.ui.dialogs.quick_log",
             "workbench.services.backups",
+            "phonenumbers",  # the lead detail checks phone numbers (its first use took 30+ ms)
         ]
         self.warm_imports = warm_areas(self, modules)
 

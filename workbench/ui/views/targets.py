@@ -68,6 +68,7 @@ class TargetsArea(Area):
         self.source: TargetTable | None = None
         self.summary: Summary | None = None
         self._ids_filter: list[int] | None = None
+        self._keep: int | None = None  # the account to select again once a reload finishes
         layout = simple_area_layout(self)
         layout.addLayout(self._build_header())
         layout.addLayout(self._build_bar())
@@ -211,7 +212,8 @@ class TargetsArea(Area):
     def reload(self) -> None:
         wb = self.ctx.wb
         keep = self.selected_id()
-        if self.model is None or self.model.source.wb is not wb:
+        first_build = self.model is None or self.model.source.wb is not wb
+        if first_build:
             self.source = target_table(wb, self.ctx.clock)
             self.model = TargetTableModel(self.source, self)
             self.table.setModel(self.model)
@@ -225,7 +227,20 @@ class TargetsArea(Area):
         else:
             assert self.source is not None
             self.source.set_now(self.ctx.clock())  # "untouched" depends on now
+            assert self.model is not None
             self.model.refresh()
+        self._keep = keep
+        if first_build:
+            # On a first visit the list, the header and the first account's detail
+            # together kept the UI busy over 100 ms: each gets an event-loop turn.
+            QTimer.singleShot(0, self._finish_reload)
+            return
+        self._finish_reload()
+
+    def _finish_reload(self) -> None:
+        if not self.ctx.has_workbench or self.model is None:
+            return
+        wb, keep = self.ctx.wb, self._keep
         self.refresh_header()
         self.grid.grid_model.set_cells(target_actions.grid(wb), target_actions.good_fit(wb))
         self._show_stack()
