@@ -31,6 +31,7 @@ a9 L8 call connected Jan 10 09:05; a10 a trashed call T0+1h.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -217,3 +218,8 @@ def build(wb: Workbench) -> dict[str, int]:
         s.flush()
         touches.recompute(s, lead_ids=list(ids[n] for n in ("L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8")))
     return ids
+
+
+def by_stage(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Funnel or pipeline rows keyed by their stage's name."""
+    return {row["stage"]: row for row in rows}

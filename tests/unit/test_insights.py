@@ -21,12 +21,6 @@ from workbench.store import Workbench
 MARCH = Period.from_dates(*data.MARCH, tz=UTC)
 
 
-@pytest.fixture
-def built(wb: Workbench) -> Workbench:
-    data.build(wb)
-    return wb
-
-
 def counts(group: dict[str, Any]) -> tuple[int, int, int]:
     return group["leads"], group["opportunities"], group["won"]
 

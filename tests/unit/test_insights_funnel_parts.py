@@ -18,16 +18,6 @@ from workbench.store import Workbench
 MARCH = Period.from_dates(*data.MARCH, tz=UTC)
 
 
-@pytest.fixture
-def built(wb: Workbench) -> Workbench:
-    data.build(wb)
-    return wb
-
-
-def by_stage(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {row["stage"]: row for row in rows}
-
-
 def figures(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row["entered"], row["advanced"], row["lost"], row["moved_back"], row["still_here"])
 
@@ -43,7 +33,7 @@ def test_parts_put_together_give_the_whole_funnel(built: Workbench, period: Peri
 
 def test_a_reopened_deal_counts_once_in_every_stage(built: Workbench) -> None:
     with built.reading() as s:
-        before = by_stage(funnel.compute(s, Period(), data.NOW))
+        before = data.by_stage(funnel.compute(s, Period(), data.NOW))
     with built.session() as s:
         stage = {row.name: int(row.id) for row in s.exec(select(PipelineStage)) if row.id is not None}
         deal = Opportunity(name="O9", stage_id=stage["Won"], outcome="won", amount=1_000)
@@ -67,7 +57,7 @@ def test_a_reopened_deal_counts_once_in_every_stage(built: Workbench) -> None:
                 )
             )
     with built.reading() as s:
-        after = by_stage(funnel.compute(s, Period(), data.NOW))
+        after = data.by_stage(funnel.compute(s, Period(), data.NOW))
     assert after["Won"]["entered"] == before["Won"]["entered"] + 1
     for name, added in (("Discovery", (1, 1, 0, 0, 0)), ("Qualified", (1, 1, 0, 0, 0))):
         assert figures(after[name]) == tuple(b + a for b, a in zip(figures(before[name]), added, strict=True))

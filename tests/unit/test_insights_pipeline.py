@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,16 +22,6 @@ from workbench.store import Workbench, open_workbench
 MARCH = Period.from_dates(*data.MARCH, tz=UTC)
 
 
-@pytest.fixture
-def built(wb: Workbench) -> Workbench:
-    data.build(wb)
-    return wb
-
-
-def by_stage(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {row["stage"]: row for row in rows}
-
-
 def test_funnel_of_the_opportunities_that_entered_in_march(built: Workbench) -> None:
     with built.reading() as s:
         rows = funnel.compute(s, MARCH, data.NOW)
@@ -44,7 +33,7 @@ def test_funnel_of_the_opportunities_that_entered_in_march(built: Workbench) -> 
         "Negotiation",
         "Won",
     ]
-    stages = by_stage(rows)
+    stages = data.by_stage(rows)
     # O1, O2, O3 entered in March (O4, O6, O7 in February; O5 is in the trash).
     d, q, p = stages["Discovery"], stages["Qualified"], stages["Proposal"]
     assert (d["entered"], d["advanced"], d["lost"], d["moved_back"], d["still_here"]) == (3, 2, 0, 0, 1)
@@ -66,7 +55,7 @@ def test_funnel_of_the_opportunities_that_entered_in_march(built: Workbench) -> 
 
 def test_funnel_of_all_time(built: Workbench) -> None:
     with built.reading() as s:
-        stages = by_stage(funnel.compute(s, Period(), data.NOW))
+        stages = data.by_stage(funnel.compute(s, Period(), data.NOW))
     q = stages["Qualified"]
     # O4 (lost from Qualified) and O7 (still there) join.
     assert (q["entered"], q["advanced"], q["lost"], q["still_here"]) == (4, 1, 2, 1)
