@@ -152,6 +152,12 @@ def delete(wb: Workbench, kind: str, ids: Iterable[int], *, clock: Clock = syste
     return stamp
 
 
+def _in_trash(conn: Connection, table: Table, ids: Sequence[int]) -> list[int]:
+    """Which of ``ids`` are in the trash (the others are live, or gone)."""
+    stmt = select(table.c.id).where(table.c.id.in_(ids), table.c.deleted_at.is_not(None))
+    return [int(i) for i in conn.execute(stmt).scalars()]
+
+
 def restore(wb: Workbench, kind: str, ids: Iterable[int]) -> int:
     """Bring records back with exactly the activities and follow-ups trashed with them.
 
@@ -162,12 +168,7 @@ def restore(wb: Workbench, kind: str, ids: Iterable[int]) -> int:
     record = spec.table
     with wb.engine.begin() as conn:
         for batch in _chunks(ids):
-            trashed = [
-                int(i)
-                for i in conn.execute(
-                    select(record.c.id).where(record.c.id.in_(batch), record.c.deleted_at.is_not(None))
-                ).scalars()
-            ]
+            trashed = _in_trash(conn, record, batch)
             if not trashed:
                 continue
             restored.extend(trashed)
@@ -333,12 +334,7 @@ def purge(wb: Workbench, kind: str, ids: Iterable[int]) -> int:
     purged = 0
     with wb.engine.begin() as conn:
         for batch in _chunks(ids):
-            trashed = [
-                int(i)
-                for i in conn.execute(
-                    select(table.c.id).where(table.c.id.in_(batch), table.c.deleted_at.is_not(None))
-                ).scalars()
-            ]
+            trashed = _in_trash(conn, table, batch)
             if trashed:
                 _purge_kind(conn, kind, trashed)
                 purged += len(trashed)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 from workbench.domain import AccountStatus, BuyingRole, CheckState
 from workbench.services.accounts import AccountMatch
 from workbench.services.targets import Engagement, FitBand
+from workbench.ui.widgets import ask_yes_no
 
 
 def _tr(text: str) -> str:
@@ -144,14 +145,8 @@ def ask_reason(parent: QWidget | None, title: str, prompt: str, *, required: boo
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    """A yes/no question, No by default (tests replace this function to answer it)."""
+    return ask_yes_no(parent, title, text)
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
 
 def text_width(widget: QWidget, sample: str, extra: int = 0) -> int:
@@ -31,3 +31,12 @@ def configure_big_table(view: QTableView) -> None:
     horizontal.setStretchLastSection(True)
     horizontal.setSortIndicatorShown(True)
     horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> bool:
+    """A yes/no question with No as the default (Enter never confirms by accident);
+    ``warning`` for what cannot be undone. Modules wrap it in a function of their own
+    that tests replace to answer."""
+    ask = QMessageBox.warning if warning else QMessageBox.question
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes

@@ -19,19 +19,18 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.domain import CloseReason, StageKind
+from workbench.ui.widgets import ask_yes_no
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question (tests replace this function to answer it)."""
-    answer = QMessageBox.question(parent, title, text, defaultButton=QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_yes_no(parent, title, text)
 
 
 def reason_labels(widget: QWidget) -> dict[CloseReason, str]:

@@ -44,19 +44,12 @@ from workbench.ui.dialogs.settings_forms import (
     RemindersPage,
 )
 from workbench.ui.dialogs.settings_lists import CriteriaPage, ReasonsPage, SourcesPage, StagesPage
-from workbench.ui.widgets import text_width
+from workbench.ui.widgets import ask_yes_no, text_width
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question (tests replace this function to answer it)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_yes_no(parent, title, text)
 
 
 def tell(parent: QWidget | None, title: str, text: str) -> None:

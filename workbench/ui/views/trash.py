@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,7 +24,7 @@ from workbench.services.trash import TrashItem
 from workbench.ui import format as fmt
 from workbench.ui import lead_commands
 from workbench.ui.context import AppContext, Topic
-from workbench.ui.widgets import configure_big_table
+from workbench.ui.widgets import ask_yes_no, configure_big_table
 
 _Index = QModelIndex | QPersistentModelIndex
 LIMIT = 1000
@@ -33,14 +32,7 @@ LIMIT = 1000
 
 def confirm_purge(parent: QWidget, title: str, text: str) -> bool:
     """Ask before deleting for good (a seam tests answer); No is the default."""
-    answer = QMessageBox.warning(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_yes_no(parent, title, text, warning=True)
 
 
 def kind_title(kind: str) -> str:
