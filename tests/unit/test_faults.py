@@ -95,8 +95,8 @@ FAILING_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next:04d}"
+down_revision = "{current:04d}"
 branch_labels = None
 depends_on = None
 
@@ -121,12 +121,18 @@ def test_failed_migration_rolls_back_and_old_version_still_opens(
         add_leads(wb, 7)
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts)
-    (scripts / "versions" / "0002_fails.py").write_text(FAILING_MIGRATION)
+    current = migrate.SCHEMA_VERSION
+    migration = FAILING_MIGRATION.replace("{next:04d}", f"{current + 1:04d}").replace(
+        "{current:04d}", f"{current:04d}"
+    )
+    (scripts / "versions" / f"{current + 1:04d}_fails.py").write_text(migration)
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", current + 1)
     with pytest.raises(RuntimeError, match="simulated failure"):
         open_workbench(db_path)
-    before = [p for p in (tmp_path / "home" / "backups" / db_path.stem).glob("*before-migration-v1.db")]
+    before = [
+        p for p in (tmp_path / "home" / "backups" / db_path.stem).glob(f"*before-migration-v{current}.db")
+    ]
     assert len(before) == 1  # the pre-migration backup exists
     monkeypatch.undo()
     with open_workbench(db_path) as wb:  # "the old version" opens it, unchanged
@@ -135,7 +141,7 @@ def test_failed_migration_rolls_back_and_old_version_still_opens(
             tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
             cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(lead)")}
             version = conn.exec_driver_sql("PRAGMA user_version").scalar()
-        assert "half_done" not in tables and "score" not in cols and version == 1
+        assert "half_done" not in tables and "score" not in cols and version == current
 
 
 def test_import_onto_a_full_disk_leaves_the_workbench_as_it_was(tmp_path: Path) -> None:

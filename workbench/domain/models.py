@@ -329,10 +329,16 @@ class StageChange(Stored, table=True):
     """One move of one opportunity between stages; the funnel is computed from these."""
 
     __tablename__ = "stage_change"
-    # The funnel walks each opportunity's history in (at, id) order without sorting or
-    # reading the table; id is spelled out so the planner sees the tie-break is there.
     __table_args__ = (
+        # An opportunity's history in (at, id) order; id is spelled out so the planner
+        # sees the tie-break is there.
         Index("ix_stage_change_history", "opportunity_id", "at", "id", "from_stage_id", "to_stage_id"),
+        # The funnel counts the ways out of each stage in one ordered walk (no sort)…
+        Index("ix_stage_change_flow", "to_stage_id", "next_stage_id", "opportunity_id"),
+        # …and finds the median stay of a stage by walking its stays in order.
+        Index("ix_stage_change_stay", "to_stage_id", "seconds_in_stage", "opportunity_id", "at"),
+        # …for the opportunities that entered the pipeline in a period (their first row).
+        Index("ix_stage_change_entry", "from_stage_id", "at", "opportunity_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -342,6 +348,13 @@ class StageChange(Stored, table=True):
     to_stage_id: int = Field(foreign_key="pipeline_stage.id", index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     note: str = ""
+    # Where the opportunity went from here and how long it stayed: both None while this
+    # is its latest row. Derived from the next row of the history, and kept so by
+    # :mod:`workbench.store.stage_links` whatever writes the history, so that the funnel
+    # reads them from an index instead of pairing rows with a window function. (No
+    # foreign key: it copies the next row's to_stage_id, which has one.)
+    next_stage_id: int | None = None
+    seconds_in_stage: int | None = None
 
 
 class Activity(Owned, table=True):

@@ -29,7 +29,7 @@ from sqlmodel import SQLModel
 
 from workbench.domain import new_uuid
 from workbench.services.team import TeamError, find_member, members, require_team_database
-from workbench.store import Workbench, open_workbench
+from workbench.store import Workbench, open_workbench, stage_links
 from workbench.store.backends import postgres_team
 
 BATCH = 5000
@@ -67,7 +67,12 @@ PLAN: tuple[Copy, ...] = (
     ),
     Copy(
         "stage_change",
-        {"opportunity_id": "opportunity", "from_stage_id": "pipeline_stage", "to_stage_id": "pipeline_stage"},
+        {
+            "opportunity_id": "opportunity",
+            "from_stage_id": "pipeline_stage",
+            "to_stage_id": "pipeline_stage",
+            "next_stage_id": "pipeline_stage",
+        },
     ),
     Copy(
         "activity",
@@ -156,6 +161,9 @@ def push(source: Path | str, team: Workbench, rep: str) -> SyncResult:
             for copy in PLAN:
                 ids[copy.table] = _push_table(src, dst, copy, member.role, ids, pending, result)
             _second_pass(dst, pending, ids)
+            # The links travelled with the rows; relinking makes them true whatever the
+            # team held of these histories before.
+            stage_links.relink(dst, ids["opportunity"].values())
     finally:
         local.close()
     result.seconds = time.perf_counter() - started

@@ -16,6 +16,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+# Imported for its session hook: every ORM write to the stage history keeps the
+# history's derived links true (see the module).
+from workbench.store import stage_links  # noqa: F401
 from workbench.store.backends import Backend, is_server_url
 from workbench.store.backends.sqlite import (
     QUICK_CHECK_AT_OPEN_MAX_BYTES,

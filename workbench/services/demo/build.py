@@ -37,7 +37,7 @@ from workbench.services.demo.base import (
 from workbench.services.demo.large import LargeBuilder, LargeSize
 from workbench.services.demo.people import PeopleFactory
 from workbench.services.touches import TOUCH_CHANNELS
-from workbench.store import open_workbench
+from workbench.store import open_workbench, stage_links
 from workbench.store.bulk import (
     build_pragmas,
     finish_file,
@@ -204,7 +204,9 @@ def _fill(
     rows.insert_all(conn, check)
     check()
     refresh_touch_columns(conn, TOUCH_CHANNELS)
-    if options.size == "large":
+    if options.size != "large":
+        stage_links.relink(conn)
+    else:
         with without_secondary_indexes(conn, BULK_TABLES):
             existing = {name: len(batch) for name, batch in rows.rows.items()}
             builder = LargeBuilder(conn, rng, anchor, ref, rows.next_ids, existing, options.large, say)
@@ -214,6 +216,8 @@ def _fill(
             say("touch columns of accounts, contacts and opportunities")
             # The lead simulator wrote the leads' own touch columns as it went.
             refresh_touch_columns(conn, TOUCH_CHANNELS, leads=False)
+            say("stage history links")
+            stage_links.relink(conn)
             say("building indexes and the full-text index")
             check()
     return rep_name, count_rows(conn)

@@ -10,7 +10,12 @@ opportunities that *entered the pipeline* in the period (their first row), per s
 * **lost** — distinct opportunities with a row out of it to a lost stage;
 * **still here** — open opportunities in the stage now;
 * **median days in stage** — per stay: the next row's time minus the entering row's
-  (a stay still going counts until now), to the hour.
+  (a stay still going counts until now); the median to the hour.
+
+Each row carries where the opportunity went next and how long it stayed (see
+:mod:`workbench.store.stage_links`), so the counts are one ordered walk of an index
+and a median a walk to the middle of another: no window function, no sort of the
+history.
 
 Bottom-up, ``per_won`` says how many opportunities entered a stage for each won deal,
 and the **worst leak** is the open stage that lost the most (ties: the higher share).
@@ -23,19 +28,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, select
+from sqlalchemy import and_, func, literal, literal_column, select, union_all
 from sqlmodel import Session
 
 from workbench.domain import Opportunity, StageChange, table_of
 from workbench.domain.enums import StageKind
-from workbench.services.insights.common import Period, median_of_counts
+from workbench.services.insights.common import Period, median_of_sorted
 from workbench.services.insights.wilson import rate
 from workbench.services.pipeline import Stage, stages_in
-from workbench.store.sql_functions import epoch_seconds
+from workbench.store.sql_functions import epoch_seconds, unindexed
 
 SC_T = table_of(StageChange)
 SC: Any = SC_T.c
 OPP: Any = table_of(Opportunity).c
+HOUR = 3600.0
 DAY = 86400.0
 
 
@@ -51,26 +57,10 @@ def cohort_filter(period: Period) -> Any:
         entered = select(entry.c.opportunity_id).where(
             entry.c.from_stage_id.is_(None), period.where(entry.c.at)
         )
-        clauses.append(SC.opportunity_id.in_(entered))
+        # A membership test on each row walked (unindexed): the counts and the stays are
+        # read in their own indexes' order, not looked up opportunity by opportunity.
+        clauses.append(unindexed(SC.opportunity_id).in_(entered))
     return and_(*clauses)
-
-
-def _walk(cohort: Any) -> Any:
-    """Every row of the cohort's histories with the stage the opportunity went to next
-    and when: one ordered walk of ``ix_stage_change_history`` with lead(), no sort."""
-    window = {"partition_by": SC.opportunity_id, "order_by": (SC.at, SC.id)}
-    return (
-        select(
-            SC.opportunity_id.label("opp"),
-            SC.to_stage_id.label("stage"),
-            # Seconds since 1970 parsed once per row; the next row's comes through lead().
-            epoch_seconds(SC.at).label("t"),
-            func.lead(SC.to_stage_id).over(**window).label("next_stage"),
-            func.lead(epoch_seconds(SC.at)).over(**window).label("next_t"),
-        )
-        .where(cohort)
-        .subquery("walk")
-    )
 
 
 WAYS_OUT = ("advanced", "lost", "back", "here")
@@ -93,51 +83,34 @@ def _direction(stage: int, next_stage: int | None, by_id: dict[int, Stage]) -> s
     return "back"
 
 
-def _stage_figures(
-    session: Session, cohort: Any, stages: list[Stage], now: datetime
-) -> tuple[dict[int, dict[str, int]], dict[int, list[tuple[float, int]]]]:
+def _stage_counts(
+    session: Session, cohort: Any, stages: list[Stage]
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
     """Per stage: distinct opportunities that entered, advanced, were lost, moved back
-    and are still there (their latest row); and per open stage the stays, as (seconds
-    to the hour, how many) pairs.
+    and are still there (their latest row); and the stays (rows) in each stage.
 
-    One pass over the history, grouped by (stage, next stage, whole hours stayed): a
-    few thousand groups, whose directions and stay histograms are read here. A stage
-    counts each opportunity once, so the few opportunities that entered a stage twice
-    (moved back, or a deal reopened) are read again apart and their repeats taken off.
-    """
-    if not stages:
-        return {}, {}
+    One ordered walk of ``ix_stage_change_flow`` counts the rows by (stage, next
+    stage): a few dozen groups, whose directions are read here. A stage counts each
+    opportunity once, so the few opportunities that entered a stage twice (moved back,
+    or a deal reopened) are read again apart and their repeats taken off."""
     by_id = {s.id: s for s in stages}
-    walk = _walk(cohort)
-    seconds = func.coalesce(walk.c.next_t, literal(now.timestamp())) - walk.c.t
-    # Stays are only read in open stages: the others' rows fall into one group each.
-    open_ids = [s.id for s in stages if s.is_open]
-    stay_hours = case((walk.c.stage.in_(open_ids), func.round(seconds / 3600.0)), else_=None)
-    grouped = select(walk.c.stage, walk.c.next_stage, stay_hours, func.count()).group_by(
-        walk.c.stage, walk.c.next_stage, stay_hours
-    )
+    flows = select(SC.to_stage_id, SC.next_stage_id, func.count()).where(cohort)
     counts: dict[int, dict[str, int]] = {}
-    histograms: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    # Thousands of groups but a few dozen (stage, next stage) pairs: each pair's
-    # direction is worked out once.
-    directions: dict[tuple[int, int | None], str] = {}
-    for stage, next_stage, hours, n in session.execute(grouped).all():
-        if stage not in counts:
-            counts[stage] = {"entered": 0, **dict.fromkeys(WAYS_OUT, 0)}
-        figures = counts[stage]
+    stays: dict[int, int] = defaultdict(int)
+    directions: set[str] = set()
+    for stage, next_stage, n in session.execute(flows.group_by(SC.to_stage_id, SC.next_stage_id)):
+        figures = counts.setdefault(stage, {"entered": 0, **dict.fromkeys(WAYS_OUT, 0)})
         figures["entered"] += n
-        direction = directions.get((stage, next_stage))
-        if direction is None:
-            direction = directions[(stage, next_stage)] = _direction(stage, next_stage, by_id)
+        stays[stage] += n
+        direction = _direction(stage, next_stage, by_id)
+        directions.add(direction)
         if direction in figures:
             figures[direction] += n
-        if hours is not None:
-            histograms[stage].append((hours * 3600.0, n))
     # Rows are consecutive moves, so a stage entered twice means a move back or out of
     # a closed stage somewhere; with none, each opportunity was counted once already.
-    if {"back", "other"} & set(directions.values()):
+    if {"back", "other"} & directions:
         _count_each_opportunity_once(session, cohort, counts, by_id)
-    return counts, dict(histograms)
+    return counts, dict(stays)
 
 
 def _count_each_opportunity_once(
@@ -150,11 +123,11 @@ def _count_each_opportunity_once(
         .where(cohort)
         .group_by(SC.opportunity_id)
         .having(func.count() > func.count(SC.to_stage_id.distinct()))
-        .correlate(None)
     )
-    walk = _walk(and_(cohort, SC.opportunity_id.in_(repeating)))
-    stmt = select(walk.c.opp, walk.c.stage, walk.c.next_stage, func.count()).group_by(
-        walk.c.opp, walk.c.stage, walk.c.next_stage
+    stmt = (
+        select(SC.opportunity_id, SC.to_stage_id, SC.next_stage_id, func.count())
+        .where(cohort, SC.opportunity_id.in_(repeating))
+        .group_by(SC.opportunity_id, SC.to_stage_id, SC.next_stage_id)
     )
     visits: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for opp, stage, next_stage, n in session.execute(stmt):
@@ -168,52 +141,54 @@ def _count_each_opportunity_once(
                 figures[name] -= n - 1
 
 
+def _inline(n: int) -> Any:
+    # A literal LIMIT/OFFSET lets SQLite's planner trust the index order.
+    return literal_column(str(int(n)))
+
+
+def _median_stay(session: Session, cohort: Any, stage_id: int, stays: int, now: datetime) -> float | None:
+    """The median of a stage's ``stays`` stays in seconds, rounded to the hour.
+
+    Finished stays are walked in order through ``ix_stage_change_stay``; stays still
+    going (counted until now) are the stage's latest rows, few, sorted apart; the two
+    ordered streams are merged and read from the middle on."""
+    if stays <= 0:
+        return None
+    in_stage = and_(SC.to_stage_id == stage_id, cohort)
+    finished = select(SC.seconds_in_stage.label("stay")).where(in_stage, SC.seconds_in_stage.is_not(None))
+    going = select((literal(now.timestamp()) - epoch_seconds(SC.at)).label("stay")).where(
+        in_stage, SC.seconds_in_stage.is_(None)
+    )
+    stmt = union_all(finished, going).order_by(literal_column("stay"))
+    middle = stmt.offset(_inline((stays - 1) // 2)).limit(_inline(2 - stays % 2))
+    values = [float(v) for v in session.execute(middle).scalars()]
+    median = median_of_sorted(values)
+    return None if median is None else round(median / HOUR) * HOUR
+
+
 @dataclass
 class History:
-    """What a pass over (a part of) the cohort's stage history found: per stage the
-    counts of :func:`_stage_figures`, per open stage the stays (whole hours, in seconds,
-    and how many), and the stages to show them with."""
+    """What the funnel read of the cohort's stage history: per stage the counts of
+    :func:`_stage_counts`, per open stage the median stay in seconds, and the stages to
+    show them with."""
 
     stages: list[Stage]
     live_ids: set[int]
     counts: dict[int, dict[str, int]]
-    stays: dict[int, list[tuple[float, int]]]
+    median_stay: dict[int, float]
 
 
-def _part_filter(session: Session, part: int, parts: int) -> Any:
-    """SQL: the stage rows of the ``part``-th of ``parts`` equal ranges of opportunity
-    ids (every opportunity's history lies whole in one part)."""
-    low, high = session.execute(select(func.min(OPP.id), func.max(OPP.id))).one()
-    if low is None:
-        return false()
-    size = int(high) - int(low) + 1
-    start = int(low) + size * part // parts
-    stop = int(low) + size * (part + 1) // parts
-    return and_(SC.opportunity_id >= start, SC.opportunity_id < stop)
-
-
-def measure(session: Session, period: Period, now: datetime, part: int = 0, parts: int = 1) -> History:
-    """The history pass, over all of the cohort or (``parts`` > 1) one part of it, so
-    that parts can run side by side and be put together with :func:`merge`."""
+def measure(session: Session, period: Period, now: datetime) -> History:
     cohort = cohort_filter(period)
-    if parts > 1:
-        cohort = and_(cohort, _part_filter(session, part, parts))
     all_stages = stages_in(session, include_deleted=True)
-    counts, stays = _stage_figures(session, cohort, all_stages, now)
-    return History(all_stages, {s.id for s in stages_in(session)}, counts, stays)
-
-
-def merge(parts: list[History]) -> History:
-    counts: dict[int, dict[str, int]] = {}
-    stays: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for part in parts:
-        for stage, figures in part.counts.items():
-            total = counts.setdefault(stage, dict.fromkeys(figures, 0))
-            for name, n in figures.items():
-                total[name] += n
-        for stage, pairs in part.stays.items():
-            stays[stage].extend(pairs)
-    return History(parts[0].stages, parts[0].live_ids, counts, dict(stays))
+    counts, stays = _stage_counts(session, cohort, all_stages) if all_stages else ({}, {})
+    medians: dict[int, float] = {}
+    for stage in all_stages:
+        if stage.is_open:
+            median = _median_stay(session, cohort, stage.id, stays.get(stage.id, 0), now)
+            if median is not None:
+                medians[stage.id] = median
+    return History(all_stages, {s.id for s in stages_in(session)}, counts, medians)
 
 
 def compute(session: Session, period: Period, now: datetime) -> list[dict[str, Any]]:
@@ -222,12 +197,12 @@ def compute(session: Session, period: Period, now: datetime) -> list[dict[str, A
 
 def rows(history: History) -> list[dict[str, Any]]:
     """The funnel table: one row per stage shown, the worst leak marked."""
-    all_stages, counts, live_ids = history.stages, history.counts, history.live_ids
-    medians = {
-        stage: median
-        for stage, pairs in history.stays.items()
-        if (median := median_of_counts(pairs)) is not None
-    }
+    all_stages, counts, live_ids, medians = (
+        history.stages,
+        history.counts,
+        history.live_ids,
+        history.median_stay,
+    )
     entered = {stage: c["entered"] for stage, c in counts.items()}
     still = {stage: c["here"] for stage, c in counts.items()}
     # Live stages are always listed; hidden ones only while their history matters.

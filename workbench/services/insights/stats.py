@@ -62,8 +62,6 @@ PART_OF = {
     "conversion_cube": "conversion",
     "conversion_by_industry": "conversion",
     "conversion_converted": "conversion",
-    "funnel_first_half": "funnel",
-    "funnel_second_half": "funnel",
 }
 
 
@@ -74,14 +72,11 @@ def section_jobs(
     ``session`` now), the biggest first. Quota math comes after them: it needs their
     rates.
 
-    The two biggest sections are cut in parts, so that on a computer with more cores
-    than sections no one job holds the others up: conversion in its three queries, the
-    funnel in two halves of the opportunities (each history lies whole in one half)."""
+    The biggest section, conversion, is cut in its three queries, so that on a computer
+    with more cores than sections no one job holds the others up."""
     min_leads = int(settings.get(session, "insights.min_group_leads"))
     goal = int(settings.get(session, "goals.touches_per_week"))
     return {
-        "funnel_first_half": lambda s: funnel.measure(s, period, now, part=0, parts=2),
-        "funnel_second_half": lambda s: funnel.measure(s, period, now, part=1, parts=2),
         # The converted leads' first-touch split rides along with conversion's pass; it
         # is added to speed-to-lead's once both are done (see _assemble).
         "conversion_converted": lambda s: conversion.converted_rows(s, period),
@@ -90,6 +85,7 @@ def section_jobs(
         "activity": lambda s: activity.compute(s, period, now, goal, tz),
         "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads, with_first_touch=False),
         "pipeline": lambda s: pipeline.compute(s, now),
+        "funnel": lambda s: funnel.measure(s, period, now),
     }
 
 
@@ -106,7 +102,7 @@ def _assemble(results: dict[str, Any], min_leads: int) -> dict[str, Any]:
         "speed_to_lead_hours": speed.add_first_touch_conversion(
             results["speed_to_lead_hours"], by_first_touch, min_leads
         ),
-        "funnel": funnel.rows(funnel.merge([results["funnel_first_half"], results["funnel_second_half"]])),
+        "funnel": funnel.rows(results["funnel"]),
         "activity": results["activity"],
         "pipeline": results["pipeline"],
     }
