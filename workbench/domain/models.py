@@ -93,6 +93,10 @@ class IcpCriterion(Record, table=True):
 
 
 class Account(Owned, table=True):
+    # An account's industry read by id without its wide row (conversion by industry
+    # looks up the account of every converted lead).
+    __table_args__ = (Index("ix_account_id_industry", "id", "industry"),)
+
     name: str = Field(max_length=300, index=True)
     name_norm: str = Field(default="", max_length=300, index=True)
     domain: str = Field(default="", max_length=253, index=True)
@@ -301,6 +305,9 @@ class PipelineStage(Record, table=True):
 
 
 class Opportunity(Owned, table=True):
+    # Conversion reads every live opportunity's origin lead and outcome from here alone.
+    __table_args__ = (Index("ix_opportunity_conversion", "deleted_at", "id", "origin_lead_id", "outcome"),)
+
     name: str = Field(max_length=300, index=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")

@@ -1,4 +1,4 @@
-"""stage history links: next_stage_id and seconds_in_stage on stage_change
+"""stage history links (next_stage_id, seconds_in_stage) and Insights' covering indexes
 
 Revision ID: 0002
 Revises: 0001
@@ -35,8 +35,19 @@ def upgrade() -> None:
             "ix_stage_change_entry", ["from_stage_id", "at", "opportunity_id"], unique=False
         )
 
+    with op.batch_alter_table("account", schema=None) as batch_op:
+        batch_op.create_index("ix_account_id_industry", ["id", "industry"], unique=False)
+    with op.batch_alter_table("opportunity", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_opportunity_conversion", ["deleted_at", "id", "origin_lead_id", "outcome"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("opportunity", schema=None) as batch_op:
+        batch_op.drop_index("ix_opportunity_conversion")
+    with op.batch_alter_table("account", schema=None) as batch_op:
+        batch_op.drop_index("ix_account_id_industry")
     with op.batch_alter_table("stage_change", schema=None) as batch_op:
         batch_op.drop_index("ix_stage_change_entry")
         batch_op.drop_index("ix_stage_change_stay")
