@@ -1,7 +1,7 @@
 """P5: every Insights metric and chart on the large demo workbench in ≤ 500 ms, in SQL.
 
 Measured: each job of :func:`workbench.services.insights.stats.section_jobs` (a
-section, or a part of one: the funnel's halves, conversion's three queries) on the
+section, or a part of one: conversion's three queries) on the
 whole file (all time — the most rows any period can hold), alone, with its wall time
 and this thread's CPU time (``extra.cpu_ms``: on a shared, loaded machine the wall
 time is mostly waiting for a core); the whole dict as the area computes it (jobs side
@@ -117,11 +117,12 @@ def measure(db: Path, repeats: int) -> list[dict[str, Any]]:
             jobs = section_jobs(session, Period(), anchor, UTC)
         # Each job alone: wall time, this thread's CPU time, and its SQL (captured on
         # the first run) replayed raw as the floor.
+        done: dict[str, Any] = {}  # each job's result, for the jobs that need it
         for name, job in jobs.items():
 
-            def run(job: Callable[[Any], object] = job) -> None:
+            def run(job: Any = job, name: str = name) -> None:
                 with wb.reading() as session:
-                    job(session)
+                    done[name] = job(session, done.__getitem__)
 
             sql = [st for st in recorder.capture(run) if st[0].split(None, 1)[0].upper() != "BEGIN"]
             walls: list[float] = []

@@ -150,6 +150,36 @@ def test_overall_median_across_many_sources_matches_a_plain_sort(wb: Workbench) 
     assert result["touched"] == n
 
 
+def test_the_slowest_bucket_worked_out_from_the_cube_is_the_one_read(wb: Workbench) -> None:
+    """Speed-to-lead in the Insights area takes the leads per source from conversion's
+    cube and leaves its slowest bucket unread: what remains must be what is there."""
+    import random
+
+    from workbench.domain import Lead
+
+    rnd = random.Random(11)
+    with wb.session() as s:
+        for i in range(240):
+            value = int(rnd.expovariate(1 / (4 * 86400))) if i % 7 else None  # days, some > 7
+            received = data.T0 if i % 3 else data.at(2, 10)  # some outside March
+            s.add(
+                Lead(
+                    name=f"y{i}",
+                    source=rnd.choice(["a", "b", ""]),
+                    received_at=received,
+                    speed_to_lead_s=value,
+                )
+            )
+    for period in (Period(), MARCH):
+        with wb.reading() as s:
+            read = speed.compute(s, period, min_leads=3)
+            live = conversion.leads_by_source(conversion.cube(s, period))
+            worked_out = speed.compute(s, period, min_leads=3, live_by_source=live)
+        assert worked_out == read
+        assert read["histogram"][speed.DERIVED]["leads"] > 0
+        assert read["histogram"][speed.DERIVED]["label"] == "> 7 days"
+
+
 def test_empty_workbench(wb: Workbench) -> None:
     result = compute_stats(wb, MARCH, clock=fixed_clock(data.NOW), tz=UTC)
     assert result["conversion"]["total"]["leads"] == 0

@@ -115,6 +115,14 @@ def cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
     return [(k, s, c, int(n)) for k, s, c, n in session.execute(stmt)]
 
 
+def leads_by_source(cube_rows: list[tuple[Any, Any, Any, int]]) -> dict[Any, int]:
+    """The cohort's leads per (raw) source value, from :func:`cube`'s rows."""
+    totals: dict[Any, int] = defaultdict(int)
+    for _kind, source, _campaign, n in cube_rows:
+        totals[source] += n
+    return dict(totals)
+
+
 def industry_leads(session: Session, period: Period) -> dict[str, int]:
     """The cohort's leads by their account's industry (leads without an account left
     out): accounts in industry order, each one's leads counted in its index range."""

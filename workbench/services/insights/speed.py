@@ -16,6 +16,7 @@ speed_to_lead_s, received_at), never the table:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import and_, func, literal_column, select, union_all
@@ -72,12 +73,24 @@ def all_sources(session: Session) -> list[Any]:
     return [row[0] for row in session.execute(select(sources.c.source).where(sources.c.source.is_not(None)))]
 
 
-def _histograms(session: Session, period: Period, sources: list[Any]) -> dict[Any, list[int]]:
-    """Per raw source value: lead counts in each bucket, then the never-touched count."""
+#: The bucket left uncounted when the leads per source are known: it is what remains of
+#: them. The open-ended last one, the biggest on a file with a long tail of slow touches.
+DERIVED = len(BUCKETS) - 1
+
+
+def _histograms(
+    session: Session, period: Period, sources: list[Any], live_by_source: Mapping[Any, int] | None
+) -> dict[Any, list[int]]:
+    """Per raw source value: lead counts in each bucket, then the never-touched count.
+
+    With the cohort's leads per source given (``live_by_source``), the :data:`DERIVED`
+    bucket is not read but worked out: a lead is in exactly one bucket or never touched."""
     counts: dict[Any, list[int]] = {s: [0] * (len(BUCKETS) + 1) for s in sources}
     ranges = [_in_bucket(i) for i in range(len(BUCKETS))] + [L.speed_to_lead_s.is_(None)]
     for chunk in _chunks(sources):
         for i, clause in enumerate(ranges):
+            if i == DERIVED and live_by_source is not None:
+                continue
             stmt = (
                 select(L.source, func.count())
                 .where(L.source.in_(chunk), clause, live_cohort(period))
@@ -85,6 +98,9 @@ def _histograms(session: Session, period: Period, sources: list[Any]) -> dict[An
             )
             for source, n in session.execute(stmt):
                 counts[source][i] = int(n)
+    if live_by_source is not None:
+        for source, row in counts.items():
+            row[DERIVED] = max(0, int(live_by_source.get(source, 0)) - sum(row) + row[DERIVED])
     return counts
 
 
@@ -166,13 +182,21 @@ def _histogram_dict(counts: list[int]) -> list[dict[str, Any]]:
 
 
 def compute(
-    session: Session, period: Period, min_leads: int, *, with_first_touch: bool = True
+    session: Session,
+    period: Period,
+    min_leads: int,
+    *,
+    with_first_touch: bool = True,
+    live_by_source: Mapping[Any, int] | None = None,
 ) -> dict[str, Any]:
     """Speed-to-lead of the period's cohort. ``with_first_touch=False`` leaves the
     converted leads of ``conversion_by_first_touch`` at zero, for a caller that has
     them already (:func:`conversion.compute_with_first_touch` reads them in its own
-    pass) and adds them with :func:`add_first_touch_conversion`."""
-    per_source = {s: c for s, c in _histograms(session, period, all_sources(session)).items() if any(c)}
+    pass) and adds them with :func:`add_first_touch_conversion`. ``live_by_source``:
+    the cohort's leads per source, when the caller counted them (one bucket less to
+    read, see :func:`_histograms`)."""
+    histograms = _histograms(session, period, all_sources(session), live_by_source)
+    per_source = {s: c for s, c in histograms.items() if any(c)}
     sources = sorted(per_source, key=lambda s: (-sum(per_source[s][:-1]), str(s)))
     totals = [sum(column) for column in zip(*per_source.values(), strict=True)] or [0] * (len(BUCKETS) + 1)
     by_source: dict[str, dict[str, Any]] = {}

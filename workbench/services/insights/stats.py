@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -65,27 +65,36 @@ PART_OF = {
 }
 
 
-def section_jobs(
-    session: Session, period: Period, now: datetime, tz: tzinfo | None = None
-) -> dict[str, Callable[[Session], Any]]:
-    """The independent jobs, each a function of a session (settings read through
-    ``session`` now), the biggest first. Quota math comes after them: it needs their
-    rates.
+#: A job: a function of a session and of ``done``, which gives the result of a job
+#: listed before it (waiting for it if it is still running).
+Job = Callable[[Session, Callable[[str], Any]], Any]
+
+
+def section_jobs(session: Session, period: Period, now: datetime, tz: tzinfo | None = None) -> dict[str, Job]:
+    """The jobs, each a function of a session (settings read through ``session`` now),
+    in the order to start them. Quota math comes after them: it needs their rates.
 
     The biggest section, conversion, is cut in its three queries, so that on a computer
-    with more cores than sections no one job holds the others up."""
+    with more cores than sections no one job holds the others up. Speed-to-lead needs
+    the cohort's leads per source, which the conversion cube counts: it starts last, by
+    when the cube is long done."""
     min_leads = int(settings.get(session, "insights.min_group_leads"))
     goal = int(settings.get(session, "goals.touches_per_week"))
+
+    def speed_to_lead(s: Session, done: Callable[[str], Any]) -> Any:
+        live = conversion.leads_by_source(done("conversion_cube"))
+        return speed.compute(s, period, min_leads, with_first_touch=False, live_by_source=live)
+
     return {
+        "conversion_cube": lambda s, _done: conversion.cube(s, period),
         # The converted leads' first-touch split rides along with conversion's pass; it
         # is added to speed-to-lead's once both are done (see _assemble).
-        "conversion_converted": lambda s: conversion.converted_rows(s, period),
-        "conversion_by_industry": lambda s: conversion.industry_leads(s, period),
-        "conversion_cube": lambda s: conversion.cube(s, period),
-        "activity": lambda s: activity.compute(s, period, now, goal, tz),
-        "speed_to_lead_hours": lambda s: speed.compute(s, period, min_leads, with_first_touch=False),
-        "pipeline": lambda s: pipeline.compute(s, now),
-        "funnel": lambda s: funnel.measure(s, period, now),
+        "conversion_converted": lambda s, _done: conversion.converted_rows(s, period),
+        "conversion_by_industry": lambda s, _done: conversion.industry_leads(s, period),
+        "activity": lambda s, _done: activity.compute(s, period, now, goal, tz),
+        "funnel": lambda s, _done: funnel.measure(s, period, now),
+        "pipeline": lambda s, _done: pipeline.compute(s, now),
+        "speed_to_lead_hours": speed_to_lead,
     }
 
 
@@ -141,11 +150,16 @@ def compute_stats(
         min_leads = int(settings.get(session, "insights.min_group_leads"))
 
     timings_lock = threading.Lock()
+    futures: dict[str, Future[Any]] = {}
+    results: dict[str, Any] = {}
+
+    def done(name: str) -> Any:
+        return futures[name].result() if name in futures else results[name]
 
     def run(name: str) -> Any:
         started = time.perf_counter()
         with wb.reading() as session:
-            value = jobs[name](session)
+            value = jobs[name](session, done)
         if timings is not None:
             section = PART_OF.get(name, name)  # a section's time: its parts' times added
             elapsed = (time.perf_counter() - started) * 1000.0
@@ -155,10 +169,12 @@ def compute_stats(
 
     if parallel and _workers() > 1:
         with ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="insights") as pool:
-            futures = {name: pool.submit(run, name) for name in jobs}
+            for name in jobs:  # in order: a job's dependencies are submitted before it
+                futures[name] = pool.submit(run, name)
             results = {name: future.result() for name, future in futures.items()}
     else:
-        results = {name: run(name) for name in jobs}
+        for name in jobs:
+            results[name] = run(name)
 
     sections = _assemble(results, min_leads)
     conv, activity_result = sections["conversion"], sections["activity"]
