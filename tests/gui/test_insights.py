@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCharts import QChartView
+from PySide6.QtCharts import QBarCategoryAxis, QChartView
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -76,6 +76,9 @@ def test_renders_every_tab_with_data(
     for tab in (area.conversion, area.speed, area.funnel, area.activity, area.pipeline):
         assert isinstance(tab.chart.chart, QChartView)
     assert "Worst leak: Qualified" in area.funnel.summary.text()
+    # The stage names stand beside their bars, whole (QtCharts elided them all to "…").
+    (stages,) = [a for a in area.funnel.chart.chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert stages.categories()[-2:] == ["⚠ Qualified", "Discovery"] and not stages.truncateLabels()
     assert cells(area.funnel.table)[:2] == ["Discovery", "Qualified"]
     assert "Median speed-to-lead 1 h 15 min over 6 touched leads" in area.speed.summary.text()
     for i in range(area.tabs.count()):

@@ -18,7 +18,10 @@ How a ``stage_change`` row reads — the funnel and time-in-stage are computed f
   it went back to; the note is ``"reopened"``;
 * a correction between won and lost is a row from one closed stage to the other;
 * stage rows are never deleted while referenced: a rename keeps history (rows hold
-  ids, not names) and removing a stage only hides it (``deleted_at``).
+  ids, not names) and removing a stage only hides it (``deleted_at``);
+* each row also carries what the *next* row says — ``next_stage_id`` (its
+  ``to_stage_id``) and ``seconds_in_stage`` (the time between the two), both NULL on
+  the latest row — kept by :mod:`workbench.store.stage_links` whatever writes rows.
 
 So, per stage S: *entered* = distinct opportunities with a row ``to_stage_id = S``;
 *advanced* = rows leaving S (``from_stage_id = S``) to a later open stage or to won;

@@ -197,6 +197,9 @@ def funnel_chart(title: str, steps: Sequence[FunnelStep], parent: QWidget | None
     chart.addSeries(series)
     categories = QBarCategoryAxis()
     categories.append([("⚠ " if s.worst else "") + _short(s.stage, 18) for s in ordered] or [""])
+    # A left category axis is given too little width for its labels and elides every
+    # one of them to "…" at the area's usual size; the names are short already.
+    categories.setTruncateLabels(False)
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
     top = float(max((s.entered for s in steps), default=0))
