@@ -68,6 +68,7 @@ BOTH_BACKENDS = frozenset(
         "test_pipeline_board",
         "test_rollup",
         "test_rollup_stats",
+        "test_stage_links",
         "test_targets",
         "test_targets_contacts",
         "test_today",
