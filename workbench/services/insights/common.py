@@ -7,11 +7,13 @@ and the benchmarks all call the same functions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlmodel import Session
 
 from workbench.services import settings
 from workbench.services.insights.wilson import rate, wilson_interval
@@ -160,3 +162,47 @@ def aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def counts_per_key(session: Session, keys: Sequence[Any], *where: Any) -> list[tuple[Any, ...]]:
+    """(key values…, n) for each distinct tuple of ``keys`` — not-null columns that lead
+    an index, in its order — with n > 0 the rows of that tuple matching ``where``.
+
+    Cheaper than a GROUP BY walk of the index, which compares every entry's keys with
+    the last one's and tests the rest of ``where`` on each: the tuples are found one
+    index seek each (a recursive "loose index scan", one key deeper per level), then
+    each tuple's rows are counted in their own index range, which ``where`` on the
+    columns after the keys (the live flag, then a period) narrows by itself."""
+    table = keys[0].table
+    level: Any = None
+    for depth, key in enumerate(keys):
+        names = [k.name for k in keys[: depth + 1]]
+        if level is None:  # the smallest first key, then each next one
+            start = select(func.min(key).label(key.name))
+        else:
+            outer = level.c
+            start = select(*(outer[k.name] for k in keys[:depth]), _smallest(key, keys[:depth], outer)).where(
+                outer[keys[depth - 1].name].is_not(None)
+            )
+        cte = start.cte(f"keys_{depth}", recursive=True)
+        prefix = [cte.c[name] for name in names[:-1]]
+        after = _smallest(key, keys[:depth], cte.c, after=cte.c[key.name])
+        level = cte.union_all(select(*prefix, after).where(cte.c[key.name].is_not(None)))
+    values = level.c
+    n = (
+        select(func.count())
+        .select_from(table)
+        .where(*(k == values[k.name] for k in keys), *where)
+        .scalar_subquery()
+    )
+    stmt = select(*(values[k.name] for k in keys), n).where(values[keys[-1].name].is_not(None))
+    return [tuple(row) for row in session.execute(stmt) if row[-1]]
+
+
+def _smallest(key: Any, prefix: Sequence[Any], outer: Any, after: Any = None) -> Any:
+    """SQL: the smallest ``key`` among the rows whose ``prefix`` keys equal ``outer``'s
+    (and greater than ``after``): one index seek."""
+    clauses = [k == outer[k.name] for k in prefix]
+    if after is not None:
+        clauses.append(key > after)
+    return select(func.min(key)).where(*clauses).scalar_subquery().label(key.name)

@@ -11,7 +11,7 @@ Definitions (the same as the pipeline file's Summary and the manager's rollup):
   leads and each rate is a true proportion with a Wilson interval.
 
 Three queries, none reading the lead table itself: the cohort by kind × source ×
-campaign in one ordered walk of ``ix_lead_cohort``; by industry, each account's leads
+campaign, each combination counted in its range of ``ix_lead_cohort``; by industry, each account's leads
 through ``ix_lead_account_live``; the converted leads through the small partial index
 ``ix_lead_converted``, with their opportunity's outcome and their account's industry
 read by id from narrow covering indexes (and their first-touch group, which
@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from workbench.domain import Account, Lead, Opportunity, table_of
 from workbench.domain.enums import LeadKind, OpportunityOutcome
-from workbench.services.insights.common import Counts, Period, group_key, sorted_groups
+from workbench.services.insights.common import Counts, Period, counts_per_key, group_key, sorted_groups
 from workbench.store.sql_functions import prefer_index, unindexed
 
 L: Any = table_of(Lead).c
@@ -106,13 +106,11 @@ def outcome_counts(outcome: Any, n: int) -> Counts:
 
 
 def cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
-    """(kind, source, campaign, n) of the cohort: one ordered walk of ``ix_lead_cohort``."""
-    stmt = (
-        select(L.kind, L.source, L.campaign, func.count())
-        .where(live_cohort(period))
-        .group_by(L.kind, L.source, L.campaign)
-    )
-    return [(k, s, c, int(n)) for k, s, c, n in session.execute(stmt)]
+    """(kind, source, campaign, n) of the cohort: each combination found and counted in
+    its own range of ``ix_lead_cohort`` (see :func:`common.counts_per_key`)."""
+    live = (L.deleted_at.is_(None), period.where(L.received_at))
+    rows = counts_per_key(session, [L.kind, L.source, L.campaign], *live)
+    return [(k, s, c, int(n)) for k, s, c, n in rows]
 
 
 def leads_by_source(cube_rows: list[tuple[Any, Any, Any, int]]) -> dict[Any, int]:
