@@ -658,3 +658,17 @@ def test_everyday_commands_run_on_the_team_database_as_a_rep(
         for table in ("lead", "activity", "follow_up", "opportunity", "account", "contact"):
             owners = set(conn.execute(text(f"SELECT DISTINCT owner FROM {table}")).scalars())
             assert owners == {me}, (table, owners)
+
+
+def test_a_connection_handed_back_after_close_is_closed(team_db: Team) -> None:
+    """A background job may still hold a connection when the window closes its team
+    database: handing it back afterwards closes it (no open server connection left to
+    the garbage collector, which warns)."""
+    wb = open_workbench(team_db.url())
+    held = wb.engine.connect()
+    raw = held.connection.dbapi_connection
+    assert raw is not None
+    wb.close()
+    assert not raw.closed  # still the job's to use
+    held.close()
+    assert raw.closed

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
@@ -47,6 +47,15 @@ class PostgresBackend(Backend):
         self.engine = engine
         self.readonly = readonly
         self.created = created
+        self.closed = False
+        event.listen(engine, "checkin", self._on_checkin)
+
+    def _on_checkin(self, dbapi_conn: Any, _record: Any) -> None:
+        # A background job that still held a connection when the workbench was closed
+        # hands it back to a pool nobody uses any more: close it now rather than leave
+        # an open server connection to the garbage collector.
+        if self.closed and dbapi_conn is not None:
+            dbapi_conn.close()
 
     @property
     def location(self) -> str:
@@ -62,6 +71,7 @@ class PostgresBackend(Backend):
         return []
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
 
