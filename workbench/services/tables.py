@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from workbench.store import Workbench
-from workbench.store.sql_functions import null_order
+from workbench.store.sql_functions import literal_limit, null_order
 
 
 class ColumnKind(StrEnum):
@@ -158,7 +158,11 @@ class SqlTableSource:
             stmt = self._merged(query, parts, reverse, skip, take)
         else:
             stmt = self._where(select(self.id_column, self._style, *(c.expr for c in self.columns)), query)
-            stmt = stmt.order_by(*self._order(query, reverse)).offset(_inline(skip)).limit(_inline(take))
+            stmt = (
+                stmt.order_by(*self._order(query, reverse))
+                .offset(literal_limit(skip))
+                .limit(literal_limit(take))
+            )
         with self.wb.engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(stmt)]
         if reverse:
@@ -174,7 +178,7 @@ class SqlTableSource:
         firsts = [
             self._where(select(*row), part)
             .order_by(*self._order(query, reverse))
-            .limit(_inline(skip + take))
+            .limit(literal_limit(skip + take))
             .subquery()
             for part in parts
         ]
@@ -182,13 +186,6 @@ class SqlTableSource:
         return (
             select(*merged.c)
             .order_by(*self._order(query, reverse, list(merged.c)))
-            .offset(_inline(skip))
-            .limit(_inline(take))
+            .offset(literal_limit(skip))
+            .limit(literal_limit(take))
         )
-
-
-def _inline(n: int) -> Any:
-    """LIMIT/OFFSET written into the SQL instead of bound: SQLite's planner only trusts a
-    literal LIMIT to pick an index that filters *and* orders (a bound one made it scan
-    the whole received_at index for a chip with no matches: seconds instead of ms)."""
-    return literal_column(str(int(n)))

@@ -136,23 +136,6 @@ def median_of_sorted(values: list[float]) -> float | None:
     return values[middle] if n % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def median_of_counts(pairs: list[tuple[float, int]]) -> float | None:
-    """The median of values given as (value, how many times) pairs, in any order."""
-    ordered = sorted(p for p in pairs if p[1] > 0)
-    n = sum(count for _value, count in ordered)
-    if n == 0:
-        return None
-    wanted = [(n - 1) // 2, n // 2]
-    found: list[float] = []
-    seen = 0
-    for value, count in ordered:
-        while wanted and wanted[0] < seen + count:
-            found.append(value)
-            wanted.pop(0)
-        seen += count
-    return sum(found) / len(found)
-
-
 def hours(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 3600.0
 

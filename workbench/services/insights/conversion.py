@@ -11,8 +11,8 @@ Definitions (the same as the pipeline file's Summary and the manager's rollup):
   leads and each rate is a true proportion with a Wilson interval.
 
 Three queries, none reading the lead table itself: the cohort by kind × source ×
-campaign, each combination counted in its range of ``ix_lead_cohort``; by industry, each account's leads
-through ``ix_lead_account_live``; the converted leads through the small partial index
+campaign, each combination counted in its range of ``ix_lead_cohort``; by industry,
+each account's leads through ``ix_lead_account_live``; the converted leads through the small partial index
 ``ix_lead_converted``, with their opportunity's outcome and their account's industry
 read by id from narrow covering indexes (and their first-touch group, which
 speed-to-lead shares).
@@ -41,11 +41,13 @@ DIMENSIONS = ("kind", "source", "campaign", "industry")
 FAST_SECONDS = 3600
 
 
-def live_cohort(period: Period) -> Any:
+def live_cohort(period: Period, *, indexed: bool = False) -> Any:
     """SQL: a live lead received in the period. The range is kept out of index choice
-    (see :func:`workbench.store.sql_functions.unindexed`): every query here has a better
-    index than received_at's, which would read a million rows from the table."""
-    return and_(L.deleted_at.is_(None), period.where(L.received_at, indexed=False))
+    (see :func:`workbench.store.sql_functions.unindexed`) unless ``indexed``: most
+    queries here have a better index than received_at's, which would read a million
+    rows from the table; those that count ranges of an index ending in received_at
+    want the range to narrow them."""
+    return and_(L.deleted_at.is_(None), period.where(L.received_at, indexed=indexed))
 
 
 def first_touch_group() -> Any:
@@ -108,8 +110,7 @@ def outcome_counts(outcome: Any, n: int) -> Counts:
 def cube(session: Session, period: Period) -> list[tuple[Any, Any, Any, int]]:
     """(kind, source, campaign, n) of the cohort: each combination found and counted in
     its own range of ``ix_lead_cohort`` (see :func:`common.counts_per_key`)."""
-    live = (L.deleted_at.is_(None), period.where(L.received_at))
-    rows = counts_per_key(session, [L.kind, L.source, L.campaign], *live)
+    rows = counts_per_key(session, [L.kind, L.source, L.campaign], live_cohort(period, indexed=True))
     return [(k, s, c, int(n)) for k, s, c, n in rows]
 
 
@@ -128,7 +129,7 @@ def industry_leads(session: Session, period: Period) -> dict[str, int]:
     stmt = (
         select(A.industry, func.count())
         .select_from(table_of(Account).join(lead, L.account_id == A.id))
-        .where(L.deleted_at.is_(None), period.where(L.received_at))
+        .where(live_cohort(period, indexed=True))
         .group_by(A.industry)
     )
     # Each account's leads of the period are then one range of that index (the planner

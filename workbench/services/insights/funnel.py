@@ -36,7 +36,7 @@ from workbench.domain.enums import StageKind
 from workbench.services.insights.common import Period, median_of_sorted
 from workbench.services.insights.wilson import rate
 from workbench.services.pipeline import Stage, stages_in
-from workbench.store.sql_functions import epoch_seconds, unindexed
+from workbench.store.sql_functions import epoch_seconds, literal_limit, unindexed
 
 SC_T = table_of(StageChange)
 SC: Any = SC_T.c
@@ -141,11 +141,6 @@ def _count_each_opportunity_once(
                 figures[name] -= n - 1
 
 
-def _inline(n: int) -> Any:
-    # A literal LIMIT/OFFSET lets SQLite's planner trust the index order.
-    return literal_column(str(int(n)))
-
-
 def _median_stay(session: Session, cohort: Any, stage_id: int, stays: int, now: datetime) -> float | None:
     """The median of a stage's ``stays`` stays in seconds, rounded to the hour.
 
@@ -160,7 +155,7 @@ def _median_stay(session: Session, cohort: Any, stage_id: int, stays: int, now: 
         in_stage, SC.seconds_in_stage.is_(None)
     )
     stmt = union_all(finished, going).order_by(literal_column("stay"))
-    middle = stmt.offset(_inline((stays - 1) // 2)).limit(_inline(2 - stays % 2))
+    middle = stmt.offset(literal_limit((stays - 1) // 2)).limit(literal_limit(2 - stays % 2))
     values = [float(v) for v in session.execute(middle).scalars()]
     median = median_of_sorted(values)
     return None if median is None else round(median / HOUR) * HOUR
@@ -197,12 +192,8 @@ def compute(session: Session, period: Period, now: datetime) -> list[dict[str, A
 
 def rows(history: History) -> list[dict[str, Any]]:
     """The funnel table: one row per stage shown, the worst leak marked."""
-    all_stages, counts, live_ids, medians = (
-        history.stages,
-        history.counts,
-        history.live_ids,
-        history.median_stay,
-    )
+    all_stages, counts, live_ids = history.stages, history.counts, history.live_ids
+    medians = history.median_stay
     entered = {stage: c["entered"] for stage, c in counts.items()}
     still = {stage: c["here"] for stage, c in counts.items()}
     # Live stages are always listed; hidden ones only while their history matters.

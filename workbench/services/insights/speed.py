@@ -30,6 +30,7 @@ from workbench.services.insights.conversion import (
     live_cohort,
     outcome_counts,
 )
+from workbench.store.sql_functions import literal_limit
 
 HOUR = 3600
 DAY = 86400
@@ -47,11 +48,6 @@ BUCKETS: tuple[tuple[int | None, int | None, str], ...] = (
 SPEED_GROUPS = ("within_hour", "later", "never")
 #: Sources merged in one compound SELECT (SQLite allows 500 terms by default).
 MERGE_MAX = 200
-
-
-def _inline(n: int) -> Any:
-    # A literal LIMIT/OFFSET lets SQLite's planner trust the index order (see tables.py).
-    return literal_column(str(int(n)))
 
 
 def _in_bucket(index: int) -> Any:
@@ -140,7 +136,10 @@ def _walk(
         if len(arms) == 1
         else union_all(*arms).order_by(literal_column("speed"))
     )
-    return [float(v) for v in session.execute(stmt.offset(_inline(offset)).limit(_inline(take))).scalars()]
+    return [
+        float(v)
+        for v in session.execute(stmt.offset(literal_limit(offset)).limit(literal_limit(take))).scalars()
+    ]
 
 
 def _median(session: Session, period: Period, sources: list[Any], touched: list[int]) -> float | None:
@@ -155,7 +154,8 @@ def _median(session: Session, period: Period, sources: list[Any], touched: list[
             clauses.append(L.speed_to_lead_s > lower)
         stmt = select(L.speed_to_lead_s).where(*clauses).order_by(L.speed_to_lead_s)
         values = [
-            float(v) for v in session.execute(stmt.offset(_inline(offset)).limit(_inline(take))).scalars()
+            float(v)
+            for v in session.execute(stmt.offset(literal_limit(offset)).limit(literal_limit(take))).scalars()
         ]
     else:
         values = _walk(session, period, sources, bucket, offset, take)
