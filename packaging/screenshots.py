@@ -42,10 +42,10 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from workbench.store import open_workbench
-    from workbench.ui.areas import AREAS
-    from workbench.ui.context import AppContext
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.theme import apply_theme
+    from workbench.ui.common.context import AppContext
+    from workbench.ui.common.theme import apply_theme
+    from workbench.ui.shell.areas import AREAS
+    from workbench.ui.shell.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     apply_theme(app, "light")

@@ -181,7 +181,7 @@ _pg_numbers = itertools.count(1)
 def _pg_team_template(pg_cluster: Cluster, _pg_template: str) -> str:
     """The template set up for a team (roles, policies): databases copied from it share
     its group roles, so a test only adds a rep."""
-    from workbench.services.team import init_team
+    from workbench.services.team.members import init_team
 
     name = "wb_team_template"
     pg_cluster.create_database(name, template=_pg_template)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from workbench.services.clock import system_clock
 
 if TYPE_CHECKING:
-    from workbench.ui.first_run import Started
+    from workbench.ui.shell.first_run import Started
 
 
 def run_gui(
@@ -21,10 +21,10 @@ def run_gui(
 
     from workbench.logs import setup_logging
     from workbench.store import StoreError, open_workbench
-    from workbench.ui.context import AppContext
-    from workbench.ui.crash import CrashHandler
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.theme import use_appearance
+    from workbench.ui.common.context import AppContext
+    from workbench.ui.common.theme import use_appearance
+    from workbench.ui.shell.crash import CrashHandler
+    from workbench.ui.shell.main_window import MainWindow
 
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -35,7 +35,7 @@ def run_gui(
     CrashHandler(log_path).install()
     welcomed: Started | None = None
     if _welcome_needed(db_path, smoke=smoke, start_area=start_area):
-        from workbench.ui import first_run
+        from workbench.ui.shell import first_run
 
         welcomed = first_run.first_run(Path(db_path))
         if welcomed is None:
@@ -51,14 +51,14 @@ def run_gui(
             if not isinstance(db_path, Path):
                 # A team database: no file to recover from backups; ask for the password
                 # (or a corrected address) as long as the server wants one.
-                from workbench.ui.dialogs.team_login import open_team
+                from workbench.ui.team.login import open_team
 
                 team_wb = open_team(None, db_path)
                 if team_wb is None:
                     return 2
                 wb = team_wb
             else:
-                from workbench.ui.dialogs.recovery import offer_recovery
+                from workbench.ui.safety.recovery import offer_recovery
 
                 recovered = offer_recovery(None, db_path, exc)
                 if recovered is None:
@@ -81,7 +81,7 @@ def run_gui(
             window.ready.connect(_done)
     window.show()
     if welcomed is not None:
-        from workbench.ui import first_run
+        from workbench.ui.shell import first_run
 
         first_run.after_show(window, welcomed)
     code = app.exec()
@@ -94,6 +94,6 @@ def _welcome_needed(db_path: Path | str, *, smoke: bool, start_area: str) -> boo
     first-run module and its dialogs are not imported on an ordinary start (P2)."""
     if not isinstance(db_path, Path) or db_path.exists():
         return False
-    from workbench.ui import first_run
+    from workbench.ui.shell import first_run
 
     return first_run.needed(db_path, smoke=smoke, start_area=start_area)

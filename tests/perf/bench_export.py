@@ -208,7 +208,7 @@ def floor_json(db: Path, out: Path, start: str, now: str) -> int:
 
 def measure_export(db: Path, scratch: Path) -> list[Result]:
     from workbench.services.clock import fixed_clock, system_clock
-    from workbench.services.export import export_pipeline, period_start
+    from workbench.services.manager.export import export_pipeline, period_start
     from workbench.store import open_workbench
 
     anchor = _anchor(db) or system_clock()
@@ -260,7 +260,7 @@ def measure_export(db: Path, scratch: Path) -> list[Result]:
 
 def measure_readback(path: Path, rows: int) -> Result:
     """The large export through the rollup's reader: within the rules, flat memory."""
-    from workbench.services.rollup import load_figures
+    from workbench.services.manager.rollup import load_figures
 
     with PeakMemory() as memory:
         cpu, started = _cpu_s(), time.perf_counter()
@@ -326,7 +326,7 @@ def _cpu_s() -> float:
 
 
 def _timed_rollup(folder: Path, count: int) -> tuple[float, float]:
-    from workbench.services.rollup import roll_up
+    from workbench.services.manager.rollup import roll_up
 
     cpu, started = _cpu_s(), time.perf_counter()
     rollup = roll_up([folder])

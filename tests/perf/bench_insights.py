@@ -182,9 +182,9 @@ def _draw_samples(result: dict[str, Any], repeats: int) -> list[float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from workbench.ui.views.insights_activity import ActivityTab, PipelineTab
-    from workbench.ui.views.insights_quota import QuotaTab
-    from workbench.ui.views.insights_tabs import ConversionTab, FunnelTab, SpeedTab
+    from workbench.ui.insights.activity import ActivityTab, PipelineTab
+    from workbench.ui.insights.quota import QuotaTab
+    from workbench.ui.insights.tabs import ConversionTab, FunnelTab, SpeedTab
 
     app = QApplication.instance() or QApplication([])
     tabs = [ConversionTab(), SpeedTab(), FunnelTab(), ActivityTab(), PipelineTab(), QuotaTab()]

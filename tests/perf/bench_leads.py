@@ -73,7 +73,7 @@ def floor_ms(db: Path, repeats: int = 5) -> float:
 
 
 def measure(db: Path) -> dict[str, Any]:
-    from workbench.services.lead_table import lead_table
+    from workbench.services.leads.table import lead_table
     from workbench.services.tables import TableQuery
     from workbench.store import open_workbench
 

@@ -102,8 +102,8 @@ def floor_ms(db: Path, typed: list[str]) -> list[float]:
 def measure(db: Path) -> dict[str, Any]:
     from sqlmodel import Session
 
-    from workbench.services.lookup import Lookup
-    from workbench.services.outreach import LogEntry, log_in
+    from workbench.services.outreach.log import LogEntry, log_in
+    from workbench.services.search.lookup import Lookup
     from workbench.store import open_workbench
 
     typed = keystrokes(db)

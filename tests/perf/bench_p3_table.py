@@ -96,11 +96,11 @@ def run(ctx: Context) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QTableView
     from sqlalchemy import event
 
-    from workbench.services.lead_table import lead_table
+    from workbench.services.leads.table import lead_table
     from workbench.services.tables import TableQuery
     from workbench.store import open_workbench
-    from workbench.ui.models.sql_table import SqlTableModel
-    from workbench.ui.widgets import configure_big_table
+    from workbench.ui.common.sql_table import SqlTableModel
+    from workbench.ui.common.widgets import configure_big_table
 
     app = QApplication.instance() or QApplication([])
     # Read-only: the cached demo is shared (other benchmarks may hold its writer lock).

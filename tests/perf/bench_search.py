@@ -27,8 +27,8 @@ TYPED_COMMANDS = ("log call", "new lead", "import leads", "export pipeline", "ba
 
 def commands() -> Any:
     """As many commands as the menus hold, with the words the app gives them."""
-    from workbench.services.global_search import Command, CommandIndex
-    from workbench.ui.search_actions import KEYWORDS
+    from workbench.services.search.global_search import Command, CommandIndex
+    from workbench.ui.search.actions import KEYWORDS
 
     found = [
         Command(f"menu:{n}", title, "File", "Ctrl+X", words)
@@ -59,8 +59,8 @@ def commands() -> Any:
 
 
 def measure(db: Path) -> dict[str, Any]:
-    from workbench.services.global_search import search_everything
-    from workbench.services.lookup import Lookup
+    from workbench.services.search.global_search import search_everything
+    from workbench.services.search.lookup import Lookup
     from workbench.store import open_workbench
 
     typed = keystrokes(db)

@@ -71,7 +71,8 @@ def rep_name(i: int) -> str:
 
 def build_team(cluster: Any, folder: Path) -> dict[str, Any]:
     """The team database: 50 reps' demos pushed, a manager, statistics gathered."""
-    from workbench.services import team, team_sync
+    from workbench.services.team import members as team
+    from workbench.services.team import sync as team_sync
     from workbench.store import open_workbench
 
     started = time.perf_counter()
@@ -125,12 +126,12 @@ def measure_login(url: str, *, may_write: bool, repeats: int) -> dict[str, list[
     from sqlalchemy.engine import make_url
 
     from workbench.domain import Lead
-    from workbench.services import outreach
     from workbench.services.clock import fixed_clock
     from workbench.services.insights.stats import compute_stats
-    from workbench.services.lead_table import lead_table
-    from workbench.services.lookup import Lookup
+    from workbench.services.leads.table import lead_table
+    from workbench.services.outreach import log as outreach
     from workbench.services.records import RecordKind, RecordRef
+    from workbench.services.search.lookup import Lookup
     from workbench.services.tables import TableQuery
     from workbench.store import open_workbench
 
@@ -278,7 +279,7 @@ def run(ctx: Context) -> list[Result]:
 
 def rollup_times(url: str, repeats: int) -> tuple[list[float], int]:
     from workbench.services.clock import fixed_clock
-    from workbench.services.team_rollup import live_rollup
+    from workbench.services.manager.team_rollup import live_rollup
     from workbench.store import open_workbench
 
     with open_workbench(url) as wb:

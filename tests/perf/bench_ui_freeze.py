@@ -146,10 +146,10 @@ def run(ctx: Context) -> list[Result]:
 
     from workbench.services.records import RecordKind, RecordRef
     from workbench.store import open_workbench
-    from workbench.ui.areas import AREAS
-    from workbench.ui.context import AppContext
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.record_links import open_record
+    from workbench.ui.common.context import AppContext
+    from workbench.ui.shell.areas import AREAS
+    from workbench.ui.shell.main_window import MainWindow
+    from workbench.ui.shell.record_links import open_record
 
     app = QApplication.instance() or QApplication([])
     db = _copy_of(ctx.large_db)

@@ -1,5 +1,5 @@
 """A small hand-built workbench whose Insights numbers are worked out by hand in
-``tests/unit/test_insights*.py``.
+``tests/unit/insights/test_insights*.py``.
 
 "Now" is Wednesday 2026-04-01 12:00 UTC. T0 is Monday 2026-03-02 09:00 UTC.
 
@@ -43,7 +43,7 @@ from workbench.domain import (
     PipelineStage,
     StageChange,
 )
-from workbench.services import touches
+from workbench.services.outreach import touches
 from workbench.store import Workbench
 
 NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)

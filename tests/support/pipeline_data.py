@@ -36,7 +36,8 @@ from workbench.domain import (
     PipelineStage,
     StageChange,
 )
-from workbench.services import settings, touches
+from workbench.services.outreach import touches
+from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from workbench.services.backups import back_up
+    from workbench.services.safety.backups import back_up
 
     with open_for_read(args) as wb:
         try:

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_read, say
-from workbench.services.integrity import check_file
+from workbench.services.safety.integrity import check_file
 
 
 def register(sub: Any) -> None:

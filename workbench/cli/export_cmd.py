@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from workbench.services.export import ExportError, export_pipeline, format_of
+    from workbench.services.manager.export import ExportError, export_pipeline, format_of
 
     out = Path(args.out).expanduser()
     try:
@@ -63,8 +63,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_rollup(args: argparse.Namespace) -> int:
-    from workbench.services.rollup import roll_up
-    from workbench.services.rollup_report import OUT_FORMATS, rollup_text, write_rollup
+    from workbench.services.manager.report import OUT_FORMATS, rollup_text, write_rollup
+    from workbench.services.manager.rollup import roll_up
 
     out = Path(args.out).expanduser() if args.out else None
     if out is not None:

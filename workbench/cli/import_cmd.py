@@ -26,15 +26,15 @@ from workbench.cli.common import (
 from workbench.exchange.dates import DateOrder
 from workbench.exchange.mapping import MappingError, parse_mapping_json
 from workbench.exchange.readers import ReadError, ReadOptions, open_table
-from workbench.services import import_history
-from workbench.services.import_rows import Unmapped
-from workbench.services.importer import (
+from workbench.services.imports import history as import_history
+from workbench.services.imports.file_preview import resolve_mapping
+from workbench.services.imports.rows import Unmapped
+from workbench.services.imports.run import (
     DupAction,
     ImportOptions,
     ImportProgress,
     ImportRefused,
     ImportResult,
-    resolve_mapping,
     run_import,
 )
 from workbench.store import StoreError

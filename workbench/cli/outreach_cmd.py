@@ -18,8 +18,8 @@ from workbench.cli.common import (
 )
 from workbench.domain import Channel, Outcome
 from workbench.services.clock import system_clock
-from workbench.services.next_step import WORKDAY_START, load_rules, propose
-from workbench.services.outreach import LogEntry, OutreachError, log_in
+from workbench.services.outreach.log import LogEntry, OutreachError, log_in
+from workbench.services.outreach.next_step import WORKDAY_START, load_rules, propose
 from workbench.services.records import RecordKind, find_by_uuid
 
 _OUTCOME_ALIASES = {
@@ -147,7 +147,7 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_followups(args: argparse.Namespace) -> int:
-    from workbench.services.followups import export_ics, open_followups
+    from workbench.services.outreach.followups import export_ics, open_followups
 
     now = system_clock()
     with open_for_read(args) as wb:

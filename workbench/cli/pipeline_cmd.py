@@ -14,8 +14,9 @@ from workbench.cli.common import (
     open_for_write,
     say,
 )
-from workbench.services import convert, pipeline
-from workbench.services.pipeline_board import summary
+from workbench.services.pipeline import convert
+from workbench.services.pipeline import stages as pipeline
+from workbench.services.pipeline.board import summary
 
 
 def register(sub: Any) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workbench.cli.common import add_command, emit_json, json_arg, open_for_read
-from workbench.services import target_actions
 from workbench.services.clock import system_clock
+from workbench.services.targets import actions as target_actions
 
 
 def register(sub: Any) -> None:

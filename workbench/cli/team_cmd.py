@@ -120,7 +120,7 @@ def _team_url(args: argparse.Namespace) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from workbench.services import team
+    from workbench.services.team import members as team
 
     _team_url(args)
     with open_for_write(args) as wb:
@@ -135,7 +135,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from workbench.services import team
+    from workbench.services.team import members as team
 
     _team_url(args)
     with open_for_write(args) as wb:
@@ -154,7 +154,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_members(args: argparse.Namespace) -> int:
-    from workbench.services import team
+    from workbench.services.team import members as team
 
     _team_url(args)
     with open_for_read(args) as wb:
@@ -171,7 +171,7 @@ def run_members(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from workbench.services import team_sync
+    from workbench.services.team import sync as team_sync
 
     _team_url(args)
     source = Path(args.source).expanduser()
@@ -187,7 +187,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from workbench.services import team_sync
+    from workbench.services.team import sync as team_sync
 
     _team_url(args)
     with open_for_read(args) as wb:
@@ -209,8 +209,8 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
 
 
 def run_rollup(args: argparse.Namespace) -> int:
-    from workbench.services.rollup_report import OUT_FORMATS, rollup_text, write_rollup
-    from workbench.services.team_rollup import live_rollup
+    from workbench.services.manager.report import OUT_FORMATS, rollup_text, write_rollup
+    from workbench.services.manager.team_rollup import live_rollup
 
     out = Path(args.out).expanduser() if args.out else None
     if out is not None:
@@ -235,7 +235,7 @@ def run_rollup(args: argparse.Namespace) -> int:
 
 
 def run_share(args: argparse.Namespace) -> int:
-    from workbench.services import team
+    from workbench.services.team import members as team
 
     with open_for_write(args) as wb:
         changed = team.share_account(wb, args.account, not args.off)

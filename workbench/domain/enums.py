@@ -142,3 +142,12 @@ DEFAULT_STAGES: tuple[tuple[str, float, StageKind], ...] = (
     ("Won", 1.0, StageKind.WON),
     ("Lost", 0.0, StageKind.LOST),
 )
+
+#: The ICP checklist a new workbench starts with (name, weight).
+DEFAULT_ICP_CRITERIA: tuple[tuple[str, float], ...] = (
+    ("500–5,000 employees", 3.0),
+    ("In our regions", 2.0),
+    ("Uses a competitor or a spreadsheet today", 2.0),
+    ("Hiring sales reps (growing team)", 1.0),
+    ("Recent funding or leadership change", 1.0),
+)

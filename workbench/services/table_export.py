@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.exchange.csv_safe import write_csv
-from workbench.services.export import ExportCancelled
+from workbench.services.manager.export import ExportCancelled
 from workbench.services.tables import SqlTableSource, TableQuery
 
 BATCH = 5000

@@ -127,10 +127,11 @@ def open_workbench(
         backend = open_file(path, create=create, readonly=readonly, before_migrate=before_migrate)
     wb = Workbench(backend)
     if backend.created and not readonly and backend.kind == "sqlite":
-        from workbench.services.setup import seed_defaults
+        from workbench.store.seed import seed_into
 
         try:
-            seed_defaults(wb)
+            with wb.session() as session:
+                seed_into(session)
         except BaseException:
             wb.close()
             raise

@@ -3,11 +3,11 @@ holds the file's current state.
 
 SQLite's own "file change counter" (header offset 24) cannot do this: in WAL mode it
 is not incremented by a commit, only now and then by a checkpoint (tested in
-``tests/unit/test_write_marker.py``). So every engine of a workbench file rewrites a
+``tests/unit/store/test_write_marker.py``). So every engine of a workbench file rewrites a
 random token in the ``setting`` table inside each transaction that changed a row,
 just before it commits: the token moves with the data, atomically. A backup copies
 it with the pages and records it; when the live file's state equals a verified
-backup's, no new backup is needed before an import (:mod:`workbench.services.backups`).
+backup's, no new backup is needed before an import (:mod:`workbench.services.safety.backups`).
 
 The state also carries ``user_version`` (a migration) and ``page_count`` (a write
 by another program that does not know about the marker, growing the file).

@@ -7,6 +7,6 @@ and anchor always give the same file.
 """
 
 from workbench.services.demo.build import SIZES, DemoCancelled, DemoOptions, DemoSummary, build_demo
-from workbench.services.demo.large import LargeSize
+from workbench.services.demo.large_buffers import LargeSize
 
 __all__ = ["SIZES", "DemoCancelled", "DemoOptions", "DemoSummary", "LargeSize", "build_demo"]

@@ -34,9 +34,10 @@ from workbench.services.demo.base import (
     load_reference,
     pin_reference_rows,
 )
-from workbench.services.demo.large import LargeBuilder, LargeSize
+from workbench.services.demo.large import LargeBuilder
+from workbench.services.demo.large_buffers import LargeSize
 from workbench.services.demo.people import PeopleFactory
-from workbench.services.touches import TOUCH_CHANNELS
+from workbench.services.outreach.touches import TOUCH_CHANNELS
 from workbench.store import open_workbench, stage_links
 from workbench.store.bulk import (
     build_pragmas,

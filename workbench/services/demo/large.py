@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from queue import Empty
 from typing import Any
@@ -28,6 +27,7 @@ from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportu
 from workbench.domain.normalize import company_norm
 from workbench.services.demo import pools
 from workbench.services.demo.base import DemoRandom, Reference, lookup_table
+from workbench.services.demo.large_buffers import WRITE_ORDER, Buffers, Ids, LargeSize, TimeText
 from workbench.services.demo.large_leads import LeadSimulator
 from workbench.services.demo.people import PeopleFactory, ascii_slug
 from workbench.store.bulk import insert_rows
@@ -35,20 +35,6 @@ from workbench.store.bulk import insert_rows
 Progress = Callable[[str], None]
 DAY = 86400
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@dataclass(frozen=True)
-class LargeSize:
-    """Totals of the whole file (the rep's year counts towards them)."""
-
-    accounts: int = 100_000
-    leads: int = 1_000_000
-    activities: int = 1_000_000
-    opportunities: int = 50_000
-    years: int = 3
-    chunk: int = 20_000
-    #: Simulate leads in a worker process (None: when there are two cores and many leads).
-    worker: bool | None = None
 
 
 LEAD_COLUMNS = (
@@ -79,64 +65,6 @@ FOLLOW_UP_COLUMNS = (
 ACCOUNT_COLUMNS = (
     "id uuid created_at updated_at name name_norm domain website industry employees region".split()
 )
-
-
-class TimeText:
-    """Integer UTC seconds → the stored text, through per-day and per-second tables."""
-
-    def __init__(self, now: int, years: int) -> None:
-        self.first_day = now // DAY - years * 366 - 60
-        last_day = now // DAY + 400
-        epoch = datetime(1970, 1, 1, tzinfo=UTC)
-        self.dates = [
-            (epoch + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(self.first_day, last_day)
-        ]
-        self.day_prefix = [d + " " for d in self.dates]
-        self.clock = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
-        #: Month number (year * 12 + month - 1) of each day.
-        self.months = [int(d[:4]) * 12 + int(d[5:7]) - 1 for d in self.dates]
-
-    def at(self, ts: int) -> str:
-        day, second = divmod(ts, DAY)
-        return self.day_prefix[day - self.first_day] + self.clock[second]
-
-    def date(self, ts: int) -> str:
-        return self.dates[ts // DAY - self.first_day]
-
-
-@dataclass
-class Ids:
-    """Next free id per table, assigned here so rows can reference each other."""
-
-    next: dict[str, int]
-
-    def take(self, table: str) -> int:
-        value = self.next[table]
-        self.next[table] = value + 1
-        return value
-
-
-#: Tables the lead pass writes, parents first, with their columns.
-WRITE_ORDER = ("contact", "opportunity", "stage_change", "lead", "activity", "follow_up")
-
-
-@dataclass
-class Buffers:
-    """Rows waiting to be written, per table (lists are cleared in place on flush, so
-    hot loops may keep their ``append``)."""
-
-    rows: dict[str, list[tuple[Any, ...]]] = field(
-        default_factory=lambda: {table: [] for table in WRITE_ORDER}
-    )
-
-    def add(self, table: str, row: tuple[Any, ...]) -> None:
-        self.rows[table].append(row)
-
-    def take(self) -> dict[str, list[tuple[Any, ...]]]:
-        chunk = {table: list(rows) for table, rows in self.rows.items() if rows}
-        for rows in self.rows.values():
-            rows.clear()
-        return chunk
 
 
 COLUMNS = {
@@ -226,7 +154,11 @@ class LargeBuilder:
             self.webinars.append(f"Webinar: {topics[m % len(topics)]} ({MONTHS[month]} {year})")
             self.shows.append(f"{shows[(m // 3) % len(shows)]} {year} booth scans")
             self.lists.append(f"Intent list Q{month // 3 + 1} {year}")
-        self.content = ("Ebook: Cold Calling Playbook", "Report: State of Outbound", "Checklist: Lead Triage")
+        self.content: tuple[str, ...] = (
+            "Ebook: Cold Calling Playbook",
+            "Report: State of Outbound",
+            "Checklist: Lead Triage",
+        )
 
     # --- accounts ---------------------------------------------------------------------------
     def accounts(self) -> None:

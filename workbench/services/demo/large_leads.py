@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import math
 from array import array
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workbench.services.demo import pools
 from workbench.services.demo.base import lookup_table
+from workbench.services.demo.large_buffers import Builder
 from workbench.services.demo.story import ANSWER_ODDS
 from workbench.services.demo.story_outreach import FIRST_TOUCH_HOURS
-
-if TYPE_CHECKING:
-    from workbench.services.demo.large import LargeBuilder
 
 DAY = 86400
 NEVER = 1 << 62
@@ -125,7 +123,7 @@ def work_time(ts: int, r: Any) -> int:
 
 
 class LeadSimulator:
-    def __init__(self, builder: LargeBuilder) -> None:
+    def __init__(self, builder: Builder) -> None:
         self.b = builder
         self.rng = builder.rng
         titles = pools.LEAD_TITLES

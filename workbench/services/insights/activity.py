@@ -26,7 +26,7 @@ from workbench.domain import Activity, Opportunity, StageChange, table_of
 from workbench.domain.enums import Channel, OpportunityOutcome, Outcome
 from workbench.services.insights.common import Period, aware, counts_per_key
 from workbench.services.insights.wilson import ratio
-from workbench.services.touches import TOUCH_CHANNELS
+from workbench.services.outreach.touches import TOUCH_CHANNELS
 from workbench.store.sql_functions import unindexed
 
 ACT: Any = table_of(Activity).c

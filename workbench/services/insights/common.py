@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlmodel import Session
 
-from workbench.services import settings
 from workbench.services.insights.wilson import rate, wilson_interval
+from workbench.services.settings import values as settings
 from workbench.store.sql_functions import unindexed
 
 #: How an empty group value (no campaign, no account, no industry) is named in results.

@@ -1,6 +1,6 @@
 """The stage funnel from the stage history: where opportunities advance, stall and fail.
 
-Read with the definitions of :mod:`workbench.services.pipeline` (one ``stage_change``
+Read with the definitions of :mod:`workbench.services.pipeline.stages` (one ``stage_change``
 row per move; the first row of an opportunity has no ``from_stage_id``). For the
 opportunities that *entered the pipeline* in the period (their first row), per stage:
 
@@ -35,7 +35,7 @@ from workbench.domain import Opportunity, StageChange, table_of
 from workbench.domain.enums import StageKind
 from workbench.services.insights.common import Period, median_of_sorted
 from workbench.services.insights.wilson import rate
-from workbench.services.pipeline import Stage, stages_in
+from workbench.services.pipeline.stages import Stage, stages_in
 from workbench.store.sql_functions import epoch_seconds, literal_limit, unindexed
 
 SC_T = table_of(StageChange)

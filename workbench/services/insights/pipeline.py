@@ -1,7 +1,7 @@
 """Open pipeline now: amount and probability-weighted amount by stage and by expected
 close month, and how much of it is stale.
 
-The definitions are the Pipeline area's (:mod:`workbench.services.pipeline_board`):
+The definitions are the Pipeline area's (:mod:`workbench.services.pipeline.board`):
 *open* is a live opportunity with outcome ``open``; its probability is its own, else
 its stage's; *stale* follows the stage's (or the setting's) quiet days. Amounts are
 summed as stored: the workbench assumes one currency, and ``currencies`` lists what the
@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from workbench.domain import Opportunity, PipelineStage, table_of
 from workbench.domain.enums import OpportunityOutcome
-from workbench.services.pipeline import stages_in
-from workbench.services.pipeline_board import probability_expr, stale_condition_for
+from workbench.services.pipeline.board import probability_expr, stale_condition_for
+from workbench.services.pipeline.stages import stages_in
 from workbench.store.sql_functions import unindexed
 
 OPP: Any = table_of(Opportunity).c

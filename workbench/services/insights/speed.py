@@ -1,7 +1,7 @@
 """Speed-to-lead: hours from a lead's arrival to its first touch, by source, and whether
 leads touched within the hour convert better for this rep.
 
-``lead.speed_to_lead_s`` is kept by :mod:`workbench.services.touches`; a lead never
+``lead.speed_to_lead_s`` is kept by :mod:`workbench.services.outreach.touches`; a lead never
 touched has none. Everything here walks the index (source, deleted_at,
 speed_to_lead_s, received_at), never the table:
 

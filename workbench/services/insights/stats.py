@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workbench.services import settings
 from workbench.services.clock import Clock, system_clock
 from workbench.services.insights import activity, conversion, funnel, pipeline, quota, speed
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
+from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
 #: The sections of the result, in their order.

@@ -185,7 +185,7 @@ def prepare(engine: Engine, *, location: str, create: bool, readonly: bool) -> b
         if version == 0:
             from sqlmodel import Session
 
-            from workbench.services.setup import seed_into
+            from workbench.store.seed import seed_into
 
             with Session(bind=conn) as session:
                 seed_into(session)

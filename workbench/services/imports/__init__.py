@@ -1,0 +1,1 @@
+"""Lead import: preview and mapping, the all-or-nothing run, de-duplication, merges, history and undo."""

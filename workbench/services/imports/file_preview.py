@@ -1,0 +1,54 @@
+"""A file before it is imported: its first rows, the guessed or chosen mapping of its
+columns, and its SHA-256 (the same content is never imported twice)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.exchange.mapping import Field, apply_preset, check_usable, guess_mapping
+from workbench.exchange.readers import FileFormat, ReadOptions, SourceRow, preview
+from workbench.services.imports.options import ImportOptions
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_mapping(
+    headers: Sequence[str], options: ImportOptions, *, check: bool = True
+) -> list[Field | None]:
+    """The field of every column: the options' mapping, else a preset over the
+    guesses, else the guesses. Raises MappingError when no lead could be made."""
+    if options.mapping is not None:
+        mapping = list(options.mapping)[: len(headers)]
+        mapping += [None] * (len(headers) - len(mapping))
+    elif options.preset:
+        mapping = apply_preset(headers, options.preset)
+    else:
+        mapping = guess_mapping(headers)
+    if check:
+        check_usable(mapping)
+    return mapping
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """A file's format, headers, first rows and the guessed mapping."""
+
+    format: FileFormat
+    headers: list[str]
+    rows: list[SourceRow]
+    mapping: list[Field | None]
+
+
+def preview_file(path: Path, read: ReadOptions, rows: int = 50) -> FilePreview:
+    """The first rows of ``path`` with guessed mapping; raises ReadError."""
+    found = preview(path, read, rows)
+    return FilePreview(found.format, found.headers, found.rows, guess_mapping(found.headers))

@@ -1,0 +1,164 @@
+"""What an import takes and gives back: options, progress, problems, duplicate groups,
+results. Plain data, shared by the importer, the CLI and the import wizard."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from workbench.exchange.dates import DateOrder
+from workbench.exchange.mapping import Field, preset_of
+from workbench.exchange.readers import FileFormat, ReadOptions
+from workbench.services.imports.rows import Unmapped
+
+
+class DupAction(StrEnum):
+    """What to do with a row that duplicates a lead."""
+
+    SKIP = "skip"  # leave the stored lead as it is
+    MERGE = "merge"  # fill the stored lead's empty fields from the row
+    KEEP = "keep"  # import the row as another lead
+
+
+class ImportRefused(Exception):
+    """The file cannot be read or mapped; nothing was written."""
+
+
+class ImportCancelled(Exception):
+    """The rep cancelled; the transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    read: ReadOptions = field(default_factory=ReadOptions)
+    #: The field of every column; None = guessed (then ``preset`` laid over the guesses).
+    mapping: Sequence[Field | None] | None = None
+    preset: Mapping[str, str] | None = None
+    kind: str | None = None
+    source: str | None = None
+    campaign: str | None = None
+    unmapped: Unmapped = Unmapped.NOTES
+    on_duplicate: DupAction = DupAction.SKIP
+    #: Per duplicate group (:attr:`DuplicateGroup.key`), overriding ``on_duplicate``.
+    choices: Mapping[str, DupAction] = field(default_factory=dict)
+    #: None = guessed from the first rows.
+    date_order: DateOrder | None = None
+    phone_region: str | None = None
+    timezone: tzinfo | None = None
+    dry_run: bool = False
+    #: Also write the rejected rows here (atomically, even when there are none).
+    rejects_to: Path | None = None
+    #: Keep the rejected rows in a temporary file (:attr:`ImportResult.rejects_file`).
+    keep_rejects: bool = False
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    message: str
+    rejected: bool
+
+
+@dataclass
+class DuplicateGroup:
+    """Rows that are the same person: as a stored lead, or as an earlier row of the file."""
+
+    key: str
+    reason: str
+    in_file: bool
+    #: The lead they duplicate ("name · company · email").
+    existing: str = ""
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    outcome: str  # "new", "duplicate", "merge", "keep", "rejected"
+    name: str
+    company: str
+    email: str
+    received: datetime | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    rows: int
+    fraction: float
+    inserted: int
+    seconds: float
+    #: "backup" while the backup before the import is written (``fraction`` of its
+    #: pages), then "import".
+    phase: str = "import"
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+ProgressFn = Callable[[ImportProgress], bool]
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    file_hash: str
+    file_size: int
+    format: FileFormat
+    headers: list[str]
+    mapping: list[Field | None]
+    date_order: DateOrder
+    dry_run: bool = False
+    rows: int = 0
+    inserted: int = 0
+    merged: int = 0
+    skipped_duplicates: int = 0
+    kept_duplicates: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    duplicate_rows: int = 0
+    batch_id: int | None = None
+    #: Set when the same content was imported before: that import's batch.
+    already_imported: int | None = None
+    seconds: float = 0.0
+    #: The verified backup holding the workbench as it was before this import.
+    backup: Path | None = None
+    #: True when that backup was an earlier one (nothing written since it was taken).
+    backup_reused: bool = False
+    problems: list[RowProblem] = field(default_factory=list)
+    groups: dict[str, DuplicateGroup] = field(default_factory=dict)
+    sample: list[PreviewRow] = field(default_factory=list)
+    rejects_file: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "sha256": self.file_hash,
+            "format": self.format.describe(),
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "merged": self.merged,
+            "skipped_duplicates": self.skipped_duplicates,
+            "kept_duplicates": self.kept_duplicates,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "batch_id": self.batch_id,
+            "already_imported": self.already_imported is not None,
+            "dry_run": self.dry_run,
+            "seconds": round(self.seconds, 3),
+            "backup": str(self.backup) if self.backup is not None else None,
+            "backup_reused": self.backup_reused,
+            "mapping": preset_of(self.headers, self.mapping),
+        }
+
+    def discard_rejects(self) -> None:
+        if self.rejects_file is not None:
+            with contextlib.suppress(OSError):
+                self.rejects_file.unlink()
+            self.rejects_file = None

@@ -1,0 +1,1 @@
+"""Leads: create and edit, the leads table, triage, qualification, duplicates, account links."""

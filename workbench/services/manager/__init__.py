@@ -1,0 +1,1 @@
+"""Pipeline files for managers: export, rollup of many files, what changed, reports."""

@@ -1,0 +1,1 @@
+"""Outreach: logging touches, next-step rules, follow-ups, timelines, Today, touch columns."""

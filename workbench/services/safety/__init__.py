@@ -1,0 +1,1 @@
+"""Nothing lost: backups, the file-change watch, integrity checks, the trash."""

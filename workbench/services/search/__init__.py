@@ -1,0 +1,1 @@
+"""Finding records: type-ahead lookup and global search over records and commands."""

@@ -1,0 +1,1 @@
+"""Settings inside the file: stored values, rep preferences, reason lists, lead sources."""

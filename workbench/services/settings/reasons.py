@@ -1,0 +1,95 @@
+"""The reasons a rep picks from: why a lead is disqualified, why a deal was won or lost.
+
+The built-in reasons are enums (:class:`DisqualifyReason`, :class:`CloseReason`) and
+stay valid forever, so every stored value, the CLI and old pipeline files keep their
+meaning. What the pickers *show* is a list in the settings — the enum values by
+default — which the rep may reorder, shorten or extend with their own words (at most
+:data:`MAX_LENGTH` characters, the width of the stored column). "other" always asks
+for a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session
+
+from workbench.domain import CloseReason, DisqualifyReason
+from workbench.services.settings import values as settings
+from workbench.store import Workbench
+
+DISQUALIFY_KEY = "leads.disqualify_reasons"
+CLOSE_KEY = "pipeline.close_reasons"
+MAX_LENGTH = 40
+MAX_REASONS = 30
+OTHER = "other"
+
+settings.DEFAULTS.update(
+    {
+        DISQUALIFY_KEY: [r.value for r in DisqualifyReason],
+        CLOSE_KEY: [r.value for r in CloseReason],
+    }
+)
+
+
+class ReasonError(ValueError):
+    """A reason list that cannot be used; the message says why."""
+
+
+def clean(values: Iterable[object]) -> list[str]:
+    """The list as it will be stored: words trimmed, duplicates (any case) dropped.
+    Raises :class:`ReasonError` for an empty list, a reason too long or too many."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        text = " ".join(str(value).split())
+        if not text or text.casefold() in seen:
+            continue
+        if len(text) > MAX_LENGTH:
+            raise ReasonError(f"“{text[:20]}…” is too long: a reason has at most {MAX_LENGTH} characters.")
+        seen.add(text.casefold())
+        result.append(text)
+    if not result:
+        raise ReasonError("Keep at least one reason.")
+    if len(result) > MAX_REASONS:
+        raise ReasonError(
+            f"At most {MAX_REASONS} reasons: a picker longer than that is no quicker than typing."
+        )
+    return result
+
+
+def _stored(value: object, default: Sequence[str]) -> list[str]:
+    try:
+        return clean(value) if isinstance(value, list) else list(default)
+    except ReasonError:
+        return list(default)  # a broken setting must not leave the picker empty
+
+
+def disqualify_reasons_in(session: Session) -> list[str]:
+    return _stored(settings.get(session, DISQUALIFY_KEY), settings.DEFAULTS[DISQUALIFY_KEY])
+
+
+def close_reasons_in(session: Session) -> list[str]:
+    return _stored(settings.get(session, CLOSE_KEY), settings.DEFAULTS[CLOSE_KEY])
+
+
+def disqualify_reasons(wb: Workbench) -> list[str]:
+    with wb.reading() as session:
+        return disqualify_reasons_in(session)
+
+
+def close_reasons(wb: Workbench) -> list[str]:
+    with wb.reading() as session:
+        return close_reasons_in(session)
+
+
+def accepted(reason: str, shown: Sequence[str], builtin: Iterable[str]) -> str | None:
+    """``reason`` as it is stored when it is a built-in or a listed one (any case),
+    else None."""
+    text = " ".join(str(reason or "").split())
+    if not text:
+        return None
+    for known in (*builtin, *shown):
+        if known.casefold() == text.casefold():
+            return known
+    return None

@@ -1,0 +1,1 @@
+"""Target accounts: accounts, contacts and buying teams, ICP criteria and fit, the target list."""

@@ -1,0 +1,70 @@
+"""The contract of one area of the main window (Today, Targets, Leads…)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from workbench.ui.common.context import AppContext
+
+
+class Area(QWidget):
+    """One area. Subclasses fill themselves in :meth:`reload` and emit ``populated``
+    the first time they show data from the file (``--smoke`` waits for it)."""
+
+    populated = Signal()
+    #: Shown in the navigation.
+    title = "Area"
+    #: Topics of :class:`~workbench.ui.common.context.Topic` that make this area reload.
+    topics: tuple[str, ...] = ()
+    #: Whether this area needs an open workbench (the Manager view does not).
+    needs_workbench = True
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.changed.connect(self._on_changed)
+        ctx.workbenchReplaced.connect(self.mark_stale)
+
+    def install_actions(self, window: object) -> None:
+        """Add this area's actions to the window's menus (called once)."""
+
+    def open_record(self, record_id: int) -> bool:
+        """Select and show the record ``record_id`` of this area's kind (Today and search
+        call it after ``window.show_area``). True when it was found; the base does nothing."""
+        return False
+
+    def activate(self) -> None:
+        """Called when the area becomes visible; reloads if data changed meanwhile."""
+        if self._stale and (self.ctx.has_workbench or not self.needs_workbench):
+            self._stale = False
+            self.reload()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.activate()
+
+    def _on_changed(self, topic: str) -> None:
+        if topic == "all" or topic in self.topics:
+            self.mark_stale()
+
+    def reload(self) -> None:
+        self.populated.emit()
+
+
+def empty_state(text: str, parent: QWidget | None = None) -> QLabel:
+    """A friendly sentence for an empty view: what it is for and what to do."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setObjectName("emptyState")
+    label.setMargin(24)
+    return label
+
+
+def simple_area_layout(widget: QWidget) -> QVBoxLayout:
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(12, 12, 12, 12)
+    return layout

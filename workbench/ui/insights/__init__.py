@@ -1,0 +1,1 @@
+"""The Insights area: period bar, tabs and charts over the insights service."""

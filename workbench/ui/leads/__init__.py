@@ -1,0 +1,1 @@
+"""The Leads area: table, chips, detail, triage dialogs, menu actions and undoable commands."""

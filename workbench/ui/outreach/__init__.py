@@ -1,0 +1,1 @@
+"""Outreach widgets: the quick log, activity editing, timelines, channel icons."""

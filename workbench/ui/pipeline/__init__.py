@@ -1,0 +1,1 @@
+"""The Pipeline area: table and board, deal detail, convert, close, stages, moves."""

@@ -1,0 +1,1 @@
+"""Safety in the GUI: backups, recovery offer, Check file, the trash view."""

@@ -1,0 +1,1 @@
+"""Global search (Ctrl+K): the box and the commands it offers."""

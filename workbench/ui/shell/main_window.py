@@ -1,0 +1,306 @@
+"""The main window: navigation between areas, menus, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from workbench.paths import config_dir
+from workbench.store import StoreError, Workbench, open_workbench
+from workbench.ui.common.area_base import Area
+from workbench.ui.common.context import AppContext
+from workbench.ui.common.icons import app_icon, icon
+from workbench.ui.shell.areas import AREAS, GLOBAL_ACTIONS, AreaEntry
+
+MAX_RECENT = 8
+
+
+def app_settings() -> QSettings:
+    """Per-user UI state (geometry, recent files), kept outside the workbench file."""
+    path = config_dir() / "ui.ini"
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    #: Emitted once, when the first area shown has data from the file.
+    ready = Signal()
+
+    def __init__(self, ctx: AppContext, start_area: str = "today") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Prospecting Workbench")
+        self.setWindowIcon(app_icon())
+        self._areas: dict[str, Area] = {}
+        self._entries = {e.key: e for e in AREAS}
+        self._menus: dict[str, QMenu] = {}
+        self._ready_sent = False
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("navigation")
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.stack = QStackedWidget(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        for entry in AREAS:
+            item = QListWidgetItem(icon(entry.key), self.tr(entry.title), self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(f"{entry.title} ({entry.shortcut})")
+        # As wide as the longest title in this font (125–200 %, a translation), at least 150.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(self.tr(e.title)) for e in AREAS)
+        icon_room = self.nav.iconSize().width() + self.nav.fontMetrics().averageCharWidth() * 6
+        self.nav.setFixedWidth(max(150, widest + icon_room))
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self.file_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.file_label)
+        # The first area starts loading before the menus are built: its queries run on a
+        # worker thread while the modules behind the menus import (start-up, P2). Its own
+        # actions are installed once the menus exist, so the menu order stays the same.
+        self._menus_built = False
+        self._waiting_for_menus: list[Area] = []
+        self.show_area(start_area)
+        self._build_menus()
+        self._menus_built = True
+        for widget in self._waiting_for_menus:
+            widget.install_actions(self)
+        self._waiting_for_menus.clear()
+        self._restore_geometry()
+        ctx.workbenchReplaced.connect(self._show_file)
+        self._show_file()
+
+    # --- menus -----------------------------------------------------------------
+    def menu(self, name: str) -> QMenu:
+        """The top-level menu called ``name`` ("File", "Edit", "Leads"…), created on demand
+        before Help so areas can add their actions."""
+        if name not in self._menus:
+            menu = QMenu(self.tr(name), self)
+            help_menu = self._menus.get("Help")
+            if help_menu is not None:
+                self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            else:
+                self.menuBar().addMenu(menu)
+            self._menus[name] = menu
+        return self._menus[name]
+
+    def add_action(
+        self,
+        menu: str,
+        text: str,
+        slot: object,
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(self.tr(text), self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.menu(menu).addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        # Help exists first so that every menu added later (by areas too) goes before it.
+        self._menus["Help"] = self.menuBar().addMenu(self.tr("&Help"))
+        # Ctrl+N is "New lead" (the frequent action); a new file gets Ctrl+Shift+N.
+        self.add_action("File", "&New workbench…", self.new_file, "Ctrl+Shift+N")
+        self.add_action("File", "&Open workbench…", self.open_file, QKeySequence.StandardKey.Open)
+        self.recent_menu = self.menu("File").addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.menu("Edit").addActions([undo, redo])
+        self.addActions([undo, redo])
+        for module in GLOBAL_ACTIONS:
+            importlib.import_module(module).install_actions(self)
+        # Quit last, below what the modules above added to the File menu. Ctrl+Q spelt
+        # out: the platform's standard Quit key is empty on some desktops.
+        self.menu("File").addSeparator()
+        self.add_action("File", "&Quit", self.close, "Ctrl+Q")
+        for entry in AREAS:
+            self.add_action(
+                "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut
+            )
+        self.add_action("Help", "&About Prospecting Workbench", self._about)
+
+    # --- areas -----------------------------------------------------------------
+    def area(self, key: str) -> Area:
+        if key not in self._areas:
+            entry: AreaEntry = self._entries[key]
+            widget = entry.load()(self.ctx, self.stack)
+            widget.setObjectName(f"area-{key}")
+            if self._menus_built:
+                widget.install_actions(self)
+            else:
+                self._waiting_for_menus.append(widget)
+            self._areas[key] = widget
+            self.stack.addWidget(widget)
+        return self._areas[key]
+
+    def show_area(self, key: str) -> Area:
+        keys = [e.key for e in AREAS]
+        if self.nav.currentRow() != keys.index(key):
+            self.nav.setCurrentRow(keys.index(key))  # re-enters through _on_nav
+        return self.area(key)
+
+    def current_area(self) -> Area:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Area)
+        return widget
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        key = AREAS[row].key
+        widget = self.area(key)
+        if not self._ready_sent:
+            widget.populated.connect(self._first_populated)
+        self.stack.setCurrentWidget(widget)
+        widget.activate()
+
+    def _first_populated(self) -> None:
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
+            self._warm_other_areas()
+
+    def _warm_other_areas(self) -> None:
+        """Import the other areas' modules (and the dialogs opened most) in idle
+        turns, so their first visit does not wait for imports (issue 11: no stall
+        over 100 ms)."""
+        from workbench.ui.shell.warm_imports import warm_areas
+
+        modules = [e.module for e in AREAS if e.key not in self._areas]
+        modules += [
+            "workbench.ui.leads.detail",
+            "workbench.ui.targets.account_detail",
+            "workbench.ui.pipeline.opportunity_detail",
+            "workbench.ui.common.charts",
+            "workbench.ui.search.dialog",
+            "workbench.ui.outreach.quick_log",
+            "workbench.services.safety.backups",
+            "phonenumbers",  # the lead detail checks phone numbers (its first use took 30+ ms)
+        ]
+        self.warm_imports = warm_areas(self, modules)
+
+    # --- files -----------------------------------------------------------------
+    def _show_file(self) -> None:
+        if self.ctx.has_workbench and not self.ctx.wb.is_file:  # a team database
+            location = self.ctx.wb.location
+            self.file_label.setText(location)
+            self.setWindowTitle(f"{location.rsplit('/', 1)[-1]} ({self.tr('team')}) — Prospecting Workbench")
+        elif self.ctx.has_workbench:
+            path = self.ctx.wb.path
+            self.file_label.setText(str(path))
+            self.setWindowTitle(f"{path.name} — Prospecting Workbench")
+            remember_recent(path)
+        else:
+            self.file_label.setText(self.tr("No file open"))
+
+    def new_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("New workbench"),
+            str(Path.home() / "workbench.db"),
+            self.tr("Workbench files (*.db)"),
+        )
+        if name:
+            if Path(name).exists():
+                QMessageBox.warning(
+                    self,
+                    self.tr("File exists"),
+                    self.tr("Choose a new file name; existing files are never overwritten."),
+                )
+                return
+            self.switch_to(Path(name))
+
+    def open_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open workbench"),
+            str(Path.home()),
+            self.tr("Workbench files (*.db);;All files (*)"),
+        )
+        if name:
+            self.switch_to(Path(name))
+
+    def switch_to(self, path: Path) -> bool:
+        if self.ctx.has_workbench and self.ctx.wb.is_file and self.ctx.wb.path.resolve() == path.resolve():
+            return True
+        try:
+            wb: Workbench = open_workbench(path, create=not path.exists())
+        except StoreError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open file"), str(exc))
+            return False
+        self.ctx.replace_workbench(wb)
+        self.current_area().activate()
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = recent_files()
+        if not paths:
+            self.recent_menu.addAction(self.tr("No recent files")).setEnabled(False)
+        for path in paths:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.switch_to(p))
+
+    def _about(self) -> None:
+        from workbench import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About Prospecting Workbench"),
+            self.tr(
+                "Prospecting Workbench {0}\nYour own prospecting: targets, leads, outreach and pipeline."
+            ).format(__version__),
+        )
+
+    # --- geometry --------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+        super().closeEvent(event)
+
+
+def recent_files() -> list[Path]:
+    value = app_settings().value("files/recent", [])
+    items: list[str] = [value] if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
+    return [Path(p) for p in items if p and Path(p).exists()]
+
+
+def remember_recent(path: Path) -> None:
+    settings = app_settings()
+    items = [str(p) for p in recent_files() if p.resolve() != path.resolve()]
+    settings.setValue("files/recent", [str(path.resolve()), *items][:MAX_RECENT])
+    settings.sync()

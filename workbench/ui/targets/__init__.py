@@ -1,0 +1,1 @@
+"""The Targets area: target list, account detail, ICP checklist and criteria, contacts, menu."""

@@ -1,0 +1,1 @@
+"""The Today area: the day's work queue."""
