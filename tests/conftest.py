@@ -57,6 +57,7 @@ BOTH_BACKENDS = frozenset(
         "test_import_undo",
         "test_insights",
         "test_insights_pipeline",
+        "test_journal",
         "test_leads",
         "test_leads_duplicates",
         "test_leads_table",

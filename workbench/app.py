@@ -21,6 +21,7 @@ def run_gui(
 
     from workbench.logs import setup_logging
     from workbench.store import StoreError, open_workbench
+    from workbench.ui.common import wheel_guard
     from workbench.ui.common.context import AppContext
     from workbench.ui.common.theme import use_appearance
     from workbench.ui.shell.crash import CrashHandler
@@ -32,6 +33,7 @@ def run_gui(
     app.setApplicationName("Prospecting Workbench")
     app.setOrganizationName("ProspectingWorkbench")
     use_appearance(app)  # like the system until the file says otherwise (settings_actions)
+    wheel_guard.install(app)  # edits only by intent: the wheel scrolls, it never edits a field
     CrashHandler(log_path).install()
     welcomed: Started | None = None
     if _welcome_needed(db_path, smoke=smoke, start_area=start_area):

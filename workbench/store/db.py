@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 # Imported for its session hook: every ORM write to the stage history keeps the
 # history's derived links true (see the module).
-from workbench.store import stage_links  # noqa: F401
+from workbench.store import journal, stage_links  # noqa: F401
 from workbench.store.backends import Backend, is_server_url
 from workbench.store.backends.sqlite import (
     QUICK_CHECK_AT_OPEN_MAX_BYTES,
@@ -35,6 +35,7 @@ class Workbench:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.engine: Engine = backend.engine
+        journal.install(self.engine)
         self.created = backend.created
 
     @property

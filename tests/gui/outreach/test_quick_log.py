@@ -153,9 +153,12 @@ def test_log_a_call_with_keys_only(
     assert area.counts()["new_leads"] == 1  # Ana is touched now; Bruno still waits
     assert "1 / 20" in area.day_bar.text()
 
-    window.ctx.undo_stack.undo()  # Ctrl+Z takes the log back
+    window.ctx.undo_stack.undo()  # Ctrl+Z takes the log back: the file is as it was before
     with wb.reading() as s:
-        assert s.exec(select(Activity)).one().deleted_at is not None
+        assert s.exec(select(Activity)).all() == [] and s.exec(select(FollowUp)).all() == []
+    window.ctx.undo_stack.redo()
+    with wb.reading() as s:
+        assert s.exec(select(Activity)).one().note.endswith("rang twice")
 
 
 def test_esc_asks_before_discarding_typed_text(

@@ -1,5 +1,5 @@
-"""Undoable lead changes: each command does its work through a service and undoes it
-through another, so Ctrl+Z puts the file back exactly as it was."""
+"""Undoable lead changes: each command does its work through a service; the store's
+journal of what it wrote puts the file back exactly as it was on Ctrl+Z."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 from workbench.services.leads import accounts as lead_accounts
 from workbench.services.leads import edit as leads
-from workbench.services.leads import triage as lead_triage
 from workbench.services.leads.edit import LeadFields
 from workbench.services.leads.qualification import Qualification
 from workbench.services.leads.triage import TriageResult
@@ -19,12 +18,7 @@ from workbench.ui.common.undo import ServiceCommand, push
 # --- triage -------------------------------------------------------------------------------
 def triage(ctx: AppContext, text: str, change: Callable[[], TriageResult]) -> ServiceCommand[TriageResult]:
     """Run a triage change (already validated) as one undoable step."""
-    wb = ctx.wb
-
-    def undo(result: TriageResult) -> None:
-        lead_triage.restore(wb, result.before)
-
-    command: ServiceCommand[TriageResult] = ServiceCommand(ctx, text, change, undo)
+    command: ServiceCommand[TriageResult] = ServiceCommand(ctx, text, change)
     push(command, ctx)
     return command
 
@@ -37,7 +31,7 @@ def delete_leads(ctx: AppContext, text: str, lead_ids: Sequence[int]) -> None:
         trash.delete(wb, "lead", ids, clock=ctx.clock)
         return ids
 
-    push(ServiceCommand(ctx, text, do, lambda done: trash.restore(wb, "lead", done), Topic.ALL), ctx)
+    push(ServiceCommand(ctx, text, do, Topic.ALL), ctx)
 
 
 # --- edits -------------------------------------------------------------------------------
@@ -47,24 +41,16 @@ def edit_lead(
     """Save the detail pane's edits (validated by the caller) as one undoable step."""
     wb = ctx.wb
 
-    def do() -> list[leads.LeadSnapshot]:
-        before = leads.snapshot(wb, [lead_id])
+    def do() -> None:
         leads.update_lead(wb, lead_id, values, qualification=qualification, clock=ctx.clock)
-        return before
 
-    push(
-        ServiceCommand(ctx, text, do, lambda before: leads.restore_snapshot(wb, before, clock=ctx.clock)), ctx
-    )
+    push(ServiceCommand(ctx, text, do), ctx)
 
 
 def link_account(ctx: AppContext, text: str, lead_id: int, account_id: int | None) -> None:
     wb = ctx.wb
 
-    def do() -> list[leads.LeadSnapshot]:
-        before = leads.snapshot(wb, [lead_id])
+    def do() -> None:
         lead_accounts.link(wb, lead_id, account_id, clock=ctx.clock)
-        return before
 
-    push(
-        ServiceCommand(ctx, text, do, lambda before: leads.restore_snapshot(wb, before, clock=ctx.clock)), ctx
-    )
+    push(ServiceCommand(ctx, text, do), ctx)

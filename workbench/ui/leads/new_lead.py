@@ -31,7 +31,8 @@ from workbench.domain import LeadKind
 from workbench.services.leads import duplicates
 from workbench.services.leads import edit as leads
 from workbench.services.leads.edit import LeadFields, LeadRefused
-from workbench.ui.common.context import AppContext
+from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.undo import undoable
 from workbench.ui.leads import labels as lead_labels
 from workbench.ui.leads.labels import kind_label, status_label
 
@@ -185,7 +186,8 @@ class NewLeadDialog(QDialog):
     def accept(self) -> None:
         values = self.values()
         try:
-            self.created_id = leads.create_lead(self.ctx.wb, values, clock=self.ctx.clock)
+            with undoable(self.ctx, self.tr("New lead {0}").format(values.name), Topic.LEADS):
+                self.created_id = leads.create_lead(self.ctx.wb, values, clock=self.ctx.clock)
         except LeadRefused as exc:
             self.refusal.setText(self.tr("Not saved: {0}").format(self.tr(str(exc))))
             self.refusal.show()

@@ -27,6 +27,7 @@ from workbench.services.records import RecordKind, RecordRef, summarise
 from workbench.services.search.lookup import Match
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.lookup_field import LookupField
+from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.icons import channel_label, outcome_label
 from workbench.ui.outreach.quick_log import from_qdatetime, to_qdatetime
 
@@ -109,12 +110,13 @@ class ActivityEditDialog(QDialog):
             duration_min=self.duration.value() or None,
         )
         try:
-            outreach.update_activity(self.ctx.wb, self.entry.id, edit, now=now)
-            # Leaving the field half-typed keeps the old link; only a pick or a clear changes it.
-            if self.chosen_ref != self.original_ref and (
-                self.who.current or not self.who.edit.text().strip()
-            ):
-                outreach.link_activity(self.ctx.wb, self.entry.id, self.chosen_ref, now=now)
+            with undoable(self.ctx, self.tr("Edit activity")):
+                outreach.update_activity(self.ctx.wb, self.entry.id, edit, now=now)
+                # Leaving the field half-typed keeps the old link; only a pick or a clear changes it.
+                if self.chosen_ref != self.original_ref and (
+                    self.who.current or not self.who.edit.text().strip()
+                ):
+                    outreach.link_activity(self.ctx.wb, self.entry.id, self.chosen_ref, now=now)
         except OutreachError as exc:
             QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QUndoCommand
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -42,6 +42,7 @@ from workbench.services.records import RecordRef, summarise
 from workbench.services.search.lookup import Match
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import LookupField
+from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.icons import channel_label, outcome_label
 from workbench.ui.outreach.key_picker import KeyPicker
 
@@ -73,38 +74,6 @@ class NoteEdit(QPlainTextEdit):
             event.accept()
             return
         super().keyPressEvent(event)
-
-
-class LoggedCommand(QUndoCommand):
-    """Undo of a quick log: the activity and its follow-up go to the trash and the
-    follow-ups it answered are open again; redo brings them back."""
-
-    def __init__(self, ctx: AppContext, logged: Logged, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.logged = logged
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # already saved when the command was pushed
-            self._first = False
-            return
-        wb, now = self.ctx.wb, self.ctx.clock()
-        outreach.restore_activity(wb, self.logged.activity_id, now=now)
-        if self.logged.followup_id is not None:
-            outreach.restore_followup(wb, self.logged.followup_id, now=now)
-        for followup_id in self.logged.completed:
-            outreach.complete_followup(wb, followup_id, now=now)
-        _notify_all(self.ctx)
-
-    def undo(self) -> None:
-        wb, now = self.ctx.wb, self.ctx.clock()
-        outreach.trash_activity(wb, self.logged.activity_id, now=now)
-        if self.logged.followup_id is not None:
-            outreach.trash_followup(wb, self.logged.followup_id, now=now)
-        for followup_id in self.logged.completed:
-            outreach.reopen_followup(wb, followup_id, now=now)
-        _notify_all(self.ctx)
 
 
 def _notify_all(ctx: AppContext) -> None:
@@ -361,15 +330,15 @@ class QuickLogDialog(QDialog):
             self.who_hint.show()
             self.who.edit.setFocus()
             return
+        who = self.who.current.name if self.who.current else self.tr("your own log")
+        text = self.tr("Log {0} with {1}").format(channel_label(entry.channel).lower(), who)
         try:
-            logged = outreach.log_activity(self.ctx.wb, entry, now=self.ctx.clock())
+            with undoable(self.ctx, text):
+                logged = outreach.log_activity(self.ctx.wb, entry, now=self.ctx.clock())
         except OutreachError as exc:
             self.show_error(self, str(exc))
             return
         self.result_logged = logged
-        who = self.who.current.name if self.who.current else self.tr("your own log")
-        text = self.tr("Log {0} with {1}").format(channel_label(entry.channel).lower(), who)
-        self.ctx.undo_stack.push(LoggedCommand(self.ctx, logged, text))
         _notify_all(self.ctx)
         self.logged.emit(logged)
         message = self.tr("Logged {0} with {1}.").format(channel_label(entry.channel).lower(), who)

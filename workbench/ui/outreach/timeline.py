@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from workbench.services.outreach.timeline import TimelineEntry, timeline
 from workbench.services.records import RecordKind, RecordRef, RecordSummary, summarise
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.undo import undoable
 from workbench.ui.common.workers import Job, start
 from workbench.ui.outreach.icons import activity_icon, channel_label, followup_icon, outcome_label
 
@@ -117,23 +118,6 @@ class TimelineModel(QAbstractListModel):
         if len(note) > 160:
             note = note[:157] + "…"
         return f"{head}\n{note}" if note else head
-
-
-class _Trashed(QUndoCommand):
-    def __init__(self, ctx: AppContext, entry: TimelineEntry, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.entry = entry
-
-    def redo(self) -> None:
-        trash = outreach.trash_followup if self.entry.is_followup else outreach.trash_activity
-        trash(self.ctx.wb, self.entry.id, now=self.ctx.clock())
-        _notify(self.ctx)
-
-    def undo(self) -> None:
-        restore = outreach.restore_followup if self.entry.is_followup else outreach.restore_activity
-        restore(self.ctx.wb, self.entry.id, now=self.ctx.clock())
-        _notify(self.ctx)
 
 
 def _notify(ctx: AppContext) -> None:
@@ -341,7 +325,10 @@ class TimelineWidget(QWidget):
         if entry is None:
             return
         text = self.tr("Delete follow-up") if entry.is_followup else self.tr("Delete activity")
-        self.ctx.undo_stack.push(_Trashed(self.ctx, entry, text))
+        trash = outreach.trash_followup if entry.is_followup else outreach.trash_activity
+        with undoable(self.ctx, text):
+            trash(self.ctx.wb, entry.id, now=self.ctx.clock())
+        _notify(self.ctx)
         self._status(self.tr("Moved to the trash. Undo with Ctrl+Z."))
 
     def toggle_done(self) -> None:
@@ -350,16 +337,19 @@ class TimelineWidget(QWidget):
             return
         now = self.ctx.clock()
         if entry.done_at is None:
-            outreach.complete_followup(self.ctx.wb, entry.id, now=now)
+            with undoable(self.ctx, self.tr("Mark follow-up done")):
+                outreach.complete_followup(self.ctx.wb, entry.id, now=now)
         else:
-            outreach.reopen_followup(self.ctx.wb, entry.id, now=now)
+            with undoable(self.ctx, self.tr("Reopen follow-up")):
+                outreach.reopen_followup(self.ctx.wb, entry.id, now=now)
         _notify(self.ctx)
 
     def snooze_current(self) -> None:
         entry = self.current_entry()
         if entry is None or not entry.is_open:
             return
-        due = outreach.snooze_followup(self.ctx.wb, entry.id, now=self.ctx.clock())
+        with undoable(self.ctx, self.tr("Snooze follow-up")):
+            due = outreach.snooze_followup(self.ctx.wb, entry.id, now=self.ctx.clock())
         _notify(self.ctx)
         self._status(self.tr("Snoozed to {0}.").format(fmt.datetime_text(due)))
 
@@ -372,7 +362,8 @@ class TimelineWidget(QWidget):
         due = RescheduleDialog.ask(self, entry.due_at, self.ctx.clock())
         if due is None:
             return
-        past = outreach.reschedule_followup(self.ctx.wb, entry.id, due, now=self.ctx.clock())
+        with undoable(self.ctx, self.tr("Reschedule follow-up")):
+            past = outreach.reschedule_followup(self.ctx.wb, entry.id, due, now=self.ctx.clock())
         _notify(self.ctx)
         if past:
             self._status(self.tr("That date has passed: the follow-up shows as overdue."))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from workbench.ui.common.context import Topic
+from workbench.ui.common.undo import undoable
 
 if TYPE_CHECKING:
     from workbench.services.pipeline.convert import ConversionPlan
@@ -96,18 +97,19 @@ class PipelineActions(QObject):
         if options is None:
             return None
         try:
-            result = convert.convert_lead(
-                self.ctx.wb,
-                lead_id,
-                name=options.name,
-                amount=options.amount,
-                currency=options.currency,
-                stage_id=options.stage_id,
-                expected_close=options.expected_close,
-                next_step=options.next_step,
-                next_step_due=options.next_step_due,
-                clock=self.ctx.clock,
-            )
+            with undoable(self.ctx, self.tr("Convert lead into “{0}”").format(options.name)):
+                result = convert.convert_lead(
+                    self.ctx.wb,
+                    lead_id,
+                    name=options.name,
+                    amount=options.amount,
+                    currency=options.currency,
+                    stage_id=options.stage_id,
+                    expected_close=options.expected_close,
+                    next_step=options.next_step,
+                    next_step_due=options.next_step_due,
+                    clock=self.ctx.clock,
+                )
         except Exception as exc:
             if not _warn(self.window, title, exc):
                 raise
@@ -137,19 +139,20 @@ class PipelineActions(QObject):
         if answer is None:
             return None
         try:
-            opportunity_id = convert.create_from_account(
-                wb,
-                answer.account_id,
-                name=answer.name,
-                amount=answer.amount,
-                currency=answer.currency,
-                stage_id=answer.stage_id,
-                contact_id=answer.contact_id,
-                expected_close=answer.expected_close,
-                next_step=answer.next_step,
-                next_step_due=answer.next_step_due,
-                clock=self.ctx.clock,
-            )
+            with undoable(self.ctx, self.tr("New opportunity “{0}”").format(answer.name)):
+                opportunity_id = convert.create_from_account(
+                    wb,
+                    answer.account_id,
+                    name=answer.name,
+                    amount=answer.amount,
+                    currency=answer.currency,
+                    stage_id=answer.stage_id,
+                    contact_id=answer.contact_id,
+                    expected_close=answer.expected_close,
+                    next_step=answer.next_step,
+                    next_step_due=answer.next_step_due,
+                    clock=self.ctx.clock,
+                )
         except Exception as exc:
             if not _warn(self.window, self.tr("Cannot create the opportunity"), exc):
                 raise

@@ -12,6 +12,7 @@ from workbench.services.pipeline.stages import PipelineError, Stage
 from workbench.services.settings import reasons
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.errors import expected_message
+from workbench.ui.common.undo import undoable
 from workbench.ui.pipeline.close_opportunity import CloseAnswer, CloseOpportunityDialog
 
 #: Asks why a deal was won or lost; None means cancelled. Tests replace it.
@@ -38,8 +39,8 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
     answer: CloseAnswer | None = None
     title = parent.tr("Cannot move the opportunity")
     try:
+        opp = pipeline.get_opportunity(ctx.wb, opportunity_id)
         if not stage.is_open:
-            opp = pipeline.get_opportunity(ctx.wb, opportunity_id)
             if opp.stage_id == stage.id:
                 return False
             answer = ask_close(
@@ -51,16 +52,21 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
             )
             if answer is None:
                 return False
-        changed = pipeline.move_to_stage(
-            ctx.wb,
-            opportunity_id,
-            stage.id,
-            reason=answer.reason if answer else None,
-            note=answer.note if answer else "",
-            closed_on=answer.closed_on if answer else None,
-            allow_before_creation=answer.allow_before_creation if answer else False,
-            clock=ctx.clock,
-        )
+        if stage.is_open:
+            text = parent.tr("Move “{0}” to {1}").format(opp.name, stage.name)
+        else:
+            text = parent.tr("Mark “{0}” {1}").format(opp.name, stage.name.lower())
+        with undoable(ctx, text, Topic.OPPORTUNITIES):
+            changed = pipeline.move_to_stage(
+                ctx.wb,
+                opportunity_id,
+                stage.id,
+                reason=answer.reason if answer else None,
+                note=answer.note if answer else "",
+                closed_on=answer.closed_on if answer else None,
+                allow_before_creation=answer.allow_before_creation if answer else False,
+                clock=ctx.clock,
+            )
     except Exception as exc:
         if not warn(parent, title, exc):
             raise
@@ -72,7 +78,9 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
 
 def reopen(parent: QWidget, ctx: AppContext, opportunity_id: int) -> bool:
     try:
-        changed = pipeline.reopen(ctx.wb, opportunity_id, clock=ctx.clock)
+        name = pipeline.get_opportunity(ctx.wb, opportunity_id).name
+        with undoable(ctx, parent.tr("Reopen “{0}”").format(name), Topic.OPPORTUNITIES):
+            changed = pipeline.reopen(ctx.wb, opportunity_id, clock=ctx.clock)
     except Exception as exc:
         if not warn(parent, parent.tr("Cannot reopen the opportunity"), exc):
             raise

@@ -30,6 +30,7 @@ from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.money_input import AmountEdit
 from workbench.ui.common.small_table import SmallTable
+from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
 from workbench.ui.pipeline import moves
 from workbench.ui.pipeline.close_opportunity import confirm, reason_text
@@ -270,7 +271,10 @@ class OpportunityDetailView(QWidget):
             }
             changes = {k: v for k, v in wanted.items() if getattr(opp, k) != v}
             if changes:
-                pipeline.update_opportunity(self.ctx.wb, self.opportunity_id, clock=self.ctx.clock, **changes)
+                with undoable(self.ctx, self.tr("Edit “{0}”").format(opp.name), Topic.OPPORTUNITIES):
+                    pipeline.update_opportunity(
+                        self.ctx.wb, self.opportunity_id, clock=self.ctx.clock, **changes
+                    )
         except PipelineError as exc:
             self.error.setText(str(exc))
             return False
@@ -313,7 +317,9 @@ class OpportunityDetailView(QWidget):
         ):
             return False
         try:
-            pipeline.trash_opportunity(self.ctx.wb, self.opportunity_id, clock=self.ctx.clock)
+            text = self.tr("Move “{0}” to the trash").format(self.info.opportunity.name)
+            with undoable(self.ctx, text):
+                pipeline.trash_opportunity(self.ctx.wb, self.opportunity_id, clock=self.ctx.clock)
         except Exception as exc:
             if not moves.warn(self, self.tr("Cannot move to trash"), exc):
                 raise

@@ -31,6 +31,7 @@ from workbench.services.settings import values as settings
 from workbench.services.tables import ColumnKind
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.small_table import SmallTable
+from workbench.ui.common.undo import undoable
 from workbench.ui.pipeline import moves
 
 
@@ -161,7 +162,8 @@ class StagesEditor(QWidget):
     # --- changes ---------------------------------------------------------------------------
     def _apply(self, change: Callable[[], object], stage_id: int | None) -> bool:
         try:
-            change()
+            with undoable(self.ctx, self.tr("Change the pipeline stages")):
+                change()
         except pipeline.PipelineError as exc:
             self.error.setText(str(exc))
             self.reload(stage_id)

@@ -16,7 +16,4 @@ def restore_from_trash(ctx: AppContext, text: str, kind: str, ids: Sequence[int]
         trash.restore(wb, kind, chosen)
         return chosen
 
-    push(
-        ServiceCommand(ctx, text, do, lambda done: trash.delete(wb, kind, done, clock=ctx.clock), Topic.ALL),
-        ctx,
-    )
+    push(ServiceCommand(ctx, text, do, Topic.ALL), ctx)

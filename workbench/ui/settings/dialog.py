@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from workbench.services.settings import preferences
 from workbench.services.team import template as templates
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.undo import undoable
 from workbench.ui.common.widgets import ask_yes_no, text_width
 from workbench.ui.settings.base import PreferenceForm, SettingsPage
 from workbench.ui.settings.forms import (
@@ -254,18 +255,20 @@ class SettingsDialog(QDialog):
         others = [p for p in self.pages if not isinstance(p, PreferenceForm) and p.is_dirty()]
         topics: set[str] = set()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        changed: dict[str, Any] = {}
         try:
-            changed: dict[str, Any] = {}
-            for form in forms:
-                changed.update(form.changed_values())
-            if changed:
-                preferences.save(self.ctx.wb, changed)
+            # One step in Edit → Undo for everything this Save wrote (lists included).
+            with undoable(self.ctx, self.tr("Change settings")):
                 for form in forms:
-                    form.mark_saved()
-                    topics.update(form.topics)
-            for page in others:
-                page.save()
-                topics.update(page.topics)
+                    changed.update(form.changed_values())
+                if changed:
+                    preferences.save(self.ctx.wb, changed)
+                    for form in forms:
+                        form.mark_saved()
+                        topics.update(form.topics)
+                for page in others:
+                    page.save()
+                    topics.update(page.topics)
         except ValueError as exc:
             self._fail(str(exc))
             return False

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from workbench.paths import config_dir
 from workbench.store import StoreError, Workbench, open_workbench
+from workbench.ui.common import wheel_guard
 from workbench.ui.common.area_base import Area
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.icons import app_icon, icon
@@ -43,6 +45,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, start_area: str = "today") -> None:
         super().__init__()
         self.ctx = ctx
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            wheel_guard.install(app)  # the wheel scrolls panes, never edits an unfocused field
         self.setWindowTitle("Prospecting Workbench")
         self.setWindowIcon(app_icon())
         self._areas: dict[str, Area] = {}

@@ -22,6 +22,7 @@ from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import BuyingTeam, ContactInfo
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.small_table import SmallTable
+from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 from workbench.ui.targets.contact_edit import ContactEditDialog
 
@@ -142,7 +143,8 @@ class AccountContacts(QWidget):
             self, self.tr("Remove contact"), self.tr("Move {0} to the trash?").format(name)
         ):
             return
-        target_actions.delete_contact(self.ctx.wb, contact_id, self.ctx.clock)
+        with undoable(self.ctx, self.tr("Remove contact {0}").format(name)):
+            target_actions.delete_contact(self.ctx.wb, contact_id, self.ctx.clock)
         self.contactsChanged.emit()
 
     def import_vcard(self) -> None:
@@ -159,7 +161,8 @@ class AccountContacts(QWidget):
         if self.account_id is None:
             return None
         try:
-            result = target_actions.import_vcards(self.ctx.wb, self.account_id, path, self.ctx.clock)
+            with undoable(self.ctx, self.tr("Import contacts from vCard")):
+                result = target_actions.import_vcards(self.ctx.wb, self.account_id, path, self.ctx.clock)
         except VCardError as exc:
             labels.warn(self, self.tr("Cannot import contacts"), str(exc))
             return None

@@ -29,6 +29,7 @@ from workbench.services.targets.accounts import AccountError
 from workbench.services.targets.actions import AccountView
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.small_table import SmallTable
+from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
 from workbench.ui.targets import labels
 from workbench.ui.targets.account_contacts import AccountContacts
@@ -389,12 +390,13 @@ class AccountDetailView(QWidget):
     def _save_notes(self) -> None:
         if self.account_id is None or self._loading:
             return
-        target_actions.set_notes(
-            self.ctx.wb,
-            self.account_id,
-            pain_hypothesis=self.pain_edit.toPlainText(),
-            notes=self.notes_edit.toPlainText(),
-        )
+        with undoable(self.ctx, self.tr("Edit account notes")):
+            target_actions.set_notes(
+                self.ctx.wb,
+                self.account_id,
+                pain_hypothesis=self.pain_edit.toPlainText(),
+                notes=self.notes_edit.toPlainText(),
+            )
         self.pain_edit.mark_saved()
         self.notes_edit.mark_saved()
         self._changed_here()
@@ -402,9 +404,10 @@ class AccountDetailView(QWidget):
     def _status_picked(self, _index: int) -> None:
         if self._loading or self.account_id is None:
             return
-        target_actions.set_status(
-            self.ctx.wb, self.account_id, str(self.status_combo.currentData()), clock=self.ctx.clock
-        )
+        with undoable(self.ctx, self.tr("Change account status")):
+            target_actions.set_status(
+                self.ctx.wb, self.account_id, str(self.status_combo.currentData()), clock=self.ctx.clock
+            )
         self._changed_and_reload()
 
     def edit_account(self) -> None:
@@ -422,7 +425,8 @@ class AccountDetailView(QWidget):
         if self.view is None or self.account_id is None:
             return
         if self.view.account.status == AccountStatus.PARKED:
-            target_actions.unpark(self.ctx.wb, self.account_id, self.ctx.clock)
+            with undoable(self.ctx, self.tr("Unpark {0}").format(self.view.account.name)):
+                target_actions.unpark(self.ctx.wb, self.account_id, self.ctx.clock)
         else:
             reason = labels.ask_reason(
                 self,
@@ -431,7 +435,8 @@ class AccountDetailView(QWidget):
             )
             if reason is None:
                 return
-            target_actions.park(self.ctx.wb, self.account_id, reason, self.ctx.clock)
+            with undoable(self.ctx, self.tr("Park {0}").format(self.view.account.name)):
+                target_actions.park(self.ctx.wb, self.account_id, reason, self.ctx.clock)
         self._changed_and_reload()
 
     def toggle_target(self) -> None:
@@ -446,16 +451,19 @@ class AccountDetailView(QWidget):
             )
             if reason is None:
                 return
-            target_actions.demote(self.ctx.wb, self.account_id, reason, self.ctx.clock)
+            with undoable(self.ctx, self.tr("Take {0} off the target list").format(self.view.account.name)):
+                target_actions.demote(self.ctx.wb, self.account_id, reason, self.ctx.clock)
         else:
-            target_actions.promote(self.ctx.wb, self.account_id, clock=self.ctx.clock)
+            with undoable(self.ctx, self.tr("Put {0} on the target list").format(self.view.account.name)):
+                target_actions.promote(self.ctx.wb, self.account_id, clock=self.ctx.clock)
         self._changed_and_reload()
 
     def contact_from_selected_lead(self) -> None:
         lead_id = self.leads.current_id() or self.leads.model.row_id(0)
         if lead_id is None:
             return
-        result = target_actions.contact_from_lead(self.ctx.wb, lead_id, clock=self.ctx.clock)
+        with undoable(self.ctx, self.tr("Contact from lead")):
+            result = target_actions.contact_from_lead(self.ctx.wb, lead_id, clock=self.ctx.clock)
         if not result.created:
             labels.inform(
                 self, self.tr("Contact from lead"), self.tr("This lead's person is already a contact here.")

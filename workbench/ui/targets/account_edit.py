@@ -27,6 +27,7 @@ from workbench.domain import Tier
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.accounts import AccountError, AccountInput, DuplicateAccount, normalise_domain
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
 PROBLEM_STYLE = "color: #c62828"
@@ -181,15 +182,22 @@ class AccountEditDialog(QDialog):
     def _save(self, *, allow_duplicate: bool) -> None:
         data = self.value()
         try:
-            if self.account_id is None:
-                self.saved_id = target_actions.create_account(
-                    self.ctx.wb, data, allow_duplicate=allow_duplicate, clock=self.ctx.clock
-                )
-            else:
-                target_actions.update_account(
-                    self.ctx.wb, self.account_id, data, allow_duplicate=allow_duplicate, clock=self.ctx.clock
-                )
-                self.saved_id = self.account_id
+            with undoable(
+                self.ctx, self.tr("New account") if self.account_id is None else self.tr("Edit account")
+            ):
+                if self.account_id is None:
+                    self.saved_id = target_actions.create_account(
+                        self.ctx.wb, data, allow_duplicate=allow_duplicate, clock=self.ctx.clock
+                    )
+                else:
+                    target_actions.update_account(
+                        self.ctx.wb,
+                        self.account_id,
+                        data,
+                        allow_duplicate=allow_duplicate,
+                        clock=self.ctx.clock,
+                    )
+                    self.saved_id = self.account_id
         except DuplicateAccount as exc:
             answer = labels.ask_duplicate(self, exc.matches)
             if answer == labels.CREATE_ANYWAY:

@@ -25,6 +25,7 @@ from workbench.domain.normalize import check_email, check_phone
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import ContactError, ContactInput
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
 PROBLEM_STYLE = "color: #c62828"
@@ -146,11 +147,14 @@ class ContactEditDialog(QDialog):
     def accept(self) -> None:
         data = self.value()
         try:
-            if self.contact_id is None:
-                self.saved_id = target_actions.create_contact(self.ctx.wb, data, self.ctx.clock)
-            else:
-                target_actions.update_contact(self.ctx.wb, self.contact_id, data, self.ctx.clock)
-                self.saved_id = self.contact_id
+            with undoable(
+                self.ctx, self.tr("Add contact") if self.contact_id is None else self.tr("Edit contact")
+            ):
+                if self.contact_id is None:
+                    self.saved_id = target_actions.create_contact(self.ctx.wb, data, self.ctx.clock)
+                else:
+                    target_actions.update_contact(self.ctx.wb, self.contact_id, data, self.ctx.clock)
+                    self.saved_id = self.contact_id
         except ContactError as exc:
             self.problem.setText(str(exc))
             self.problem.show()

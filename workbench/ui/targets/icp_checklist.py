@@ -14,6 +14,7 @@ from workbench.domain import CheckState
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets import icp
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
 
@@ -128,13 +129,14 @@ class IcpChecklist(QWidget):
         if self._loading or self.account_id is None:
             return
         state = str(self.combos[criterion_id].currentData())
-        fit = target_actions.set_check(
-            self.ctx.wb,
-            self.account_id,
-            criterion_id,
-            state,
-            self.evidence[criterion_id].text(),
-            self.ctx.clock,
-        )
+        with undoable(self.ctx, self.tr("Judge an ICP criterion")):
+            fit = target_actions.set_check(
+                self.ctx.wb,
+                self.account_id,
+                criterion_id,
+                state,
+                self.evidence[criterion_id].text(),
+                self.ctx.clock,
+            )
         self._show_fit(fit)
         self.checkChanged.emit()

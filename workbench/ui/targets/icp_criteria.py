@@ -35,6 +35,7 @@ from workbench.exchange.icp_template import TemplateCriterion, TemplateError, re
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets import icp
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
 log = logging.getLogger(__name__)
@@ -255,7 +256,8 @@ class IcpCriteriaEditor(QWidget):
 
     def save(self) -> None:
         """Write the criteria; every account's fit score follows. Raises ``IcpError``."""
-        target_actions.save_criteria(self.ctx.wb, self.model.rows(), self.ctx.clock)
+        with undoable(self.ctx, self.tr("Change the ICP criteria")):
+            target_actions.save_criteria(self.ctx.wb, self.model.rows(), self.ctx.clock)
         self.ctx.notify(Topic.ACCOUNTS)
         self.load()
 

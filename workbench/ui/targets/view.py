@@ -33,6 +33,7 @@ from workbench.services.targets.target_list import Summary, TargetTable, target_
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.sql_table import SqlTableModel
+from workbench.ui.common.undo import undoable
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.targets import labels
 from workbench.ui.targets.account_detail import AccountDetailView
@@ -439,9 +440,10 @@ class TargetsArea(Area):
         choice = PromoteDialog.ask(self.ctx, self.window())
         if choice is None:
             return None
-        target_actions.promote(
-            self.ctx.wb, choice.account_id, tier=choice.tier, reason=choice.reason, clock=self.ctx.clock
-        )
+        with undoable(self.ctx, self.tr("Put an account on the target list")):
+            target_actions.promote(
+                self.ctx.wb, choice.account_id, tier=choice.tier, reason=choice.reason, clock=self.ctx.clock
+            )
         self._after_change(choice.account_id)
         return choice.account_id
 
@@ -453,7 +455,8 @@ class TargetsArea(Area):
         account_id = self.selected_id()
         if account_id is None:
             return
-        target_actions.set_tier(self.ctx.wb, account_id, tier, self.ctx.clock)
+        with undoable(self.ctx, self.tr("Set tier")):
+            target_actions.set_tier(self.ctx.wb, account_id, tier, self.ctx.clock)
         self._after_change(account_id)
 
     def trash_selected(self) -> None:
@@ -470,7 +473,8 @@ class TargetsArea(Area):
             ).format(name),
         ):
             return
-        target_actions.trash_account(self.ctx.wb, account_id, self.ctx.clock)
+        with undoable(self.ctx, self.tr("Move {0} to the trash").format(name)):
+            target_actions.trash_account(self.ctx.wb, account_id, self.ctx.clock)
         row = self.table.currentIndex().row()
         self.ctx.notify(Topic.ACCOUNTS)
         self.reload()

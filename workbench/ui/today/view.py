@@ -29,6 +29,7 @@ from workbench.services.records import RecordRef
 from workbench.ui.common import format as fmt
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.undo import undoable
 
 _Index = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -459,14 +460,16 @@ class TodayArea(Area):
         item = self.current_item()
         if item is None or item.followup_id is None:
             return
-        outreach.complete_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
+        with undoable(self.ctx, self.tr("Mark follow-up done")):
+            outreach.complete_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
         self._notify()
 
     def snooze_current(self) -> None:
         item = self.current_item()
         if item is None or item.followup_id is None:
             return
-        outreach.snooze_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
+        with undoable(self.ctx, self.tr("Snooze follow-up")):
+            outreach.snooze_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
         self._notify()
 
     def _link_own_log(self, activity_id: int) -> None:
