@@ -58,6 +58,7 @@ BOTH_BACKENDS = frozenset(
         "test_insights",
         "test_insights_pipeline",
         "test_journal",
+        "test_closing",
         "test_leads",
         "test_leads_duplicates",
         "test_leads_table",

@@ -321,6 +321,8 @@ class Opportunity(Owned, table=True):
     outcome: str = Field(default="open", max_length=10, index=True)
     close_reason: str = Field(default="", max_length=40)
     close_note: str = ""
+    #: The competitor a lost deal went to (from the rep's growing list); "" when none.
+    lost_to: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     closed_at: datetime | None = None
     # The converted lead (no foreign key for the same reason as Contact.origin_lead_id).
     origin_lead_id: int | None = Field(default=None, index=True)

@@ -17,7 +17,7 @@ the write of :func:`convert_lead`, so what is written reflects the file at that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -44,6 +44,8 @@ from workbench.domain.normalize import (
 )
 from workbench.services.clock import Clock, system_clock
 from workbench.services.outreach import touches
+from workbench.services.pipeline import account_deals
+from workbench.services.pipeline.account_deals import OpenDeal
 from workbench.services.pipeline.stages import (
     NOTE_CONVERTED,
     NOTE_CREATED,
@@ -108,6 +110,8 @@ class ConversionPlan:
     currency: str
     next_step: str
     next_step_due: date | None
+    #: The matched account's open deals: the lead may join one instead of a new deal.
+    open_deals: list[OpenDeal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ def _next_followup(session: Session, lead_id: int) -> FollowUp | None:
     return session.exec(stmt).first()
 
 
-def plan_conversion(wb: Workbench, lead_id: int) -> ConversionPlan:
+def plan_conversion(wb: Workbench, lead_id: int, *, clock: Clock = system_clock) -> ConversionPlan:
     """What converting this lead would do, for the rep to confirm. Writes nothing."""
     with wb.reading() as session:
         lead = _convertible(session, lead_id)
@@ -254,6 +258,13 @@ def plan_conversion(wb: Workbench, lead_id: int) -> ConversionPlan:
         following = _next_followup(session, lead_id)
         company = lead.company.strip()
         assert lead.id is not None
+        deals = account_deals.open_deals_in(session, account.id) if account and account.id else []
+        name = (account.name if account else "") or company or _lead_person(lead) or lead.email
+        if deals:  # beside other deals, a bare company name says nothing
+            name = account_deals.new_deal_name(account.name if account else company, lead, _lead_person(lead))
+        step, due = (following.title, following.due_at.date()) if following else ("", None)
+        if not following:
+            step, due = account_deals.first_step(session, clock())
         return ConversionPlan(
             lead_id=lead.id,
             lead_uuid=lead.uuid,
@@ -265,12 +276,13 @@ def plan_conversion(wb: Workbench, lead_id: int) -> ConversionPlan:
             received_at=lead.received_at,
             account=account,
             contact=contact,
-            opportunity_name=(account.name if account else "") or company or _lead_person(lead) or lead.email,
+            opportunity_name=name,
             stage=first_open_stage(session),
             stages=[s for s in stages_in(session) if s.is_open],
             currency=str(settings.get(session, "profile.currency") or "USD"),
-            next_step=following.title if following else "",
-            next_step_due=following.due_at.date() if following else None,
+            next_step=step,
+            next_step_due=due,
+            open_deals=deals,
         )
 
 
@@ -322,11 +334,15 @@ def convert_lead(
     expected_close: date | None = None,
     next_step: str = "",
     next_step_due: date | None = None,
+    into: int | None = None,
     clock: Clock = system_clock,
 ) -> ConversionResult:
     """Convert in one transaction: link or create account and contact, create the
     opportunity (keeping kind, source, campaign and received date for attribution),
-    mark the lead converted, and record the opportunity's first stage change."""
+    mark the lead converted, and record the opportunity's first stage change.
+
+    ``into``: join this open deal of the account instead — the lead's person goes on
+    its buying team and the lead points to it; no new opportunity."""
     amount = check_amount(amount)
     now = clock()
     with wb.session() as session:
@@ -379,6 +395,23 @@ def convert_lead(
             session.flush()
         contact_id = contact.id if contact is not None else None
 
+        if into is not None:
+            joined = account_deals.deal_to_join(session, into, account_id)
+            account_deals.put_on_buying_team(session, contact, joined, now)
+            assert joined.id is not None and lead.id is not None
+            account_id = joined.account_id if joined.account_id is not None else account_id
+            _mark_converted(session, lead, joined.id, account_id, contact_id, now)
+            _carry_over(session, lead.id, account_id, contact_id, joined.id)
+            return ConversionResult(
+                opportunity_id=joined.id,
+                opportunity_uuid=joined.uuid,
+                account_id=account_id,
+                account_created=account_choice is not None and account_choice.created,
+                contact_id=contact_id,
+                contact_created=contact_choice is not None and contact_choice.created,
+                stage_id=joined.stage_id,
+            )
+
         fallback = (
             (account.name if account else "") or lead.company.strip() or _lead_person(lead) or lead.email
         )
@@ -407,13 +440,7 @@ def convert_lead(
         assert opp.id is not None and lead.id is not None
         record_entry(session, opp, NOTE_CONVERTED)
 
-        lead.status = LeadStatus.CONVERTED
-        lead.status_changed_at = now
-        lead.opportunity_id = opp.id
-        lead.account_id = account_id
-        lead.contact_id = contact_id
-        lead.updated_at = now
-        session.add(lead)
+        _mark_converted(session, lead, opp.id, account_id, contact_id, now)
         if account is not None:
             _mark_account_opportunity(session, account, now, f"lead converted: {opp.name}")
         _carry_over(session, lead.id, account_id, contact_id, opp.id)
@@ -426,6 +453,18 @@ def convert_lead(
             contact_created=contact_choice is not None and contact_choice.created,
             stage_id=start_stage,
         )
+
+
+def _mark_converted(
+    session: Session, lead: Lead, opp_id: int, account_id: int | None, contact_id: int | None, now: datetime
+) -> None:
+    lead.status = LeadStatus.CONVERTED
+    lead.status_changed_at = now
+    lead.opportunity_id = opp_id
+    lead.account_id = account_id
+    lead.contact_id = contact_id
+    lead.updated_at = now
+    session.add(lead)
 
 
 def _carry_over(

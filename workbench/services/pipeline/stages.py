@@ -52,6 +52,7 @@ from workbench.domain import (
     StageKind,
 )
 from workbench.services.clock import Clock, system_clock
+from workbench.services.pipeline import closing
 from workbench.services.settings import reasons
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
@@ -373,14 +374,22 @@ def move_to_stage(
     note: str = "",
     closed_on: date | None = None,
     allow_before_creation: bool = False,
+    finish_work: bool = False,
+    lost_to: str = "",
     clock: Clock = system_clock,
 ) -> bool:
     """Move one opportunity to a stage, recording the change. False when it was already there.
 
     Moving to a won/lost stage closes it and needs a ``reason`` (:class:`CloseReason`);
-    ``closed_on`` is the close date (``None``: now). Moving a closed opportunity to an
-    open stage reopens it. A manual probability is dropped: the new stage's default applies.
+    ``closed_on`` is the close date (``None``: now); ``finish_work`` marks its open
+    follow-ups done and clears its next step (:mod:`.closing`); ``lost_to`` names the
+    competitor of a lost deal. Moving a closed opportunity to an open stage reopens it
+    (bringing nothing back). A manual probability is dropped: the new stage's default applies.
     """
+    try:
+        competitor = closing.check_lost_to(lost_to)
+    except closing.ClosingError as exc:
+        raise PipelineError(str(exc)) from exc
     with wb.session() as session:
         opp = _live_opportunity(session, opportunity_id)
         target = _stage(_live_stage(session, stage_id))
@@ -397,8 +406,9 @@ def move_to_stage(
                 opp.closed_at = None
                 opp.close_reason = ""
                 opp.close_note = ""
+                opp.lost_to = ""
         else:
-            close_reason = _check_reason(session, reason)
+            close_reason = _check_reason(session, reason, target.kind)
             if closed_on is not None and closed_on > now.date():
                 raise PipelineError("The close date cannot be in the future.")
             if closed_on is not None and closed_on < opp.created_at.date() and not allow_before_creation:
@@ -410,6 +420,10 @@ def move_to_stage(
             opp.close_reason = close_reason
             opp.close_note = note.strip()
             opp.closed_at = now if closed_on is None else datetime.combine(closed_on, now.timetz())
+            lost = target.kind is StageKind.LOST and bool(competitor)
+            opp.lost_to = closing.remember_competitor(session, competitor) if lost else ""
+            if finish_work:
+                closing.finish_work(session, opp, now)
             change_note = close_reason
         session.add(
             StageChange(
@@ -428,11 +442,14 @@ def move_to_stage(
         return True
 
 
-def _check_reason(session: Session, reason: CloseReason | str | None) -> str:
-    """A built-in :class:`CloseReason` or one of the rep's own (settings), as stored."""
-    known = reasons.accepted(
-        str(reason or ""), reasons.close_reasons_in(session), (r.value for r in CloseReason)
-    )
+def _check_reason(session: Session, reason: CloseReason | str | None, kind: StageKind) -> str:
+    """A reason from the outcome's own list (won or lost: built-in or the rep's), as stored."""
+    if kind is StageKind.WON:
+        known = reasons.accepted(str(reason or ""), reasons.won_reasons_in(session), reasons.WON_DEFAULTS)
+    else:
+        known = reasons.accepted(
+            str(reason or ""), reasons.close_reasons_in(session), (r.value for r in CloseReason)
+        )
     if known is None:
         raise ReasonRequired("Choose why the opportunity was won or lost.")
     return known
@@ -447,6 +464,8 @@ def close(
     note: str = "",
     closed_on: date | None = None,
     allow_before_creation: bool = False,
+    finish_work: bool = False,
+    lost_to: str = "",
     clock: Clock = system_clock,
 ) -> bool:
     """Win or lose: a move to the pipeline's won / lost stage."""
@@ -462,6 +481,8 @@ def close(
         note=note,
         closed_on=closed_on,
         allow_before_creation=allow_before_creation,
+        finish_work=finish_work,
+        lost_to=lost_to,
         clock=clock,
     )
 

@@ -19,7 +19,12 @@ from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
 DISQUALIFY_KEY = "leads.disqualify_reasons"
+#: The reasons a deal is lost (the key predates won reasons having their own list).
 CLOSE_KEY = "pipeline.close_reasons"
+WON_KEY = "pipeline.won_reasons"
+#: Why deals are won: never the loss reasons. A file from before keeps its won deals'
+#: text reasons; its picker starts from these.
+WON_DEFAULTS = ("price", "product fit", "relationship", "timing", "champion", "other")
 MAX_LENGTH = 40
 MAX_REASONS = 30
 OTHER = "other"
@@ -28,6 +33,7 @@ settings.DEFAULTS.update(
     {
         DISQUALIFY_KEY: [r.value for r in DisqualifyReason],
         CLOSE_KEY: [r.value for r in CloseReason],
+        WON_KEY: list(WON_DEFAULTS),
     }
 )
 
@@ -71,6 +77,15 @@ def disqualify_reasons_in(session: Session) -> list[str]:
 
 def close_reasons_in(session: Session) -> list[str]:
     return _stored(settings.get(session, CLOSE_KEY), settings.DEFAULTS[CLOSE_KEY])
+
+
+def won_reasons_in(session: Session) -> list[str]:
+    return _stored(settings.get(session, WON_KEY), settings.DEFAULTS[WON_KEY])
+
+
+def won_reasons(wb: Workbench) -> list[str]:
+    with wb.reading() as session:
+        return won_reasons_in(session)
 
 
 def disqualify_reasons(wb: Workbench) -> list[str]:

@@ -1,4 +1,5 @@
-"""Won or lost: the reason (required), a note and the close date.
+"""Won or lost: the reason (required), a note, the close date, what becomes of the
+deal's open follow-ups and next step (done by default), and who a lost deal went to.
 
 Cancelling changes nothing — a card dropped on Won or Lost goes back where it was.
 Tests answer it through :meth:`CloseOpportunityDialog.ask` or by driving the dialog,
@@ -11,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import CloseReason, StageKind
+from workbench.services.pipeline.closing import LOST_TO_MAX, OpenWork
+from workbench.services.settings.reasons import WON_DEFAULTS
 from workbench.ui.common.widgets import ask_yes_no
 
 
@@ -47,12 +52,24 @@ def reason_labels(widget: QWidget) -> dict[CloseReason, str]:
     }
 
 
+def won_labels(widget: QWidget) -> dict[str, str]:
+    tr = widget.tr
+    return {
+        "price": tr("Price"),
+        "product fit": tr("Product fit"),
+        "relationship": tr("Relationship"),
+        "timing": tr("Timing"),
+        "champion": tr("Champion"),
+        "other": tr("Other (say why in the note)"),
+    }
+
+
 def reason_text(widget: QWidget, value: str) -> str:
     """The words for a stored close reason (the stored text when it is not one of ours)."""
     try:
         return reason_labels(widget)[CloseReason(value)]
     except ValueError:
-        return value
+        return won_labels(widget).get(value, value)
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,10 @@ class CloseAnswer:
     closed_on: date | None
     #: The rep confirmed a close date before the opportunity was created.
     allow_before_creation: bool
+    #: Mark the deal's open follow-ups done and clear its next step (the default).
+    finish_work: bool = True
+    #: The competitor a lost deal went to ("" none).
+    lost_to: str = ""
 
 
 def _qdate(value: date) -> QDate:
@@ -84,6 +105,8 @@ class CloseOpportunityDialog(QDialog):
         created_on: date,
         today: date | None = None,
         reasons: Sequence[str] | None = None,
+        work: OpenWork | None = None,
+        competitors: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.outcome = outcome
@@ -102,8 +125,9 @@ class CloseOpportunityDialog(QDialog):
         form = QFormLayout()
         self.reason = QComboBox(self)
         self.reason.addItem(self.tr("Choose a reason…"), None)
-        # The rep's list from the settings (the built-in reasons unless changed).
-        for reason in reasons or [r.value for r in CloseReason]:
+        # The rep's list for this outcome from the settings (the built-in ones unless changed).
+        builtin = list(WON_DEFAULTS) if won else [r.value for r in CloseReason]
+        for reason in reasons or builtin:
             self.reason.addItem(reason_text(self, reason), reason)
         form.addRow(self.tr("&Reason:"), self.reason)
         self.note = QPlainTextEdit(self)
@@ -115,6 +139,34 @@ class CloseOpportunityDialog(QDialog):
         self.closed_on.setCalendarPopup(True)
         self.closed_on.setMaximumDate(_qdate(self.today))
         form.addRow(self.tr("&Close date:"), self.closed_on)
+        self.lost_to = QComboBox(self)
+        self.lost_to.setEditable(True)
+        self.lost_to.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lost_to.addItem("")
+        self.lost_to.addItems(list(competitors))
+        self.lost_to.setCurrentIndex(0)
+        line = self.lost_to.lineEdit()
+        assert line is not None  # editable
+        line.setPlaceholderText(self.tr("A competitor (optional; new names join the list)"))
+        completer = QCompleter(list(competitors), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.lost_to.setCompleter(completer)
+        if not won:
+            form.addRow(self.tr("Lost &to:"), self.lost_to)
+        else:
+            self.lost_to.hide()
+        self.work = work or OpenWork([], "", None)
+        self.finish_work = QCheckBox(self.tr("Mark them &done (uncheck to keep them open)"), self)
+        self.finish_work.setChecked(True)
+        self.work_label = QLabel(self._work_text(), self)
+        self.work_label.setWordWrap(True)
+        if not self.work.empty:
+            form.addRow(self.tr("Open work:"), self.work_label)
+            form.addRow("", self.finish_work)
+        else:
+            self.work_label.hide()
+            self.finish_work.hide()
         layout.addLayout(form)
         self.error = QLabel(self)
         self.error.setObjectName("formError")
@@ -131,6 +183,17 @@ class CloseOpportunityDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason.setFocus()
+
+    def _work_text(self) -> str:
+        lines = [self.tr("Follow-up: {0}").format(title) for title in self.work.followups]
+        if self.work.next_step or self.work.next_step_due:
+            lines.append(self.tr("Next step: {0}").format(self.work.next_step or self.tr("(no title)")))
+        return "\n".join(lines)
+
+    def chosen_lost_to(self) -> str:
+        if self.outcome is not StageKind.LOST:
+            return ""
+        return " ".join(self.lost_to.currentText().split())
 
     def _fail(self, text: str) -> None:
         self.error.setText(text)
@@ -152,6 +215,10 @@ class CloseOpportunityDialog(QDialog):
         if reason == CloseReason.OTHER.value and not self.note.toPlainText().strip():
             self._fail(self.tr("With “Other”, say why in the note."))
             self.note.setFocus()
+            return
+        if len(self.chosen_lost_to()) > LOST_TO_MAX:
+            self._fail(self.tr("A competitor's name has at most {0} characters.").format(LOST_TO_MAX))
+            self.lost_to.setFocus()
             return
         when = self.chosen_date()
         if when > self.today:
@@ -188,6 +255,8 @@ class CloseOpportunityDialog(QDialog):
             note=self.note.toPlainText().strip(),
             closed_on=None if when == self.today else when,
             allow_before_creation=self._allow_early,
+            finish_work=self.finish_work.isChecked(),
+            lost_to=self.chosen_lost_to(),
         )
 
     @classmethod
@@ -199,8 +268,18 @@ class CloseOpportunityDialog(QDialog):
         outcome: StageKind,
         created_on: date,
         reasons: Sequence[str] | None = None,
+        work: OpenWork | None = None,
+        competitors: Sequence[str] = (),
     ) -> CloseAnswer | None:
-        dialog = cls(parent, name=name, outcome=outcome, created_on=created_on, reasons=reasons)
+        dialog = cls(
+            parent,
+            name=name,
+            outcome=outcome,
+            created_on=created_on,
+            reasons=reasons,
+            work=work,
+            competitors=competitors,
+        )
         try:
             return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

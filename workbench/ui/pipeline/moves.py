@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from workbench.domain import StageKind
+from workbench.services.pipeline import closing
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.stages import PipelineError, Stage
 from workbench.services.settings import reasons
@@ -48,7 +50,13 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
                 name=opp.name,
                 outcome=stage.kind,
                 created_on=opp.created_at.date(),
-                reasons=reasons.close_reasons(ctx.wb),
+                reasons=(
+                    reasons.won_reasons(ctx.wb)
+                    if stage.kind is StageKind.WON
+                    else reasons.close_reasons(ctx.wb)
+                ),
+                work=closing.open_work(ctx.wb, opportunity_id),
+                competitors=closing.competitors(ctx.wb),
             )
             if answer is None:
                 return False
@@ -65,6 +73,8 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
                 note=answer.note if answer else "",
                 closed_on=answer.closed_on if answer else None,
                 allow_before_creation=answer.allow_before_creation if answer else False,
+                finish_work=answer.finish_work if answer else False,
+                lost_to=answer.lost_to if answer else "",
                 clock=ctx.clock,
             )
     except Exception as exc:

@@ -190,10 +190,11 @@ class ReasonsPage(SettingsPage):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        from workbench.ui.pipeline.close_opportunity import reason_text
+        from workbench.ui.pipeline.close_opportunity import reason_text, won_labels
 
         self._disqualify_words = _disqualify_label
         self._close_words: Callable[[str], str] = lambda value: reason_text(self, value)
+        self._won_words: Callable[[str], str] = lambda value: won_labels(self).get(value, value)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -212,15 +213,20 @@ class ReasonsPage(SettingsPage):
             self, reset=lambda: [self._disqualify_words(r.value) for r in DisqualifyReason]
         )
         left.addWidget(self.disqualify_list)
-        right.addWidget(QLabel(self.tr("<b>Deal won or lost</b>"), self))
+        won_column = QVBoxLayout()
+        won_column.addWidget(QLabel(self.tr("<b>Deal won</b>"), self))
+        self.won_list = NameListEditor(self, reset=lambda: [self._won_words(r) for r in reasons.WON_DEFAULTS])
+        won_column.addWidget(self.won_list)
+        right.addWidget(QLabel(self.tr("<b>Deal lost</b>"), self))
         self.close_list = NameListEditor(
             self, reset=lambda: [self._close_words(r.value) for r in CloseReason]
         )
         right.addWidget(self.close_list)
         row.addLayout(left)
+        row.addLayout(won_column)
         row.addLayout(right)
         layout.addLayout(row, 1)
-        self._loaded: tuple[list[str], list[str]] = ([], [])
+        self._loaded: tuple[list[str], ...] = ()
         self.reload()
 
     def page_title(self) -> str:
@@ -233,16 +239,23 @@ class ReasonsPage(SettingsPage):
         self.close_list.set_items(
             [(self._close_words(v), None, v) for v in reasons.close_reasons(self.ctx.wb)]
         )
-        self._loaded = (self.disqualify_list.names(), self.close_list.names())
+        self.won_list.set_items([(self._won_words(v), None, v) for v in reasons.won_reasons(self.ctx.wb)])
+        self._loaded = self._names()
+
+    def _names(self) -> tuple[list[str], ...]:
+        return (self.disqualify_list.names(), self.close_list.names(), self.won_list.names())
 
     def is_dirty(self) -> bool:
-        return (self.disqualify_list.names(), self.close_list.names()) != self._loaded
+        return self._names() != self._loaded
 
     @staticmethod
     def _stored(names: list[str], builtin: Sequence[str], words: Callable[[str], str]) -> list[str]:
         by_words = {words(value).casefold(): value for value in builtin}
         by_words.update({value.casefold(): value for value in builtin})
         return [by_words.get(" ".join(n.split()).casefold(), n) for n in names]
+
+    def won_values(self) -> list[str]:
+        return self._stored(self.won_list.names(), reasons.WON_DEFAULTS, self._won_words)
 
     def values(self) -> tuple[list[str], list[str]]:
         """The lists as they will be stored (built-in words mapped back to their values)."""
@@ -258,6 +271,7 @@ class ReasonsPage(SettingsPage):
             cleaned = {
                 reasons.DISQUALIFY_KEY: reasons.clean(disqualify),
                 reasons.CLOSE_KEY: reasons.clean(close),
+                reasons.WON_KEY: reasons.clean(self.won_values()),
             }
         except reasons.ReasonError as exc:
             raise ValueError(self.tr("Reasons: {0}").format(exc)) from exc
