@@ -59,6 +59,7 @@ BOTH_BACKENDS = frozenset(
         "test_insights_pipeline",
         "test_journal",
         "test_closing",
+        "test_convert_into",
         "test_leads",
         "test_leads_duplicates",
         "test_leads_table",

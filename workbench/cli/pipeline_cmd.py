@@ -14,7 +14,7 @@ from workbench.cli.common import (
     open_for_write,
     say,
 )
-from workbench.services.pipeline import convert
+from workbench.services.pipeline import account_deals, convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.board import summary
 
@@ -28,6 +28,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--currency", metavar="CODE", help="three-letter currency (default: the profile's)")
     parser.add_argument("--stage", metavar="S", help="starting stage by name (default: the first open stage)")
     parser.add_argument("--name", metavar="TEXT", help="opportunity name (default: the account's name)")
+    parser.add_argument(
+        "--into",
+        metavar="OPPORTUNITY_UUID",
+        help="join this open deal of the lead's account (its person on the buying team) instead of a new one",
+    )
     json_arg(parser)
     parser.set_defaults(handler=run_convert)
 
@@ -52,6 +57,10 @@ def _plan_lines(plan: convert.ConversionPlan) -> list[str]:
         lines.append(f"contact: new “{plan.contact.name}”")
     else:
         lines.append(f"contact: existing “{plan.contact.name}” (matched by {plan.contact.reason})")
+    for deal in plan.open_deals:
+        step = f", next: {deal.next_step}" if deal.next_step else ""
+        what = f"{deal.stage}, {deal.amount:g} {deal.currency}{step}"
+        lines.append(f"open deal on the account: “{deal.name}” ({what}) {deal.uuid}")
     return lines
 
 
@@ -70,8 +79,15 @@ def run_convert(args: argparse.Namespace) -> int:
                 if not stage.is_open:
                     raise CliError(f"“{stage.name}” closes deals; a new opportunity starts in an open stage.")
                 stage_id = stage.id
+            into = account_deals.deal_id_for_uuid(wb, args.into) if args.into else None
             result = convert.convert_lead(
-                wb, lead_id, name=args.name, amount=amount, currency=args.currency, stage_id=stage_id
+                wb,
+                lead_id,
+                name=args.name,
+                amount=amount,
+                currency=args.currency,
+                stage_id=stage_id,
+                into=into,
             )
             opp = pipeline.get_opportunity(wb, result.opportunity_id)
             stages = {s.id: s.name for s in pipeline.list_stages(wb)}
@@ -93,12 +109,15 @@ def run_convert(args: argparse.Namespace) -> int:
                 },
                 "account": {"id": result.account_id, "created": result.account_created},
                 "contact": {"id": result.contact_id, "created": result.contact_created},
+                "joined": into is not None,
+                "open_deals": [d.uuid for d in plan.open_deals],
             }
         )
     else:
         for line in _plan_lines(plan):
             say(line)
-        say(f"converted: opportunity “{opp.name}” in {stages[opp.stage_id]} ({opp.uuid})")
+        verb = "joined" if into is not None else "converted:"
+        say(f"{verb} opportunity “{opp.name}” in {stages[opp.stage_id]} ({opp.uuid})")
     return 0
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from workbench.domain import Account, FollowUp, IcpCriterion, Lead, Opportunity, table_of
+from workbench.domain import Account, FollowUp, IcpCriterion, Lead, Opportunity, StageKind, table_of
 from workbench.services.clock import fixed_clock
 from workbench.services.leads import edit as leads
 from workbench.services.leads import triage
@@ -121,6 +121,32 @@ class Rep:
         reason = reasons.close_reasons(self.wb)[0] if not stage.is_open else None
         pipeline.move_to_stage(self.wb, opp, stage.id, reason=reason, clock=self.clock)
 
+    def close(self, n: int) -> None:
+        """Won or lost as the dialog answers: work finished or kept, lost to a competitor."""
+        opp = self.pick(Opportunity, n, self.live(Opportunity), table_of(Opportunity).c.outcome == "open")
+        if opp is None:
+            return
+        won = n % 2 == 0
+        pipeline.close(
+            self.wb,
+            opp,
+            StageKind.WON if won else StageKind.LOST,
+            (reasons.won_reasons if won else reasons.close_reasons)(self.wb)[0],
+            finish_work=n % 3 != 0,
+            lost_to="" if won else f"Rival {n % 3}",
+            clock=self.clock,
+        )
+
+    def convert_into(self, n: int) -> None:
+        """Join an open deal of the lead's account instead of a new one."""
+        L = table_of(Lead).c
+        lead = self.pick(Lead, n, self.live(Lead), L.status != "converted")
+        if lead is None:
+            return
+        deals = convert.plan_conversion(self.wb, lead, clock=self.clock).open_deals
+        if deals:
+            convert.convert_lead(self.wb, lead, into=deals[n % len(deals)].id, clock=self.clock)
+
     def reopen(self, n: int) -> None:
         opp = self.pick(Opportunity, n, self.live(Opportunity))
         if opp is not None:
@@ -187,7 +213,7 @@ ACTIONS: dict[str, Callable[[Rep, int], None]] = {
     name: getattr(Rep, name)
     for name in (
         "new_lead", "triage", "edit_lead", "trash_lead", "convert", "move", "reopen",
-        "edit_deal", "log", "followup", "account", "settings_list",
+        "edit_deal", "log", "followup", "account", "settings_list", "close", "convert_into",
     )
 }  # fmt: skip
 

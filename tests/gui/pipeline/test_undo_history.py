@@ -12,15 +12,16 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import func, select
 
 from workbench.domain import Account, Contact, Lead, Opportunity, table_of
+from workbench.services.clock import fixed_clock
 from workbench.services.pipeline import convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.store import Workbench
 from workbench.ui.common import undo as undo_module
 from workbench.ui.pipeline import actions as pipeline_actions
-from workbench.ui.pipeline.convert_lead import ConvertOptions
+from workbench.ui.pipeline.convert_lead import ConvertLeadDialog, ConvertOptions
 from workbench.ui.pipeline.view import TABLE
 
-from .test_pipeline_area import add_lead, open_window, pipeline_area
+from .test_pipeline_area import NOW, add_lead, open_window, pipeline_area
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -112,3 +113,33 @@ def test_an_undo_over_a_later_change_is_refused_naming_the_record(
     assert pipeline.get_opportunity(wb, opportunity_id).amount == 99
     qtbot.waitUntil(lambda: window.ctx.undo_stack.count() == 0)  # the history stops there
     assert lead_state(wb, lead_id) == ("converted", opportunity_id)
+
+
+def test_converting_onto_an_account_with_open_deals_offers_them(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = add_lead(wb, "Hooli", person="Ana")
+    deal = convert.convert_lead(
+        wb, first, name="Hooli platform", amount=9000, clock=fixed_clock(NOW)
+    ).opportunity_id
+    second = add_lead(wb, "Hooli", person="Bo")
+    window = open_window(qtbot, wb, area="leads")
+    shown: list[ConvertLeadDialog] = []
+
+    def ask(parent: Any, plan: convert.ConversionPlan) -> ConvertOptions | None:
+        dialog = ConvertLeadDialog(parent, plan)
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        existing = next(button for button, deal_id in dialog.deal_choices if deal_id == deal)
+        qtbot.mouseClick(existing, Qt.MouseButton.LeftButton)
+        assert not dialog.name.isEnabled()  # nothing of a new deal to fill in
+        return dialog.options()
+
+    monkeypatch.setattr(pipeline_actions.PipelineActions, "ask", staticmethod(ask))
+    assert window.pipeline_actions.convert(second) == deal  # type: ignore[attr-defined]
+    labels = [button.text() for button, _deal in shown[0].deal_choices]
+    assert "Hooli platform" in labels[0] and "Discovery" in labels[0] and labels[-1] == "Create a &new deal"
+    assert lead_state(wb, second) == ("converted", deal) and count(wb, Opportunity) == 1
+    assert window.ctx.undo_stack.undoText() == "Add lead to “Hooli platform”"
+    window.ctx.undo_stack.undo()
+    assert lead_state(wb, second) == ("new", None) and count(wb, Opportunity) == 1

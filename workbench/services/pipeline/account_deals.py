@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from workbench.domain import Contact, Lead, Opportunity, OpportunityOutcome, PipelineStage
 from workbench.services.outreach import next_step
 from workbench.services.pipeline.stages import NotFound, PipelineError
+from workbench.store import Workbench
 
 #: The rule a new deal's first next step follows (the rep just spoke with the lead).
 FIRST_STEP_OUTCOME = "connected"
@@ -54,6 +55,16 @@ def open_deals_in(session: Session, account_id: int) -> list[OpenDeal]:
             )
         )
     return deals
+
+
+def deal_id_for_uuid(wb: Workbench, uuid: str) -> int:
+    """The opportunity with this uuid (as exports and the CLI show it)."""
+    with wb.reading() as session:
+        stmt = select(Opportunity.id).where(Opportunity.uuid == uuid.strip().lower())
+        found = session.exec(stmt).first()
+    if found is None:
+        raise NotFound(f"No opportunity has the id {uuid}.")
+    return int(found)
 
 
 def new_deal_name(account_name: str, lead: Lead, person: str) -> str:

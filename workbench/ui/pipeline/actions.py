@@ -88,7 +88,7 @@ class PipelineActions(QObject):
 
         title = self.tr("Cannot convert the lead")
         try:
-            plan = convert.plan_conversion(self.ctx.wb, lead_id)
+            plan = convert.plan_conversion(self.ctx.wb, lead_id, clock=self.ctx.clock)
         except Exception as exc:
             if not _warn(self.window, title, exc):
                 raise
@@ -97,7 +97,12 @@ class PipelineActions(QObject):
         if options is None:
             return None
         try:
-            with undoable(self.ctx, self.tr("Convert lead into “{0}”").format(options.name)):
+            if options.into is not None:
+                joined = next((d.name for d in plan.open_deals if d.id == options.into), options.name)
+                text = self.tr("Add lead to “{0}”").format(joined)
+            else:
+                text = self.tr("Convert lead into “{0}”").format(options.name)
+            with undoable(self.ctx, text):
                 result = convert.convert_lead(
                     self.ctx.wb,
                     lead_id,
@@ -108,6 +113,7 @@ class PipelineActions(QObject):
                     expected_close=options.expected_close,
                     next_step=options.next_step,
                     next_step_due=options.next_step_due,
+                    into=options.into,
                     clock=self.ctx.clock,
                 )
         except Exception as exc:

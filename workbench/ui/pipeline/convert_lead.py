@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,8 @@ class ConvertOptions:
     expected_close: date | None
     next_step: str
     next_step_due: date | None
+    #: Join this open deal of the account instead of creating one (None: a new deal).
+    into: int | None = None
 
 
 def _qdate(value: date) -> QDate:
@@ -91,6 +94,9 @@ class ConvertLeadDialog(QDialog):
             label.setTextFormat(Qt.TextFormat.RichText)
             steps.addWidget(label)
         layout.addWidget(box)
+        self.deal_choices: list[tuple[QRadioButton, int | None]] = []
+        if plan.open_deals:
+            layout.addWidget(self._deals_box(plan))
 
         form = QFormLayout()
         self.name = QLineEdit(plan.opportunity_name, self)
@@ -134,6 +140,38 @@ class ConvertLeadDialog(QDialog):
         layout.addWidget(buttons)
         self._initial = self._typed()
         self.amount.setFocus()
+
+    def _deals_box(self, plan: convert.ConversionPlan) -> QGroupBox:
+        account = plan.account.name if plan.account else plan.company
+        box = QGroupBox(self.tr("“{0}” already has open deals").format(account), self)
+        column = QVBoxLayout(box)
+        person = plan.lead_name or self.tr("this lead's person")
+        for deal in plan.open_deals:
+            details = [deal.stage, fmt.money_text(deal.amount, deal.currency)]
+            if deal.next_step:
+                details.append(self.tr("next: {0}").format(deal.next_step))
+            button = QRadioButton(
+                self.tr("Add {0} to “{1}” ({2})").format(person, deal.name, " · ".join(details)), box
+            )
+            column.addWidget(button)
+            self.deal_choices.append((button, deal.id))
+        new = QRadioButton(self.tr("Create a &new deal"), box)
+        new.setChecked(True)
+        column.addWidget(new)
+        self.deal_choices.append((new, None))
+        for button, _deal in self.deal_choices:
+            button.toggled.connect(self._deal_chosen)
+        return box
+
+    def chosen_deal(self) -> int | None:
+        return next((deal for button, deal in self.deal_choices if button.isChecked()), None)
+
+    def _deal_chosen(self, *_args: object) -> None:
+        new_deal = self.chosen_deal() is None
+        for widget in (self.name, self.amount, self.currency, self.stage, self.expected_close):
+            widget.setEnabled(new_deal)
+        for widget in (self.next_step, self.next_step_due):
+            widget.setEnabled(new_deal)
 
     # --- the plan in words -------------------------------------------------------
     def plan_lines(self) -> list[str]:
@@ -202,6 +240,7 @@ class ConvertLeadDialog(QDialog):
             expected_close=self.expected_close.value(),
             next_step=self.next_step.text().strip(),
             next_step_due=self.next_step_due.value(),
+            into=self.chosen_deal(),
         )
 
     def accept(self) -> None:
