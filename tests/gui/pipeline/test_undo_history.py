@@ -15,7 +15,7 @@ from workbench.domain import Account, Contact, Lead, Opportunity, table_of
 from workbench.services.clock import fixed_clock
 from workbench.services.pipeline import convert
 from workbench.services.pipeline import stages as pipeline
-from workbench.store import Workbench
+from workbench.store import Workbench, open_workbench
 from workbench.ui.common import undo as undo_module
 from workbench.ui.pipeline import actions as pipeline_actions
 from workbench.ui.pipeline.convert_lead import ConvertLeadDialog, ConvertOptions
@@ -143,3 +143,18 @@ def test_converting_onto_an_account_with_open_deals_offers_them(
     assert window.ctx.undo_stack.undoText() == "Add lead to “Hooli platform”"
     window.ctx.undo_stack.undo()
     assert lead_state(wb, second) == ("new", None) and count(wb, Opportunity) == 1
+
+
+def test_after_the_file_is_reopened_nothing_older_can_be_undone_and_the_rep_is_told(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, lead_id, opportunity_id = triage_convert_move(qtbot, wb, monkeypatch)
+    path = wb.path
+    window.ctx.replace_workbench(None)
+    window.ctx.replace_workbench(open_workbench(path))
+    assert window.ctx.undo_stack.count() == 0 and not window.ctx.undo_stack.canUndo()
+    assert "Undo history starts here" in window.statusBar().currentMessage()
+    reopened = window.ctx.wb
+    assert stage_name(reopened, opportunity_id) == "Qualified"  # nothing was changed
+    assert lead_state(reopened, lead_id) == ("converted", opportunity_id)
+    window.ctx.replace_workbench(None)

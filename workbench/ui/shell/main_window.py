@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self._waiting_for_menus.clear()
         self._restore_geometry()
         ctx.workbenchReplaced.connect(self._show_file)
+        ctx.workbenchReplaced.connect(self._history_restarts)
         self._show_file()
 
     # --- menus -----------------------------------------------------------------
@@ -210,6 +211,18 @@ class MainWindow(QMainWindow):
         self.warm_imports = warm_areas(self, modules)
 
     # --- files -----------------------------------------------------------------
+    def _history_restarts(self) -> None:
+        # The journal's steps belong to the file as this window last saw it: nothing
+        # from before a (re)open can be undone, and the rep is told so rather than
+        # finding Undo silently greyed out.
+        if self.ctx.has_workbench:
+            self.statusBar().showMessage(
+                self.tr(
+                    "Undo history starts here: changes made before this file was opened cannot be undone."
+                ),
+                8000,
+            )
+
     def _show_file(self) -> None:
         if self.ctx.has_workbench and not self.ctx.wb.is_file:  # a team database
             location = self.ctx.wb.location
