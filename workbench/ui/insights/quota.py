@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.pipeline.stages import PipelineError, parse_amount
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import format as fmt
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.insights.parts import ReportTable, headline, percent
 
 
@@ -48,8 +48,8 @@ class QuotaTab(QWidget):
         self.amount.setMaximumWidth(260)
         self.amount.returnPressed.connect(self.save)
         first, last = quarter_of(date.today())
-        self.first_day = QDateEdit(_qdate(first), self)
-        self.last_day = QDateEdit(_qdate(last), self)
+        self.first_day = DateEdit(_qdate(first), self)
+        self.last_day = DateEdit(_qdate(last), self)
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

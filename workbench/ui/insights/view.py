@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from workbench.services.insights.stats import compute_stats, save_quota
 from workbench.ui.common import workers
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.insights.activity import ActivityTab, PipelineTab
 from workbench.ui.insights.quota import QuotaTab
 from workbench.ui.insights.tabs import ConversionTab, FunnelTab, SpeedTab
@@ -104,8 +104,8 @@ class InsightsArea(Area):
         for key in PRESETS:
             self.preset.addItem(names[key], key)
         today = ctx.clock().astimezone().date()
-        self.first_day = QDateEdit(_qdate(today - timedelta(days=89)), self)
-        self.last_day = QDateEdit(_qdate(today), self)
+        self.first_day = DateEdit(_qdate(today - timedelta(days=89)), self)
+        self.last_day = DateEdit(_qdate(today), self)
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import DisqualifyReason
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.leads import labels as lead_labels
 from workbench.ui.leads.labels import reason_label
 
@@ -55,7 +55,7 @@ class NurtureDialog(QDialog):
                 self,
             )
         )
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DateEdit(None, self)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setMinimumDate(_qdate(today + timedelta(days=1)))
         self.date_edit.setDate(_qdate(today + timedelta(days=max(default_days, 1))))

@@ -19,7 +19,6 @@ from PySide6.QtCore import QAbstractItemModel, QDate, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.workers import Job, start
 
 FORMATS = ((".xlsx", "Spreadsheet (.xlsx)"), (".json", "Machine-readable (.json)"))
@@ -65,7 +65,7 @@ class ExportPipelineDialog(QDialog):
         self.rep_edit = QLineEdit(rep, self)
         self.rep_edit.setPlaceholderText(self.tr("Your name, as your manager knows it"))
         form.addRow(self.tr("&Rep:"), self.rep_edit)
-        self.since_edit = QDateEdit(QDate(since.year, since.month, since.day), self)
+        self.since_edit = DateEdit(QDate(since.year, since.month, since.day), self)
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.since_edit.setDisplayFormat("yyyy-MM-dd")

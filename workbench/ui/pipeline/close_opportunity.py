@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import CloseReason, StageKind
 from workbench.services.pipeline.closing import LOST_TO_MAX, OpenWork
 from workbench.services.settings.reasons import WON_DEFAULTS
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.widgets import ask_yes_no
 
 
@@ -135,7 +135,7 @@ class CloseOpportunityDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         form.addRow(self.tr("&Note:"), self.note)
-        self.closed_on = QDateEdit(_qdate(self.today), self)
+        self.closed_on = DateEdit(_qdate(self.today), self)
         self.closed_on.setCalendarPopup(True)
         self.closed_on.setMaximumDate(_qdate(self.today))
         form.addRow(self.tr("&Close date:"), self.closed_on)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.services.pipeline import convert
 from workbench.services.pipeline.stages import PipelineError, check_currency
 from workbench.ui.common import format as fmt
+from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.money_input import AmountEdit
 from workbench.ui.pipeline.close_opportunity import confirm
 
@@ -59,7 +59,7 @@ class OptionalDate(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.check = QCheckBox(label, self)
-        self.edit = QDateEdit(self)
+        self.edit = DateEdit(None, self)
         self.edit.setCalendarPopup(True)
         self.edit.setDate(_qdate(value) if value else QDate.currentDate().addDays(30))
         self.check.setChecked(value is not None)

@@ -152,7 +152,8 @@ class TeamTemplatePage(SettingsPage):
 
     def import_from(self, path: Path) -> templates.ApplyReport | None:
         try:
-            report = templates.import_file(self.ctx.wb, path, clock=self.ctx.clock)
+            with undoable(self.ctx, self.tr("Apply team template {0}").format(path.name)):
+                report = templates.import_file(self.ctx.wb, path, clock=self.ctx.clock)
         except templates.TemplateError as exc:
             self.result.setText(str(exc))
             return None
