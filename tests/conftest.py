@@ -90,8 +90,11 @@ AS_A_REP = frozenset(
     {
         "test_accounts",
         "test_convert",
+        "test_closing",
+        "test_convert_into",
         "test_icp",
         "test_import_undo",
+        "test_journal",
         "test_leads",
         "test_leads_triage",
         "test_lookup",
