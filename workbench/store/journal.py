@@ -38,6 +38,8 @@ _PENDING = "workbench.journal.pending"
 _STATEMENT = "workbench.journal.statement"
 #: Columns that name a row for people, in order of preference.
 _NAME_COLUMNS = ("name", "title", "subject", "key")
+#: Rows one statement may touch and still be journaled (an undo step holds them twice).
+ROW_LIMIT = 20_000
 _KIND_NAMES = {"follow_up": "follow-up", "stage_change": "stage change", "pipeline_stage": "stage"}
 
 
@@ -93,6 +95,13 @@ def _read(
     return [dict(row) for row in result.mappings()]
 
 
+def _too_many(conn: Connection, table: Table, where: Any, params: Mapping[str, Any]) -> bool:
+    counted = select(func.count()).select_from(
+        select(table.c[table.primary_key.columns[0].name]).where(where).limit(ROW_LIMIT + 1).subquery()
+    )
+    return int(conn.execute(counted, dict(params)).scalar() or 0) > ROW_LIMIT
+
+
 def _param_sets(
     multiparams: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
 ) -> list[Mapping[str, Any]]:
@@ -106,6 +115,7 @@ class _Statement:
     kind: str
     before: list[dict[str, Any]] = field(default_factory=list)
     max_key: Any = None
+    skipped: bool = False
 
 
 def _before_execute(
@@ -124,7 +134,17 @@ def _before_execute(
     else:
         where = element.whereclause if element.whereclause is not None else True
         seen: set[tuple[Any, ...]] = set()
-        for param_set in _param_sets(multiparams, params):
+        sets = _param_sets(multiparams, params)
+        if len(sets) == 1 and _too_many(conn, table, where, sets[0]):
+            # A rename across a million leads: keeping every row twice would cost more
+            # than the action; it is not undoable (the history stops there).
+            recording = _active.get()
+            if recording is not None:
+                recording.incomplete = True
+            statement.skipped = True
+            conn.info.setdefault(_STATEMENT, []).append(statement)
+            return
+        for param_set in sets:
             for row in _read(conn, table, where, param_set):
                 if _key_of(table, row) not in seen:
                     seen.add(_key_of(table, row))
@@ -139,6 +159,8 @@ def _after_execute(
     if _active.get() is None or not isinstance(element, Insert | Update | Delete) or not stack:
         return
     statement = stack.pop()
+    if statement.skipped:
+        return
     table, pending = statement.table, conn.info.setdefault(_PENDING, [])
     if statement.kind == "insert":
         pk = list(table.primary_key.columns)

@@ -124,3 +124,17 @@ def test_stage_moves_undo_with_their_history(wb: Workbench) -> None:
     assert any(c.table == "stage_change" and c.before is None for c in rec.changes)
     journal.undo(wb.engine, rec.changes)
     assert dump(wb) == start
+
+
+def test_a_statement_over_too_many_rows_is_not_journaled(
+    wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal, "ROW_LIMIT", 2)
+    for n in range(3):
+        add_lead(wb, f"Person {n}")
+    with journal.recording() as rec, wb.engine.begin() as conn:
+        conn.execute(table_of(Lead).update().values(notes="everyone"))
+    assert rec.incomplete and not rec.changes
+    with journal.recording() as rec, wb.engine.begin() as conn:  # two rows are still journaled
+        conn.execute(table_of(Lead).update().where(table_of(Lead).c.id <= 2).values(notes="two"))
+    assert not rec.incomplete and len(rec.changes) == 2
