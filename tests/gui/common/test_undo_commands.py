@@ -59,7 +59,11 @@ def test_a_service_command_refuses_over_a_later_change(
     ctx.replace_workbench(None)
 
 
-def test_a_step_written_outside_the_journal_is_not_offered(qapp: Any, wb: Workbench) -> None:
+def test_a_step_written_outside_the_journal_is_not_offered(
+    qapp: Any, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(undo_module, "say_not_undoable", said.append)
     ctx = AppContext(wb, fixed_clock(NOW))
     lead_id = leads.create_lead(wb, LeadFields(name="Ana López", company="Acme"), clock=fixed_clock(NOW))
     with undoable(ctx, "Mark working"):
@@ -67,5 +71,5 @@ def test_a_step_written_outside_the_journal_is_not_offered(qapp: Any, wb: Workbe
     assert ctx.undo_stack.count() == 1
     with undoable(ctx, "Raw"), wb.engine.begin() as conn:
         conn.execute(text("UPDATE lead SET notes = 'raw'"))
-    assert ctx.undo_stack.count() == 0
+    assert ctx.undo_stack.count() == 0 and said == ["Raw"]
     ctx.replace_workbench(None)

@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from workbench.store import journal
 from workbench.store.journal import RowChange, UndoConflict
@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 def tell_refused(title: str, message: str) -> None:
     """Say why an undo or redo was refused (tests replace this function)."""
     QMessageBox.warning(QApplication.activeWindow(), title, message)
+
+
+def say_not_undoable(text: str) -> None:
+    """Tell the rep that ``text`` cannot be undone (tests replace this function)."""
+    window = QApplication.activeWindow()
+    if isinstance(window, QMainWindow):
+        message = QApplication.translate("undo", "“{0}” cannot be undone; the undo history starts after it.")
+        window.statusBar().showMessage(message.format(text), 10000)
 
 
 class JournalCommand(QUndoCommand):
@@ -81,6 +89,7 @@ def push_recording(ctx: AppContext, text: str, recording: journal.Recording, top
         # steps across it could overwrite it.
         log.warning("%s wrote outside the journal; the undo history stops here", text)
         ctx.undo_stack.clear()
+        say_not_undoable(text)
         return
     if recording.changes:
         ctx.undo_stack.push(JournalCommand(ctx, text, list(recording.changes), topic))
@@ -117,6 +126,8 @@ class ServiceCommand(QUndoCommand, Generic[State]):
             self._step.redo()  # marks it written
             if recording.incomplete:
                 self.setObsolete(True)
+                QTimer.singleShot(0, self.ctx.undo_stack.clear)
+                say_not_undoable(self.text())
             self.ctx.notify(self._topic)
             return
         self._step.redo()
