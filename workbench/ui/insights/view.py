@@ -30,6 +30,7 @@ from workbench.ui.common import workers
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.date_edit import DateEdit
+from workbench.ui.common.undo import undoable
 from workbench.ui.insights.activity import ActivityTab, PipelineTab
 from workbench.ui.insights.quota import QuotaTab
 from workbench.ui.insights.tabs import ConversionTab, FunnelTab, SpeedTab
@@ -244,7 +245,8 @@ class InsightsArea(Area):
 
     def _save_quota(self, value: object) -> None:
         assert value is None or isinstance(value, Quota)
-        save_quota(self.ctx.wb, value)
+        with undoable(self.ctx, self.tr("Set the quota"), Topic.SETTINGS):
+            save_quota(self.ctx.wb, value)
         self.reload()
 
 
