@@ -32,6 +32,7 @@ from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.undo import undoable
 from workbench.ui.insights.activity import ActivityTab, PipelineTab
+from workbench.ui.insights.lost import LostReasonsTab
 from workbench.ui.insights.quota import QuotaTab
 from workbench.ui.insights.tabs import ConversionTab, FunnelTab, SpeedTab
 
@@ -140,12 +141,14 @@ class InsightsArea(Area):
         self.funnel = FunnelTab(self.tabs)
         self.activity = ActivityTab(self.tabs)
         self.pipeline = PipelineTab(self.tabs)
+        self.lost = LostReasonsTab(self.tabs)
         self.quota = QuotaTab(self.tabs)
         self.tabs.addTab(self.conversion, self.tr("&Conversion"))
         self.tabs.addTab(self.speed, self.tr("&Speed to lead"))
         self.tabs.addTab(self.funnel, self.tr("&Funnel"))
         self.tabs.addTab(self.activity, self.tr("&Activity"))
         self.tabs.addTab(self.pipeline, self.tr("Pipe&line"))
+        self.tabs.addTab(self.lost, self.tr("Lost &reasons"))
         self.tabs.addTab(self.quota, self.tr("&Quota"))
         layout.addWidget(self.tabs, 1)
         self.quota.quotaChanged.connect(self._save_quota)
@@ -232,7 +235,8 @@ class InsightsArea(Area):
         elapsed = (time.perf_counter() - self._started) * 1000
         self.status.setText(self.tr("Computed in {0} ms").format(f"{elapsed:,.0f}"))
         self.empty.setVisible(_is_empty(result))
-        for tab in (self.conversion, self.speed, self.funnel, self.activity, self.pipeline, self.quota):
+        tabs = (self.conversion, self.speed, self.funnel, self.activity, self.pipeline, self.lost, self.quota)
+        for tab in tabs:
             tab.show_result(result)
         self.populated.emit()
 
