@@ -57,6 +57,7 @@ BOTH_BACKENDS = frozenset(
         "test_import_undo",
         "test_insights",
         "test_insights_pipeline",
+        "test_lost_reasons",
         "test_journal",
         "test_closing",
         "test_convert_into",
