@@ -375,6 +375,7 @@ class QuickLogDialog(QDialog):
         message = self.tr("Logged {0} with {1}.").format(channel_label(entry.channel).lower(), who)
         if logged.past_due:
             message += " " + self.tr("The next step's date has passed; it shows as overdue.")
+        message += " " + self.tr("Ctrl+Z to undo.")
         self._status(message)
         self._force_close = True
         self.accept()
