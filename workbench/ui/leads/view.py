@@ -129,6 +129,7 @@ class LeadsArea(Area):
             actions.qualified: self.qualify,
             actions.disqualify: self.disqualify,
             actions.reopen: self.reopen,
+            actions.log: self.log_current,
             actions.link: self.link_current,
             actions.delete: self.delete_selected,
             actions.find: self.focus_filter,
@@ -176,6 +177,9 @@ class LeadsArea(Area):
     def focus_filter(self) -> None:
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
+
+    def main_list(self) -> QWidget | None:
+        return self.table
 
     def focus_table(self) -> None:
         self.table.setFocus()  # (Qt may make the first cell current, without selecting it)
@@ -386,6 +390,8 @@ class LeadsArea(Area):
         result = command.state
         if result is not None and result.skipped:
             self._say(self.tr("%n converted lead(s) left as they are.", "", len(result.skipped)), 6000)
+        else:  # every triage confirms: the row may leave the filtered view at once
+            self._say(self.tr("Done: {0}. Ctrl+Z to undo.").format(text), 6000)
 
     def mark_working(self) -> None:
         ids = self._chosen()
@@ -465,6 +471,15 @@ class LeadsArea(Area):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, ms)
+
+    def log_current(self) -> Any:
+        from workbench.services.records import RecordKind, RecordRef
+        from workbench.ui.outreach.actions import open_quick_log
+
+        lead_id = self.current_id()
+        if lead_id is None:
+            return None
+        return open_quick_log(self.ctx, self, target=RecordRef(RecordKind.LEAD, lead_id))
 
     # --- account link -------------------------------------------------------------------------
     def link_current(self) -> None:

@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -70,6 +70,13 @@ class MainWindow(QMainWindow):
         icon_room = self.nav.iconSize().width() + self.nav.fontMetrics().averageCharWidth() * 6
         self.nav.setFixedWidth(max(150, widest + icon_room))
         self.nav.currentRowChanged.connect(self._on_nav)
+        # A click on an area goes on into it; arrowing through the list stays in the list.
+        self.nav.itemClicked.connect(
+            lambda item: self.show_area(str(item.data(Qt.ItemDataRole.UserRole)), focus=True)
+        )
+        from workbench.ui.shell.global_keys import WindowKeys
+
+        self.window_keys = WindowKeys(self)
 
         self.file_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.file_label)
@@ -129,7 +136,8 @@ class MainWindow(QMainWindow):
         undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Both spellings on every desktop (the platform's own Redo is one or the other).
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.menu("Edit").addActions([undo, redo])
         self.addActions([undo, redo])
         for module in GLOBAL_ACTIONS:
@@ -140,7 +148,10 @@ class MainWindow(QMainWindow):
         self.add_action("File", "&Quit", self.close, "Ctrl+Q")
         for entry in AREAS:
             self.add_action(
-                "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut
+                "View",
+                entry.title,
+                lambda _c=False, k=entry.key: self.show_area(k, focus=True),
+                entry.shortcut,
             )
         self.add_action("Help", "&About Prospecting Workbench", self._about)
 
@@ -158,11 +169,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         return self._areas[key]
 
-    def show_area(self, key: str) -> Area:
+    def show_area(self, key: str, *, focus: bool = False) -> Area:
+        """Show the area ``key``; with ``focus`` (Ctrl+1…6, a click in the navigation)
+        its main list takes the focus, so its keys work at once and Down moves in it,
+        not to the next area."""
         keys = [e.key for e in AREAS]
         if self.nav.currentRow() != keys.index(key):
             self.nav.setCurrentRow(keys.index(key))  # re-enters through _on_nav
-        return self.area(key)
+        area = self.area(key)
+        if focus:
+            target = area.main_list()
+            if target is not None:
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return area
 
     def current_area(self) -> Area:
         widget = self.stack.currentWidget()
@@ -285,6 +304,27 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        self.fit_screen()
+
+    def fit_screen(self) -> None:
+        """Keep the window inside the screen's available area (less taskbars and panels):
+        a fixed 1280 × 800 put the status bar below a 768-pixel laptop screen, and a
+        geometry saved on a bigger monitor must not either."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        # The frame (title bar, borders) is not known before the first show: keep room for it.
+        frame_w = max(self.frameGeometry().width() - self.width(), 0)
+        frame_h = max(self.frameGeometry().height() - self.height(), 32)
+        width = min(self.width(), room.width() - frame_w)
+        height = min(self.height(), room.height() - frame_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), room.left()), room.right() - width - frame_w + 1)
+        y = min(max(self.y(), room.top()), room.bottom() - height - frame_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = app_settings()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from workbench.services.outreach.today import TodayItem, TodayReport, TodaySection, today_report
 from workbench.services.records import RecordRef
 from workbench.ui.common import format as fmt
+from workbench.ui.common import keys
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
 
@@ -242,16 +243,17 @@ class TodayTree(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            handler = {
-                Qt.Key.Key_Return: self.area.open_current,
-                Qt.Key.Key_Enter: self.area.open_current,
-                Qt.Key.Key_L: self.area.log_current,
-                Qt.Key.Key_Space: self.area.done_current,
-                Qt.Key.Key_S: self.area.snooze_current,
-                Qt.Key.Key_C: self.area.call_current,
-                Qt.Key.Key_E: self.area.email_current,
-            }.get(event.key())  # type: ignore[call-overload]
-            if handler is not None:
+            handler = keys.handlers(
+                {
+                    "open": self.area.open_current,
+                    "log": self.area.log_current,
+                    "done": self.area.done_current,
+                    "snooze": self.area.snooze_current,
+                    "call": self.area.call_current,
+                    "email": self.area.email_current,
+                }
+            ).get(Qt.Key(event.key()))
+            if callable(handler):
                 handler()
                 event.accept()
                 return
@@ -449,6 +451,9 @@ class TodayArea(Area):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 10_000)
+
+    def main_list(self) -> QWidget | None:
+        return self.tree
 
     def counts(self) -> dict[str, int]:
         return self.report.counts if self.report else {}
