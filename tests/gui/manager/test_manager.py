@@ -21,6 +21,7 @@ from workbench.domain import Opportunity, PipelineStage
 from workbench.services.clock import fixed_clock
 from workbench.services.manager.export import export_pipeline
 from workbench.store import Workbench
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
 from workbench.ui.manager import export_actions
 from workbench.ui.manager import view as manager_module
@@ -152,7 +153,8 @@ def test_what_changed_between_two_files_of_one_rep(qtbot: QtBot, team: Path) -> 
     rows = [detail.change_model.row_values(i) for i in range(2)]
     assert rows == [
         ("Stage move", "Deal O1", "", "Proposal", "Negotiation"),
-        ("Amount changed", "Deal O1", "", "10,000.00", "12,500.00"),
+        # Amounts in the locale's grouping with a currency (issue 20), like every other amount.
+        ("Amount changed", "Deal O1", "", fmt.money_text(10000), fmt.money_text(12500)),
     ]
     assert "1 stage move" in detail.change_summary.text()
 

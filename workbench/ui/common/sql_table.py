@@ -66,6 +66,8 @@ class SqlTableModel(QAbstractTableModel):
         self._loaded = False
         self._kinds = [c.kind for c in source.columns]
         self._alignments = [fmt.alignment(c.kind) for c in source.columns]
+        # Amounts are shown in their row's own currency when the table has one.
+        self._currency = next((i for i, c in enumerate(source.columns) if c.key == "currency"), None)
         self._texts: dict[tuple[int, int], str] = {}
         self._brushes: dict[str, QBrush | None] = {}
         self._bold: QFont | None = None
@@ -155,7 +157,8 @@ class SqlTableModel(QAbstractTableModel):
                     record = self._row(row)
                     if record is None:
                         return None
-                    text = fmt.display(self._kinds[column], record[column + 2])
+                    currency = "" if self._currency is None else str(record[self._currency + 2] or "")
+                    text = fmt.display(self._kinds[column], record[column + 2], currency)
                     if len(self._texts) >= MAX_TEXTS:
                         self._texts.clear()
                     self._texts[(row, column)] = text

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.services.manager.rollup import RepFigures, Rollup
 from workbench.services.tables import ColumnKind
+from workbench.ui.common import format as fmt
 from workbench.ui.common.area_base import empty_state
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.common.workers import Job, start
@@ -86,8 +87,8 @@ def table_view(model: FiguresModel, parent: QWidget, widths: list[int] | None = 
 
 
 def _shown(value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:,.2f}"
+    if isinstance(value, float):  # an amount (the only numbers what-changed compares)
+        return fmt.money_text(value)
     return "" if value is None else value
 
 
@@ -165,6 +166,9 @@ class RepDetail(QTabWidget):
     def show_figures(self, rollup: Rollup, figures: RepFigures | None) -> None:
         self.rollup = rollup
         self.figures = figures
+        one = sorted(figures.currencies) if figures is not None else []
+        for model in (self.stage_model, self.conversion_model, self.week_model, self.opportunity_model):
+            model.currency = one[0] if len(one) == 1 else ""
         if figures is None:
             for model in (self.stage_model, self.conversion_model, self.week_model, self.opportunity_model):
                 model.set_rows([])

@@ -40,6 +40,7 @@ from workbench.services.outreach import next_step
 from workbench.services.outreach.log import LogEntry, Logged, OutreachError
 from workbench.services.records import RecordRef, summarise
 from workbench.services.search.lookup import Match
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import LookupField
 from workbench.ui.outreach.icons import channel_label, outcome_label
@@ -176,7 +177,7 @@ class QuickLogDialog(QDialog):
         when = QHBoxLayout()
         self.at_edit = QDateTimeEdit(self)
         self.at_edit.setCalendarPopup(True)
-        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setDisplayFormat(fmt.datetime_format())
         self.duration_edit = QSpinBox(self)
         self.duration_edit.setRange(0, 24 * 60)
         self.duration_edit.setSuffix(self.tr(" min"))
@@ -192,7 +193,7 @@ class QuickLogDialog(QDialog):
         self.next_title.setPlaceholderText(self.tr("e.g. Call again"))
         self.next_due = QDateTimeEdit(self)
         self.next_due.setCalendarPopup(True)
-        self.next_due.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.next_due.setDisplayFormat(fmt.datetime_format())
         next_row.addWidget(self.next_title, 1)
         next_row.addWidget(QLabel(self.tr("due"), self))
         next_row.addWidget(self.next_due)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import CloseReason, StageKind
+from workbench.ui.common import format as fmt
 from workbench.ui.common.widgets import ask_yes_no
 
 
@@ -113,6 +114,7 @@ class CloseOpportunityDialog(QDialog):
         form.addRow(self.tr("&Note:"), self.note)
         self.closed_on = QDateEdit(_qdate(self.today), self)
         self.closed_on.setCalendarPopup(True)
+        self.closed_on.setDisplayFormat(fmt.date_format())
         self.closed_on.setMaximumDate(_qdate(self.today))
         form.addRow(self.tr("&Close date:"), self.closed_on)
         layout.addLayout(form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -28,6 +29,7 @@ from workbench.ui.common.icons import app_icon, icon
 from workbench.ui.shell.areas import AREAS, GLOBAL_ACTIONS, AreaEntry
 
 MAX_RECENT = 8
+log = logging.getLogger(__name__)
 
 
 def app_settings() -> QSettings:
@@ -225,6 +227,8 @@ class MainWindow(QMainWindow):
 
     # --- files -----------------------------------------------------------------
     def _show_file(self) -> None:
+        if self.ctx.has_workbench:
+            self._use_currency()
         if self.ctx.has_workbench and not self.ctx.wb.is_file:  # a team database
             location = self.ctx.wb.location
             self.file_label.setText(location)
@@ -236,6 +240,16 @@ class MainWindow(QMainWindow):
             remember_recent(path)
         else:
             self.file_label.setText(self.tr("No file open"))
+
+    def _use_currency(self) -> None:
+        """Amounts that do not name their currency are in the file's own (Settings)."""
+        from workbench.services.settings import values as settings
+        from workbench.ui.common import format as fmt
+
+        try:
+            fmt.set_default_currency(str(settings.read(self.ctx.wb, "profile.currency")))
+        except Exception:  # an unreadable setting must not stop the window: keep the last one
+            log.warning("could not read profile.currency", exc_info=True)
 
     def new_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
