@@ -26,6 +26,7 @@ from workbench.services.manager.rollup import RepFigures, Rollup
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import format as fmt
 from workbench.ui.common.area_base import empty_state
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.common.workers import Job, start
 from workbench.ui.manager.figures import STYLE_TOTAL, FiguresModel
@@ -83,6 +84,7 @@ def table_view(model: FiguresModel, parent: QWidget, widths: list[int] | None = 
     view.setModel(model)
     for i, width in enumerate(widths or []):
         view.setColumnWidth(i, width)
+    fit_columns(view, widths=widths or ())
     return view
 
 

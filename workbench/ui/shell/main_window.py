@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self._entries = {e.key: e for e in AREAS}
         self._menus: dict[str, QMenu] = {}
         self._ready_sent = False
+        self._fitted = False
 
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -328,9 +329,10 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         room = screen.availableGeometry()
-        # The frame (title bar, borders) is not known before the first show: keep room for it.
-        frame_w = max(self.frameGeometry().width() - self.width(), 0)
-        frame_h = max(self.frameGeometry().height() - self.height(), 32)
+        # The frame (title bar, borders) is not known before the first show: keep room for
+        # a usual one then, and fit again once it is shown (showEvent).
+        frame_w = self.frameGeometry().width() - self.width() if self.isVisible() else 16
+        frame_h = self.frameGeometry().height() - self.height() if self.isVisible() else 40
         width = min(self.width(), room.width() - frame_w)
         height = min(self.height(), room.height() - frame_h)
         if (width, height) != (self.width(), self.height()):
@@ -339,6 +341,12 @@ class MainWindow(QMainWindow):
         y = min(max(self.y(), room.top()), room.bottom() - height - frame_h + 1)
         if (x, y) != (self.x(), self.y()):
             self.move(x, y)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = app_settings()
