@@ -176,3 +176,34 @@ def _all_actions(window: MainWindow) -> list[tuple[str, object]]:
     from workbench.ui.shell.shortcuts import menu_actions
 
     return [(p, a) for p, a in menu_actions(window.menuBar())]  # type: ignore[misc]
+
+
+def test_a_move_on_the_board_confirms_in_the_status_bar(qtbot: QtBot, wb: Workbench) -> None:
+    from tests.support import pipeline_data
+    from workbench.ui.pipeline.view import PipelineArea
+
+    pipeline_data.build(wb)
+    ctx = AppContext(wb, fixed_clock(pipeline_data.NOW))
+    window = MainWindow(ctx, start_area="pipeline")
+    qtbot.addWidget(window)
+    window.show()
+    area = window.current_area()
+    assert isinstance(area, PipelineArea)
+    board = area.board
+    qtbot.waitUntil(
+        lambda: bool(board.columns) and any(c.model.rowCount(c.cards.rootIndex()) for c in board.columns)
+    )
+    column = next(c for c in board.columns if c.model.rowCount(c.cards.rootIndex()) and not c.closed)
+    card = column.model.index(0, 0, column.cards.rootIndex())
+    column.cards.setCurrentIndex(card)
+    column.cards.setFocus()
+    with qtbot.waitSignal(board.moved, timeout=5000):
+        qtbot.keyClick(column.cards, Qt.Key.Key_Right, CTRL)
+    assert window.statusBar().currentMessage().startswith("Moved to ")
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_the_app_starts_with_the_focus_in_todays_queue(qtbot: QtBot, window: MainWindow) -> None:
+    today = window.current_area()
+    assert isinstance(today, TodayArea)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is today.tree)

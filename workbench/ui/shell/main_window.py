@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         # actions are installed once the menus exist, so the menu order stays the same.
         self._menus_built = False
         self._waiting_for_menus: list[Area] = []
-        self.show_area(start_area)
+        self.show_area(start_area, focus=True)  # the rep starts typing keys at once
         self._build_menus()
         self._menus_built = True
         for widget in self._waiting_for_menus:
@@ -203,6 +204,12 @@ class MainWindow(QMainWindow):
 
     def _first_populated(self) -> None:
         if not self._ready_sent:
+            # The first area's list shows only now (Today hides it until counted): the
+            # focus goes there unless the rep already put it somewhere.
+            target = self.current_area().main_list()
+            focus = QApplication.focusWidget()
+            if target is not None and (focus is None or focus is self.nav):
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
             self._ready_sent = True
             self.ready.emit()
             self._warm_other_areas()
