@@ -89,7 +89,10 @@ class MainWindow(QMainWindow):
         # actions are installed once the menus exist, so the menu order stays the same.
         self._menus_built = False
         self._waiting_for_menus: list[Area] = []
-        self.show_area(start_area, focus=True)  # the rep starts typing keys at once
+        # Today is where the rep starts and works through with the keys: its queue has
+        # the focus from the start (set again once it shows, _first_populated).
+        self._start_key = start_area
+        self.show_area(start_area, focus=start_area == "today")
         self._build_menus()
         self._menus_built = True
         for widget in self._waiting_for_menus:
@@ -206,7 +209,9 @@ class MainWindow(QMainWindow):
         if not self._ready_sent:
             # The first area's list shows only now (Today hides it until counted): the
             # focus goes there unless the rep already put it somewhere.
-            target = self.current_area().main_list()
+            area = self.current_area()
+            starting = self._start_key == "today" and area is self._areas.get("today")
+            target = area.main_list() if starting else None
             focus = QApplication.focusWidget()
             if target is not None and (focus is None or focus is self.nav):
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
