@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
+# Offscreen only where nobody looks: the tests set it themselves (tests/conftest.py), CI in
+# .ci/run, and these targets here. `run` must show the real window.
+unit bench package-smoke icons screenshots: export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: run test lint typecheck unit bench package package-smoke icons screenshots clean
 

@@ -68,6 +68,11 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args_list = file_as_db(args_list)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
     parser = build_parser(commands=not opens_app(args_list))
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
@@ -88,6 +93,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in %s", args.command)
         print(f"unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def looks_like_file(arg: str) -> bool:
+    """A first word that names a file rather than a subcommand: subcommand names have no
+    dot and no path separator, a workbench file (``demo.db``, a desktop's ``%f``) has one."""
+    return not arg.startswith("-") and ("." in arg or "/" in arg or "\\" in arg)
+
+
+def file_as_db(args: Sequence[str]) -> list[str]:
+    """``workbench FILE [options]`` is ``workbench --db FILE [options]`` (what a file
+    manager or the ``.desktop`` file's ``Exec=workbench %f`` runs)."""
+    args = list(args)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--db":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        if not looks_like_file(arg):
+            return args  # a subcommand: its own parser reads the rest
+        if "--db" in args or any(a.startswith("--db=") for a in args):
+            raise CliError(f"give the file once: either {arg} or --db, not both", 2)
+        return [*args[:i], "--db", arg, *args[i + 1 :]]
+    return args
 
 
 def opens_app(args: Sequence[str]) -> bool:

@@ -21,6 +21,7 @@ from workbench.domain import Opportunity, PipelineStage
 from workbench.services.clock import fixed_clock
 from workbench.services.manager.export import export_pipeline
 from workbench.store import Workbench
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
 from workbench.ui.manager import export_actions
 from workbench.ui.manager import view as manager_module
@@ -115,7 +116,10 @@ def test_team_row_and_rep_detail(qtbot: QtBot, team: Path) -> None:
     assert stages["Proposal"] == (1, 10000.0, 6000.0) and stages["Discovery"] == (1, 2000.0, 1000.0)
     conversion = area.detail.conversion_model
     rows = [conversion.row_values(i) for i in range(conversion.rowCount())]
-    assert ("kind", "inbound", 3, 2, 1, 2 / 3, 0.5) in rows
+    # With their 95 % Wilson intervals, as in Insights (issue 20).
+    assert ("kind", "inbound", 3, 2, 1, 2 / 3, "21–94 %", 0.5, "9–91 %") in rows
+    # Three leads are under insights.min_group_leads: greyed like Insights' small groups.
+    assert {conversion.row_style(i) for i in range(conversion.rowCount())} == {"muted"}
     weeks = area.detail.week_model
     assert sum(weeks.row_values(i)[1] for i in range(weeks.rowCount())) == 6
 
@@ -152,7 +156,8 @@ def test_what_changed_between_two_files_of_one_rep(qtbot: QtBot, team: Path) -> 
     rows = [detail.change_model.row_values(i) for i in range(2)]
     assert rows == [
         ("Stage move", "Deal O1", "", "Proposal", "Negotiation"),
-        ("Amount changed", "Deal O1", "", "10,000.00", "12,500.00"),
+        # Amounts in the locale's grouping with a currency (issue 20), like every other amount.
+        ("Amount changed", "Deal O1", "", fmt.money_text(10000), fmt.money_text(12500)),
     ]
     assert "1 stage move" in detail.change_summary.text()
 
@@ -274,3 +279,42 @@ def test_manager_tables_export_as_csv(
         rows = list(csv.reader(f))
     assert rows[0][:3] == ["Rep", "Exported", "Open deals"]
     assert rows[1][0] == "Sam" and rows[1][3] == "12000.0"
+
+
+def test_the_view_reopens_its_files_and_drops_missing_ones(qtbot: QtBot, team: Path) -> None:
+    area = open_manager(qtbot)
+    area.add_paths([team / "sam.json", team / "dana-week1.xlsx"])
+    wait_loaded(qtbot, area)
+    (team / "dana-week1.xlsx").unlink()  # gone before the next start
+    again = open_manager(qtbot)  # a new start: a new view reads what was open
+    again.activate()
+    wait_loaded(qtbot, again)
+    assert [f.rep for f in again.rollup.files] == ["Sam"]
+    assert "dana-week1.xlsx" in again.status_label.text() and "No longer there" in again.status_label.text()
+    assert manager_module.remembered_paths() == [(team / "sam.json").resolve()]
+    again.clear()
+    assert manager_module.remembered_paths() == []
+
+
+def test_what_changed_says_why_it_is_empty(qtbot: QtBot, team: Path) -> None:
+    area = open_manager(qtbot)
+    area.add_paths([team / "dana-week1.xlsx", team / "sam.json"])
+    wait_loaded(qtbot, area)
+    assert area.select_rep("Sam")
+    detail = area.detail
+    detail.setCurrentIndex(detail.indexOf(detail.change_stack.parentWidget()))
+    assert detail.change_stack.currentWidget() is detail.change_hint
+    assert "Only one file of Sam is loaded (sam.json)" in detail.change_hint.text()
+
+
+def test_open_deals_are_listed_first(qtbot: QtBot, team: Path) -> None:
+    area = open_manager(qtbot)
+    area.add_paths([team / "dana-week2.xlsx"])
+    wait_loaded(qtbot, area)
+    assert area.select_rep("Dana Rep")
+    area.detail.setCurrentIndex(area.detail.indexOf(area.detail.opportunity_stack))
+    model = area.detail.opportunity_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=20_000)
+    outcomes = [model.row_values(i)[3] for i in range(model.rowCount())]
+    assert {"open", "won", "lost"} <= set(outcomes)
+    assert outcomes == sorted(outcomes, key=lambda o: o != "open"), outcomes

@@ -16,6 +16,7 @@ from workbench.services.pipeline import convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.board import board
 from workbench.store import Workbench
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
 from workbench.ui.pipeline import moves as pipeline_moves
 from workbench.ui.pipeline.board import BoardView
@@ -81,7 +82,8 @@ def test_model_passes_qtmodeltester(qtmodeltester: Any, view: BoardView, wb: Wor
 def test_columns_show_count_and_total(view: BoardView) -> None:
     first = view.columns[0]
     assert first.stage.name == "Discovery"
-    assert "3 deal(s)" in first.totals.text() and "3000 USD" in first.totals.text()
+    # The total in the locale's grouping with its currency ("$3,000" in en-US and under C).
+    assert "3 deal(s)" in first.totals.text() and fmt.money_text(3000, "USD") in first.totals.text()
     assert [c.stage.name for c in view.columns][-2:] == ["Won", "Lost"]
     assert view.model.rowCount(first.cards.rootIndex()) == 3
 

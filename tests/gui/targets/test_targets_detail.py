@@ -291,3 +291,16 @@ def test_judging_criteria_by_keyboard_keeps_the_focus_and_updates_the_list(
     assert area.model is not None
     column = area.model.source.column_index("fit")
     assert area.model.index(0, column).data() == f"{fit.score:.0f}"
+
+
+def test_long_evidence_shows_from_its_start_with_a_tooltip(
+    qtbot: QtBot, ctx: AppContext, acme: int, detail: AccountDetailView
+) -> None:
+    first = target_actions.weighting(ctx.wb).criteria[0]
+    long = "Annual report 2025: 1,200 staff across four offices, hiring 40 SDRs this spring per LinkedIn"
+    target_actions.set_check(ctx.wb, acme, first.id, CheckState.MET, long)
+    detail.show_account(acme)
+    qtbot.waitUntil(lambda: detail.checklist.evidence[first.id].text() == long)
+    evidence = detail.checklist.evidence[first.id]
+    assert evidence.cursorPosition() == 0  # the start is what shows, not the end
+    assert evidence.toolTip() == long

@@ -73,14 +73,17 @@ def test_today_sections(wb: Workbench) -> None:
 
     assert [i.followup_id for i in report.section("overdue").items] == [overdue]
     assert report.section("overdue").items[0].flagged
-    assert report.section("overdue").items[0].ref == touched_ref
-    assert [i.followup_id for i in report.section("due").items] == [due_later_today]
+    assert report.section("overdue").items[0].record == touched_ref
+    # The lead's follow-up due later today: the lead is already queued as overdue (once).
+    assert due_later_today and report.section("due").items == ()
     new = report.section("new_leads").items
-    assert [i.name for i in new] == ["Fresh Lead", "Old Lead"]  # newest first; touched and trashed left out
+    # Inside the speed-to-lead window the longest wait first, then the stale ones;
+    # touched and trashed left out.
+    assert [i.label for i in new] == ["Fresh Lead", "Old Lead"]
     assert [i.flagged for i in new] == [False, True]  # older than leads.stale_days_new
-    assert [i.name for i in report.section("nurture").items] == ["Back Again"]
-    assert [i.name for i in report.section("stale_opportunities").items] == ["Forgotten", "Quiet proposal"]
-    assert [i.name for i in report.section("untouched_targets").items] == ["Never Touched"]
+    assert [i.label for i in report.section("nurture").items] == ["Back Again"]
+    assert [i.label for i in report.section("stale_opportunities").items] == ["Forgotten", "Quiet proposal"]
+    assert [i.label for i in report.section("untouched_targets").items] == ["Never Touched"]
     assert report.goals.touches_today == 3  # two calls on the lead, one on the account
     assert report.goals.touches_week == 4  # plus Monday's
     assert report.goals.goal_day == 20
@@ -92,11 +95,11 @@ def test_today_sections(wb: Workbench) -> None:
     )
     report = today_report(wb, now=NOW + timedelta(minutes=1), tz=UTC)
     assert report.goals.goal_day == 5
-    assert {i.name for i in report.section("untouched_targets").items} == {
+    assert {i.label for i in report.section("untouched_targets").items} == {
         "Never Touched",
         "Recently Touched",
     }
-    assert [i.name for i in report.section("stale_opportunities").items] == ["Quiet proposal"]
+    assert [i.label for i in report.section("stale_opportunities").items] == ["Quiet proposal"]
 
 
 def test_own_log_lists_unlinked_activities(wb: Workbench) -> None:
@@ -104,7 +107,7 @@ def test_own_log_lists_unlinked_activities(wb: Workbench) -> None:
         wb, LogEntry("call", "connected", note="met Jo at the fair\nnice"), now=NOW
     )
     [item] = today_report(wb, now=NOW, tz=UTC).section("own_log").items
-    assert (item.activity_id, item.name, item.detail, item.ref) == (
+    assert (item.activity_id, item.label, item.detail, item.record) == (
         logged.activity_id,
         "met Jo at the fair",
         "call · connected",
@@ -119,3 +122,74 @@ def test_sections_are_capped_but_counted(wb: Workbench) -> None:
     section = report.section("new_leads")
     assert len(section.items) == 3 and section.total == 7
     assert report.counts["new_leads"] == 7
+
+
+def test_the_queue_is_ranked_each_record_once_with_phone_email_and_tomorrow(wb: Workbench) -> None:
+    with wb.session() as s:
+        waiting_long = Lead(
+            name="Waited Long",
+            email="wl@example.com",
+            phone="+1 555 0100",
+            received_at=NOW - timedelta(hours=5),
+        )
+        waiting_short = Lead(name="Just In", received_at=NOW - timedelta(minutes=10))
+        chased = Lead(name="Chased", phone="+1 555 0101", received_at=NOW - timedelta(hours=2))
+        nurtured = Lead(name="Nurtured", status="nurture", nurture_until=date(2026, 3, 1))
+        nurtured_tomorrow = Lead(name="Back Tomorrow", status="nurture", nurture_until=date(2026, 3, 5))
+        s.add_all([waiting_long, waiting_short, chased, nurtured, nurtured_tomorrow])
+        s.flush()
+        ids = {"chased": chased.id, "nurtured": nurtured.id}
+    chased_ref = RecordRef(RecordKind.LEAD, ids["chased"])
+    nurtured_ref = RecordRef(RecordKind.LEAD, ids["nurtured"])
+    # The chased lead is new, untouched, and has two overdue follow-ups and one due today:
+    # it is queued once, under its most urgent reason.
+    very_late = outreach.add_followup(wb, chased_ref, "Call back", NOW - timedelta(days=3), now=NOW)
+    outreach.add_followup(wb, chased_ref, "Call again", NOW - timedelta(days=1), now=NOW)
+    outreach.add_followup(wb, chased_ref, "And again", NOW + timedelta(hours=1), now=NOW)
+    # The nurture lead's revisit is due and it has a follow-up due today: once, as due.
+    due = outreach.add_followup(wb, nurtured_ref, "Revisit call", NOW + timedelta(hours=2), now=NOW)
+    tomorrow = outreach.add_followup(
+        wb, nurtured_ref, "Send the case study", NOW + timedelta(days=1), now=NOW
+    )
+
+    report = today_report(wb, now=NOW, tz=UTC)
+
+    queue = [row for key in ("overdue", "new_leads", "due", "nurture") for row in report.section(key).items]
+    assert [(r.kind, r.label) for r in queue] == [
+        ("overdue", "Chased"),
+        ("new_leads", "Waited Long"),  # the longest wait first
+        ("new_leads", "Just In"),
+        ("due", "Nurtured"),
+    ]
+    assert [r.rank for r in queue] == [1, 2, 3, 4]
+    assert queue[0].followup_id == very_late and queue[0].phone == "+1 555 0101"
+    assert (queue[1].phone, queue[1].email) == ("+1 555 0100", "wl@example.com")
+    assert queue[3].followup_id == due
+    assert report.counts["overdue"] == 1  # two follow-ups, one record
+    assert report.counts["nurture"] == 0 and report.counts["due"] == 1
+    keys = [(r.kind, r.record) for s in report.sections for r in s.items if s.key != "tomorrow"]
+    assert len(keys) == len({r for _k, r in keys})  # each record once on the page
+    preview = report.section("tomorrow").items
+    assert [(r.label, r.followup_id) for r in preview] == [("Nurtured", tomorrow), ("Back Tomorrow", None)]
+
+
+def test_a_new_kind_of_row_is_one_source(wb: Workbench) -> None:
+    """What issue 21's sequence steps will do: one function added to the sources."""
+    from workbench.services.outreach import queue as q
+
+    with wb.session() as s:
+        lead = Lead(name="In a sequence", received_at=NOW - timedelta(hours=1))
+        s.add(lead)
+        s.flush()
+        lead_id = lead.id
+    assert lead_id is not None
+    ref = RecordRef(RecordKind.LEAD, lead_id)
+
+    def step(_conn: object, _clock: q.QueueClock, _limit: int) -> q.QueueSection:
+        return q.QueueSection("sequence_step", (q.QueueRow("sequence_step", ref, "Step 2: email"),), 1)
+
+    clock = q.QueueClock(NOW, NOW, NOW, NOW.date(), 2, 21)
+    with wb.engine.connect() as conn:
+        sections = q.build_queue(conn, clock, 50, (step, *q.QUEUE_SOURCES))
+    assert sections[0].key == "sequence_step" and sections[0].items[0].rank == 1
+    assert next(s for s in sections if s.key == "new_leads").items == ()  # the lead once

@@ -59,7 +59,7 @@ def lead_columns() -> list[Column]:
         Column("source", "Source", L.source, width=110),
         Column("campaign", "Campaign", L.campaign, width=140),
         Column("received", "Received", L.received_at, ColumnKind.DATETIME, width=120),
-        Column("age", "Age", L.received_at, ColumnKind.AGE, width=70),
+        Column("age", "Age", L.received_at, ColumnKind.AGE, width=90),  # "16 h 58 min" whole
         Column("status", "Status", L.status, width=90),
         Column("first_touch", "First touch", L.first_touch_at, ColumnKind.DATETIME, width=120),
         Column("speed", "Speed-to-lead", L.speed_to_lead_s, ColumnKind.DURATION, width=100),

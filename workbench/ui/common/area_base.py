@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QVBoxLayout, QWidget
 
 from workbench.ui.common.context import AppContext
 
@@ -34,6 +34,15 @@ class Area(QWidget):
         """Select and show the record ``record_id`` of this area's kind (Today and search
         call it after ``window.show_area``). True when it was found; the base does nothing."""
         return False
+
+    def main_list(self) -> QWidget | None:
+        """The list the rep works in, which gets the focus when the area is switched to
+        (so ``/`` and the single keys work at once). The base picks the first visible
+        list or table; an area with several overrides it."""
+        for view in self.findChildren(QAbstractItemView):
+            if view.isVisibleTo(self) and view.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                return view
+        return None
 
     def activate(self) -> None:
         """Called when the area becomes visible; reloads if data changed meanwhile."""

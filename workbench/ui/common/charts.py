@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QMargins, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
@@ -47,6 +47,35 @@ def _is_dark() -> bool:
     return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def follow_palette(chart: QChart, palette: QPalette | None = None) -> None:
+    """Paint ``chart`` in the app's palette: its background is the card's (base), its
+    title, labels and legend the text colour, its grid the mid tone. Series keep their
+    own colours. Called when built and again whenever the palette changes (light ↔ dark
+    after the file's appearance setting or the desktop's switch)."""
+    app = QApplication.instance()
+    if palette is None:
+        palette = app.palette() if isinstance(app, QApplication) else QPalette()
+    text = palette.color(QPalette.ColorRole.Text)
+    chart.setBackgroundBrush(palette.brush(QPalette.ColorRole.Base))
+    chart.setPlotAreaBackgroundVisible(False)
+    chart.setTitleBrush(text)
+    chart.legend().setLabelColor(text)
+    for axis in chart.axes():
+        axis.setLabelsColor(text)
+        axis.setTitleBrush(text)
+        axis.setGridLineColor(palette.color(QPalette.ColorRole.Mid))
+        axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))
+
+
+class ThemedChartView(QChartView):
+    """A chart view that repaints its chart in the new palette when it changes."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            follow_palette(self.chart())
+
+
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTheme(QChart.ChartTheme.ChartThemeDark if _is_dark() else QChart.ChartTheme.ChartThemeLight)
@@ -58,7 +87,8 @@ def _chart(title: str) -> QChart:
 
 
 def _view(chart: QChart, parent: QWidget | None) -> QChartView:
-    view = QChartView(chart, parent)
+    follow_palette(chart)  # the axes exist by now
+    view = ThemedChartView(chart, parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(240)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

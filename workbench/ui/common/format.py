@@ -1,13 +1,59 @@
-"""How values look on screen: dates and numbers in the system locale, durations in words."""
+"""How values look on screen: dates and numbers in the system locale, amounts with their
+currency (babel), durations in words.
+
+One place for every format, so tables, date fields, the board, Insights and Manager
+agree. Under a C/POSIX locale (no language set, common on servers and in containers)
+dates fall back to ISO 8601 and numbers and amounts to en-US grouping: Qt's C locale
+writes "3 12 2026" and "1334100".
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTimeZone
 
 from workbench.services.tables import ColumnKind
+
+#: The currency of an amount that does not name its own (the file's profile.currency).
+_default_currency = ["USD"]
+
+
+def set_default_currency(code: str) -> None:
+    _default_currency[0] = (code or "USD").strip().upper()[:3] or "USD"
+
+
+def default_currency() -> str:
+    return _default_currency[0]
+
+
+def is_c_locale(locale: QLocale | None = None) -> bool:
+    return (locale or QLocale()).language() == QLocale.Language.C
+
+
+def number_locale() -> QLocale:
+    """The locale numbers are written in: the system's, en-US under C/POSIX."""
+    locale = QLocale()
+    return QLocale("en_US") if is_c_locale(locale) else locale
+
+
+def date_format() -> str:
+    """The one date format of tables and date fields (a Qt format string): the locale's
+    short date with a four-digit year, ISO 8601 under C/POSIX."""
+    locale = QLocale()
+    if is_c_locale(locale):
+        return "yyyy-MM-dd"
+    text = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    return text if "yyyy" in text else text.replace("yy", "yyyy")
+
+
+def datetime_format() -> str:
+    locale = QLocale()
+    if is_c_locale(locale):
+        return "yyyy-MM-dd HH:mm"
+    return f"{date_format()} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
 
 
 def to_local(value: datetime) -> QDateTime:
@@ -18,11 +64,11 @@ def to_local(value: datetime) -> QDateTime:
 
 
 def datetime_text(value: datetime) -> str:
-    return QLocale().toString(to_local(value), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(to_local(value), datetime_format())
 
 
 def date_text(value: date) -> str:
-    return QLocale().toString(QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(QDate(value.year, value.month, value.day), date_format())
 
 
 def duration_text(seconds: float) -> str:
@@ -47,12 +93,35 @@ def age_text(value: datetime, now: datetime | None = None) -> str:
     return duration_text((now - value).total_seconds())
 
 
-def money_text(amount: float, currency: str = "") -> str:
-    text = QLocale().toString(float(amount), "f", 0)
-    return f"{text} {currency}".strip()
+def money_text(amount: float, currency: str = "", *, cents: bool = False) -> str:
+    """``$546,000`` / ``546.000 €``: the locale's grouping and currency pattern (babel's
+    CLDR data), whole units unless ``cents``; en-US under C/POSIX."""
+    from babel.numbers import format_currency
+
+    code = (currency or default_currency()).strip().upper() or default_currency()
+    locale, pattern = _money_pattern(QLocale().name(), cents)
+    try:
+        return str(format_currency(float(amount), code, pattern, locale=locale, currency_digits=False))
+    except (ValueError, LookupError):  # a currency code babel does not know: still readable
+        return f"{number_locale().toString(float(amount), 'f', 2 if cents else 0)} {code}"
 
 
-def display(kind: ColumnKind, value: Any) -> str:
+@lru_cache(maxsize=8)
+def _money_pattern(qt_name: str, cents: bool) -> tuple[Any, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse("en_US" if qt_name in ("C", "POSIX", "") else qt_name)
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en_US")
+    standard = locale.currency_formats["standard"]
+    pattern = str(standard.pattern).split(";")[0]
+    if not cents:
+        pattern = pattern.replace(".00", "")
+    return locale, pattern
+
+
+def display(kind: ColumnKind, value: Any, currency: str = "") -> str:
     if value is None or value == "":
         return ""
     if kind is ColumnKind.DATETIME and isinstance(value, datetime):
@@ -64,13 +133,13 @@ def display(kind: ColumnKind, value: Any) -> str:
     if kind is ColumnKind.DURATION:
         return duration_text(float(value))
     if kind is ColumnKind.MONEY:
-        return money_text(float(value))
+        return money_text(float(value), currency)
     if kind is ColumnKind.PERCENT:
         return f"{float(value) * 100:.0f} %"
     if kind is ColumnKind.NUMBER and isinstance(value, float):
-        return QLocale().toString(value, "f", 1)
+        return number_locale().toString(value, "f", 1)
     if kind is ColumnKind.NUMBER:
-        return QLocale().toString(int(value))
+        return number_locale().toString(int(value))
     return str(value)
 
 

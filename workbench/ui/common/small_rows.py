@@ -30,6 +30,8 @@ class SmallRowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._headers = list(headers)
         self._rows: list[tuple[Any, ...]] = []
+        #: The currency of this table's amounts ("" = the default one).
+        self.currency = ""
 
     def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.beginResetModel()
@@ -67,7 +69,7 @@ class SmallRowsModel(QAbstractTableModel):
             kind = self._headers[index.column()][1]
             value = record[index.column() + 2]
             if role == Qt.ItemDataRole.DisplayRole:
-                return fmt.display(kind, value)
+                return fmt.display(kind, value, self.currency)
             if role == Qt.ItemDataRole.ToolTipRole and kind is ColumnKind.TEXT and value:
                 return str(value)
             if role == Qt.ItemDataRole.TextAlignmentRole:

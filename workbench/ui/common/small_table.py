@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from workbench.services.tables import ColumnKind
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.small_rows import SmallRowsModel
 
 
@@ -40,6 +41,8 @@ class SmallTable(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate(widths):
             self.view.setColumnWidth(column, width)
+        # Narrow detail panes hide the last columns rather than scroll sideways.
+        fit_columns(self.view, widths=widths)
         self.empty = QLabel(empty_text, self)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: palette(placeholder-text)")

@@ -31,10 +31,11 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 #: The roles this model answers; a view asks for several more per cell on every paint
 #: (decoration, background, check state…), and those must cost next to nothing.
 _ANSWERED = frozenset(
-    int(r) for r in (_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, ID_ROLE, RAW_ROLE, STYLE_ROLE)
+    int(r) for r in (_DISPLAY, _ALIGNMENT, _FOREGROUND, _FONT, _TOOLTIP, ID_ROLE, RAW_ROLE, STYLE_ROLE)
 )
 #: Formatted cell texts kept between paints (a scroll by one row repaints the rest).
 MAX_TEXTS = 20_000
@@ -66,6 +67,8 @@ class SqlTableModel(QAbstractTableModel):
         self._loaded = False
         self._kinds = [c.kind for c in source.columns]
         self._alignments = [fmt.alignment(c.kind) for c in source.columns]
+        # Amounts are shown in their row's own currency when the table has one.
+        self._currency = next((i for i, c in enumerate(source.columns) if c.key == "currency"), None)
         self._texts: dict[tuple[int, int], str] = {}
         self._brushes: dict[str, QBrush | None] = {}
         self._bold: QFont | None = None
@@ -155,11 +158,15 @@ class SqlTableModel(QAbstractTableModel):
                     record = self._row(row)
                     if record is None:
                         return None
-                    text = fmt.display(self._kinds[column], record[column + 2])
+                    currency = "" if self._currency is None else str(record[self._currency + 2] or "")
+                    text = fmt.display(self._kinds[column], record[column + 2], currency)
                     if len(self._texts) >= MAX_TEXTS:
                         self._texts.clear()
                     self._texts[(row, column)] = text
                 return text
+            if role == _TOOLTIP:  # an elided cell, whole on hover
+                text = self.data(index, _DISPLAY)
+                return text if isinstance(text, str) and len(text) > 12 else None
             record = self._row(row)
             if record is None:
                 return None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from workbench.exchange.csv_safe import write_csv
 from workbench.services.tables import ColumnKind
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.small_rows import SmallRowsModel
 from workbench.ui.common.widgets import configure_big_table
 
@@ -115,9 +116,12 @@ class ReportTable(QWidget):
         header.setStretchLastSection(bool(headers) and headers[-1][1] is ColumnKind.TEXT)
         # Few rows and known columns: size to the headers' text, never to the rows.
         metrics = self.view.fontMetrics()
+        widths = []
         for column, (title, _kind) in enumerate(headers):
             width = max(metrics.horizontalAdvance(title) + 24, first_width if column == 0 else 90)
             self.view.setColumnWidth(column, width)
+            widths.append(width)
+        fit_columns(self.view, widths=widths)
         layout.addWidget(self.view, 1)
 
     def set_rows(

@@ -52,7 +52,7 @@ class QuotaTab(QWidget):
         self.last_day = DateEdit(_qdate(last), self)
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(fmt.date_format())
         dates = QHBoxLayout()
         dates.addWidget(self.first_day)
         dates.addWidget(QLabel("–", self))

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
+
+from workbench.ui.common import keys
 
 
 class LeadActions(QObject):
@@ -27,23 +29,26 @@ class LeadActions(QObject):
         self.new_lead = window.add_action("Leads", "&New lead…", self.open_new_lead, "Ctrl+N")
         menu = window.menu("Leads")
         menu.addSeparator()
-        self.working = self._table_action(menu, self.tr("Mark &working"), "W")
-        self.nurture = self._table_action(menu, self.tr("&Nurture until…"), "N")
-        self.qualified = self._table_action(menu, self.tr("Mark &qualified"), "Q")
-        self.disqualify = self._table_action(menu, self.tr("&Disqualify…"), "D")
-        self.reopen = self._table_action(menu, self.tr("Back to n&ew"), "Shift+N")
+        self.working = self._table_action(menu, self.tr("Mark &working"), "working")
+        self.nurture = self._table_action(menu, self.tr("&Nurture until…"), "nurture")
+        self.qualified = self._table_action(menu, self.tr("Mark &qualified"), "qualified")
+        self.disqualify = self._table_action(menu, self.tr("&Disqualify…"), "disqualify")
+        self.reopen = self._table_action(menu, self.tr("Back to n&ew"), "reopen")
         self.triage = [self.working, self.nurture, self.qualified, self.disqualify, self.reopen]
         menu.addSeparator()
-        self.link = self._table_action(menu, self.tr("&Link to account…"), "L")
-        self.delete = self._table_action(menu, self.tr("Move to &trash"), QKeySequence.StandardKey.Delete)
-        self.find = self._table_action(menu, self.tr("&Filter leads"), "/")
-        self.table_actions = [*self.triage, self.link, self.delete, self.find]
+        self.log = self._table_action(menu, self.tr("&Log a touch…"), "log")
+        self.link = self._table_action(menu, self.tr("Link to &account…"), "link")
+        self.delete = self._table_action(menu, self.tr("Move to &trash"), "trash")
+        self.find = self._table_action(menu, self.tr("&Filter leads"), "filter")
+        self.table_actions = [*self.triage, self.log, self.link, self.delete, self.find]
         window.menu("Edit").addSeparator()
         self.trash = window.add_action("Edit", "&Trash…", self.show_trash)
 
-    def _table_action(self, menu: Any, text: str, key: str | QKeySequence.StandardKey) -> QAction:
+    def _table_action(self, menu: Any, text: str, key: str) -> QAction:
+        """An action on the table with the single key ``key`` names in ``ui/common/keys``."""
         action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(key))
+        action.setShortcut(keys.sequence(key))
+        action.setProperty(keys.KEY_PROPERTY, key)
         # Single keys: only while the leads table has the focus (added to it by the area).
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setEnabled(False)

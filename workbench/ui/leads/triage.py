@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import DisqualifyReason
+from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.leads import labels as lead_labels
 from workbench.ui.leads.labels import reason_label
@@ -57,6 +58,7 @@ class NurtureDialog(QDialog):
         )
         self.date_edit = DateEdit(None, self)
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat(fmt.date_format())
         self.date_edit.setMinimumDate(_qdate(today + timedelta(days=1)))
         self.date_edit.setDate(_qdate(today + timedelta(days=max(default_days, 1))))
         layout.addWidget(self.date_edit)

@@ -37,6 +37,7 @@ from workbench.services.settings import reasons
 from workbench.services.settings import values as settings
 from workbench.services.tables import TableQuery
 from workbench.ui.common.area_base import Area, simple_area_layout
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.sql_table import STYLE_ROLE, SqlTableModel
 from workbench.ui.common.widgets import configure_big_table
@@ -53,6 +54,11 @@ SETTINGS_KEY = "leads/filter"
 def _warn(parent: QWidget, title: str, text: str) -> None:
     """Tell the rep why nothing happened (tests replace this to read the message)."""
     QMessageBox.information(parent, title, text)
+
+
+#: The columns that stay in view the longest as the table narrows (issue 20): who, where
+#: they stand, how long they have waited, how fast they were answered, what is next.
+LEAD_COLUMN_PRIORITY = ("name", "status", "age", "speed", "next_followup", "company", "source", "kind")
 
 
 class LeadsArea(Area):
@@ -98,7 +104,11 @@ class LeadsArea(Area):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 420])
+        # The detail folds away while no lead is chosen: the table gets the whole width
+        # (half a laptop screen said only "Select a lead"), and opens again on a choice.
+        self.splitter.setCollapsible(1, True)
+        self._detail_width = 420
+        self.splitter.setSizes([1180, 0])
         layout.addWidget(self.splitter, 1)
 
         self.model: SqlTableModel | None = None
@@ -129,6 +139,7 @@ class LeadsArea(Area):
             actions.qualified: self.qualify,
             actions.disqualify: self.disqualify,
             actions.reopen: self.reopen,
+            actions.log: self.log_current,
             actions.link: self.link_current,
             actions.delete: self.delete_selected,
             actions.find: self.focus_filter,
@@ -177,6 +188,9 @@ class LeadsArea(Area):
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
+    def main_list(self) -> QWidget | None:
+        return self.table
+
     def focus_table(self) -> None:
         self.table.setFocus()  # (Qt may make the first cell current, without selecting it)
         if (
@@ -194,8 +208,12 @@ class LeadsArea(Area):
             self.model = SqlTableModel(self.source, self)
             self.model.countChanged.connect(self._show_count)
             self.table.setModel(self.model)
-            for i, column in enumerate(self.model.source.columns):
+            columns = self.model.source.columns
+            for i, column in enumerate(columns):
                 self.table.setColumnWidth(i, column.width)
+            fit_columns(
+                self.table, LEAD_COLUMN_PRIORITY, [c.key for c in columns], [c.width for c in columns]
+            )
             self.table.selectionModel().currentRowChanged.connect(self._current_changed)
             self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
             self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_a: self._save_soon.start())
@@ -340,6 +358,18 @@ class LeadsArea(Area):
             return
         self._shown_id = lead_id
         self.detail.show_lead(lead_id, style)
+        self.fold_detail(lead_id is None)
+
+    def fold_detail(self, folded: bool) -> None:
+        """Fold the detail pane away (nothing chosen) or open it at its last width."""
+        first, second = self.splitter.sizes()
+        total = first + second
+        if folded and second > 0:
+            self._detail_width = second
+            self.splitter.setSizes([total, 0])
+        elif not folded and second == 0 and total > 0:
+            width = min(self._detail_width, total * 2 // 5) if total > 600 else total // 2
+            self.splitter.setSizes([total - width, width])
 
     def open_lead(self, lead_id: int) -> None:
         """Show one lead (from the new-lead dialog, search…): selected in the table when it
@@ -363,6 +393,7 @@ class LeadsArea(Area):
         if self.detail.commit_pending():
             self._shown_id = lead_id
             self.detail.show_lead(lead_id)
+            self.fold_detail(False)
         self._update_actions()
 
     # --- triage -------------------------------------------------------------------------------
@@ -386,6 +417,8 @@ class LeadsArea(Area):
         result = command.state
         if result is not None and result.skipped:
             self._say(self.tr("%n converted lead(s) left as they are.", "", len(result.skipped)), 6000)
+        else:  # every triage confirms: the row may leave the filtered view at once
+            self._say(self.tr("Done: {0}. Ctrl+Z to undo.").format(text), 6000)
 
     def mark_working(self) -> None:
         ids = self._chosen()
@@ -465,6 +498,15 @@ class LeadsArea(Area):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, ms)
+
+    def log_current(self) -> Any:
+        from workbench.services.records import RecordKind, RecordRef
+        from workbench.ui.outreach.actions import open_quick_log
+
+        lead_id = self.current_id()
+        if lead_id is None:
+            return None
+        return open_quick_log(self.ctx, self, target=RecordRef(RecordKind.LEAD, lead_id))
 
     # --- account link -------------------------------------------------------------------------
     def link_current(self) -> None:

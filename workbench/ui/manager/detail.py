@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from workbench.services.manager.rollup import RepFigures, Rollup
 from workbench.services.tables import ColumnKind
+from workbench.ui.common import format as fmt
 from workbench.ui.common.area_base import empty_state
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.common.workers import Job, start
 from workbench.ui.manager.figures import STYLE_TOTAL, FiguresModel
@@ -39,8 +41,12 @@ CONVERSION_COLUMNS = [
     ("Opportunities", K.NUMBER),
     ("Won", K.NUMBER),
     ("Lead → opportunity", K.PERCENT),
+    ("95 % interval", K.TEXT),
     ("Opportunity → won", K.PERCENT),
+    ("95 % interval ", K.TEXT),
 ]
+#: A group with fewer leads is greyed, as in Insights (insights.min_group_leads).
+STYLE_SMALL = "muted"
 WEEK_COLUMNS = [("Week of", K.DATE), ("Touches", K.NUMBER)]
 OPPORTUNITY_COLUMNS = [
     ("Opportunity", K.TEXT),
@@ -82,12 +88,38 @@ def table_view(model: FiguresModel, parent: QWidget, widths: list[int] | None = 
     view.setModel(model)
     for i, width in enumerate(widths or []):
         view.setColumnWidth(i, width)
+    fit_columns(view, widths=widths or ())
     return view
 
 
+def min_group_leads() -> int:
+    from workbench.services.insights import common  # noqa: F401  (registers the default)
+    from workbench.services.settings import values as settings
+
+    return int(settings.DEFAULTS.get("insights.min_group_leads", 20) or 20)
+
+
+def interval_text(successes: int, trials: int) -> str:
+    """The rate's 95 % Wilson interval, "34–100 %" (Insights' own, over the file's counts)."""
+    from workbench.services.insights.wilson import wilson_interval
+
+    if trials <= 0 or not 0 <= successes <= trials:
+        return "—"
+    bounds = wilson_interval(successes, trials)
+    if bounds is None:
+        return "—"
+    return f"{bounds[0] * 100:.0f}–{bounds[1] * 100:.0f} %"
+
+
+def _open_first(row: Any) -> tuple[int, Any]:
+    """Open deals first (what a manager acts on), then the closed ones, newest first."""
+    closed = getattr(row, "closed_at", None)
+    return (0, "") if row.outcome == "open" else (1, -closed.timestamp() if closed else 0)
+
+
 def _shown(value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:,.2f}"
+    if isinstance(value, float):  # an amount (the only numbers what-changed compares)
+        return fmt.money_text(value)
     return "" if value is None else value
 
 
@@ -108,7 +140,9 @@ class RepDetail(QTabWidget):
         self.addTab(self.stage_view, self.tr("Pipeline by stage"))
 
         self.conversion_model = FiguresModel(CONVERSION_COLUMNS, self)
-        self.conversion_view = table_view(self.conversion_model, self, [70, 160, 80, 110, 70, 140, 140])
+        self.conversion_view = table_view(
+            self.conversion_model, self, [70, 160, 70, 100, 60, 130, 100, 130, 100]
+        )
         self.addTab(self.conversion_view, self.tr("Conversion"))
 
         self.week_model = FiguresModel(WEEK_COLUMNS, self)
@@ -165,6 +199,9 @@ class RepDetail(QTabWidget):
     def show_figures(self, rollup: Rollup, figures: RepFigures | None) -> None:
         self.rollup = rollup
         self.figures = figures
+        one = sorted(figures.currencies) if figures is not None else []
+        for model in (self.stage_model, self.conversion_model, self.week_model, self.opportunity_model):
+            model.currency = one[0] if len(one) == 1 else ""
         if figures is None:
             for model in (self.stage_model, self.conversion_model, self.week_model, self.opportunity_model):
                 model.set_rows([])
@@ -184,18 +221,22 @@ class RepDetail(QTabWidget):
         )
         self.stage_model.set_rows(stage_rows)
         conversion = []
+        smallest = min_group_leads()
         for by, groups in ((self.tr("kind"), figures.by_kind), (self.tr("source"), figures.by_source)):
             for name, c in sorted(groups.items()):
                 conversion.append(
                     (
-                        "",
+                        # Too few leads to compare: shown, with its interval, but greyed.
+                        STYLE_SMALL if c.leads < smallest else "",
                         by,
                         name or self.tr("(none)"),
                         c.leads,
                         c.opportunities,
                         c.won,
                         c.lead_to_opportunity,
+                        interval_text(c.opportunities, c.leads),
                         c.opportunity_to_won,
+                        interval_text(c.won, c.opportunities),
                     )
                 )
         self.conversion_model.set_rows(conversion)
@@ -223,11 +264,25 @@ class RepDetail(QTabWidget):
         else:
             self.change_model.set_rows([])
             self.change_summary.clear()
+            self.change_hint.setText(self._why_nothing_changed(files))
             self.change_stack.setCurrentWidget(self.change_hint)
         self.older_box.setEnabled(len(files) >= 2)
         self.newer_box.setEnabled(len(files) >= 2)
         if len(files) >= 2 and self.currentWidget() is self.change_stack.parentWidget():
             self._compare()
+
+    def _why_nothing_changed(self, files: list[RepFigures]) -> str:
+        figures = self.figures
+        if figures is None or figures.path is None:
+            return self.tr("Pick a rep in the table above: What changed compares two files of one rep.")
+        if len(files) == 1:
+            return self.tr(
+                "Only one file of {0} is loaded ({1}). What changed compares two exports of the same "
+                "rep made on different days: add an older or newer file of {0}."
+            ).format(figures.rep, figures.path.name)
+        return self.tr(
+            "Load two or more files of the same rep, exported on different days, to see what changed."
+        )
 
     def _tab_changed(self, index: int) -> None:
         widget = self.widget(index)
@@ -292,7 +347,7 @@ class RepDetail(QTabWidget):
                         r.source,
                         r.closed_at,
                     )
-                    for r in rows
+                    for r in sorted(rows, key=_open_first)
                 ]
             )
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.workers import Job, start
 
@@ -68,7 +69,7 @@ class ExportPipelineDialog(QDialog):
         self.since_edit = DateEdit(QDate(since.year, since.month, since.day), self)
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.since_edit.setDisplayFormat("yyyy-MM-dd")
+        self.since_edit.setDisplayFormat(fmt.date_format())
         self.since_edit.setToolTip(
             self.tr(
                 "The file holds the activities, and counts the won and lost deals, from this day to today"

@@ -33,6 +33,8 @@ class FiguresModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[tuple[Any, ...]] = []
+        #: The currency of this table's amounts ("" = the default one).
+        self.currency = ""
 
     def set_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.beginResetModel()
@@ -72,7 +74,7 @@ class FiguresModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 if kind is ColumnKind.DURATION and value is not None:
                     return fmt.duration_text(float(value))
-                return fmt.display(kind, value)
+                return fmt.display(kind, value, self.currency)
             if role == RAW_ROLE:
                 return value
             if role == Qt.ItemDataRole.TextAlignmentRole:

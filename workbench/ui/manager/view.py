@@ -64,6 +64,27 @@ FILE_COLUMNS = [
 FILE_FILTER = "Pipeline files (*.xlsx *.json);;All files (*)"
 
 
+#: ui.ini key: the files and folders the Manager view had open.
+PATHS_KEY = "manager/paths"
+
+
+def remembered_paths() -> list[Path]:
+    from workbench.ui.shell.main_window import app_settings
+
+    value = app_settings().value(PATHS_KEY, [])
+    items = [value] if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
+    return [Path(p) for p in items if p]
+
+
+def remember_paths(paths: list[Path]) -> None:
+    from workbench.ui.shell.main_window import app_settings
+
+    unique = list(dict.fromkeys(str(p.resolve()) for p in paths))
+    settings = app_settings()
+    settings.setValue(PATHS_KEY, unique)
+    settings.sync()
+
+
 def ask_files(parent: QWidget) -> list[Path]:
     """The seam tests replace: files picked in the open dialog."""
     names, _ = QFileDialog.getOpenFileNames(
@@ -98,6 +119,9 @@ class ManagerArea(Area):
         self.setAcceptDrops(True)
         self.rollup = Rollup()
         self._known: set[Path] = set()
+        self._restored = False
+        #: Said once after a start that found some remembered files gone.
+        self.restore_note = ""
         self._job: Job | None = None
         self.last_job: Job | None = None
         #: The team database the figures were computed live on (None: files).
@@ -196,11 +220,15 @@ class ManagerArea(Area):
         if folder is not None:
             self.add_paths([folder])
 
-    def add_paths(self, paths: list[Path]) -> Job | None:
-        """Load ``paths`` (files or folders) in a worker; already loaded files are skipped."""
+    def add_paths(self, paths: list[Path], *, remember: bool = True) -> Job | None:
+        """Load ``paths`` (files or folders) in a worker; already loaded files are skipped.
+        The paths are remembered for the next start (``remember``)."""
         if self._job is not None:
             self.status_label.setText(self.tr("Still loading — wait or cancel, then add more."))
             return None
+        if remember:
+            remember_paths([*remembered_paths(), *paths])
+            self.restore_note = ""
         from workbench.services.manager.rollup import collect_paths
 
         if self.live_from is not None:  # files and live figures are not mixed
@@ -301,6 +329,8 @@ class ManagerArea(Area):
     def clear(self) -> None:
         if self._job is not None:
             return
+        remember_paths([])  # cleared on purpose: nothing comes back at the next start
+        self.restore_note = ""
         self.rollup = Rollup()
         self.live_from = None
         self._known.clear()
@@ -354,6 +384,9 @@ class ManagerArea(Area):
             self.status_label.setText(text)
         else:
             self.status_label.clear()
+        if self.restore_note:
+            text = self.status_label.text()
+            self.status_label.setText(f"{text} — {self.restore_note}" if text else self.restore_note)
         if rows:
             self.rep_view.selectRow(len(rows) - 1)  # the team
         self._show_selected()
@@ -484,8 +517,31 @@ class ManagerArea(Area):
         return start(job)
 
     def reload(self) -> None:
-        # On a team database an empty Manager view has better to show than how to add
-        # files: the team's own figures, computed live.
+        # The files and folders of last time come back first; on a team database an
+        # empty Manager view has better to show than how to add files: the team's own
+        # figures, computed live.
         if not self.rollup.files and self.live_from is None and not self.rollup.rejected:
+            if not self._restored:
+                self._restored = True
+                if self.restore_paths() is not None:
+                    self.populated.emit()
+                    return
             self.load_team()
         self.populated.emit()
+
+    def restore_paths(self) -> Job | None:
+        """Reload the files and folders the view had open, dropping (and naming) the
+        ones no longer there."""
+        paths = remembered_paths()
+        present = [p for p in paths if p.exists()]
+        gone = [p for p in paths if not p.exists()]
+        if gone:
+            remember_paths(present)
+        job = self.add_paths(present, remember=False) if present else None
+        if gone:
+            note = self.tr("No longer there, dropped from the list: {0}").format(
+                ", ".join(p.name for p in gone)
+            )
+            self.restore_note = note
+            self.status_label.setText(note)
+        return job

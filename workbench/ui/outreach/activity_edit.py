@@ -25,6 +25,7 @@ from workbench.services.outreach.log import ActivityEdit, OutreachError
 from workbench.services.outreach.timeline import TimelineEntry
 from workbench.services.records import RecordKind, RecordRef, summarise
 from workbench.services.search.lookup import Match
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.lookup_field import LookupField
 from workbench.ui.common.undo import undoable
@@ -63,7 +64,7 @@ class ActivityEditDialog(QDialog):
         self.outcome.setCurrentIndex(max(self.outcome.findData(entry.outcome), 0))
         self.at = QDateTimeEdit(to_qdatetime(entry.at), self)
         self.at.setCalendarPopup(True)
-        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at.setDisplayFormat(fmt.datetime_format())
         self.duration = QSpinBox(self)
         self.duration.setRange(0, 24 * 60)
         self.duration.setSuffix(self.tr(" min"))
@@ -137,7 +138,7 @@ class RescheduleDialog(QDialog):
         layout = QVBoxLayout(self)
         self.due = QDateTimeEdit(to_qdatetime(max(due, now)), self)
         self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.due.setDisplayFormat(fmt.datetime_format())
         self.warning = QLabel(self)
         self.warning.setStyleSheet("color: #c62828;")
         layout.addWidget(QLabel(self.tr("New due date:"), self))

@@ -40,6 +40,7 @@ from workbench.services.outreach import next_step
 from workbench.services.outreach.log import LogEntry, Logged, OutreachError
 from workbench.services.records import RecordRef, summarise
 from workbench.services.search.lookup import Match
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import LookupField
 from workbench.ui.common.undo import undoable
@@ -145,7 +146,7 @@ class QuickLogDialog(QDialog):
         when = QHBoxLayout()
         self.at_edit = QDateTimeEdit(self)
         self.at_edit.setCalendarPopup(True)
-        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setDisplayFormat(fmt.datetime_format())
         self.duration_edit = QSpinBox(self)
         self.duration_edit.setRange(0, 24 * 60)
         self.duration_edit.setSuffix(self.tr(" min"))
@@ -161,7 +162,7 @@ class QuickLogDialog(QDialog):
         self.next_title.setPlaceholderText(self.tr("e.g. Call again"))
         self.next_due = QDateTimeEdit(self)
         self.next_due.setCalendarPopup(True)
-        self.next_due.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.next_due.setDisplayFormat(fmt.datetime_format())
         next_row.addWidget(self.next_title, 1)
         next_row.addWidget(QLabel(self.tr("due"), self))
         next_row.addWidget(self.next_due)
@@ -344,6 +345,7 @@ class QuickLogDialog(QDialog):
         message = self.tr("Logged {0} with {1}.").format(channel_label(entry.channel).lower(), who)
         if logged.past_due:
             message += " " + self.tr("The next step's date has passed; it shows as overdue.")
+        message += " " + self.tr("Ctrl+Z to undo.")
         self._status(message)
         self._force_close = True
         self.accept()

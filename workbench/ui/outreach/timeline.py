@@ -36,6 +36,7 @@ from workbench.services.outreach import log as outreach
 from workbench.services.outreach.timeline import TimelineEntry, timeline
 from workbench.services.records import RecordKind, RecordRef, RecordSummary, summarise
 from workbench.ui.common import format as fmt
+from workbench.ui.common import keys
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.undo import undoable
 from workbench.ui.common.workers import Job, start
@@ -283,17 +284,18 @@ class TimelineWidget(QWidget):
         key = event.key()
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False
-        actions = {
-            Qt.Key.Key_Return: self.edit_current,
-            Qt.Key.Key_Enter: self.edit_current,
-            Qt.Key.Key_Delete: self.delete_current,
-            Qt.Key.Key_Space: self.toggle_done,
-            Qt.Key.Key_S: self.snooze_current,
-            Qt.Key.Key_R: self.reschedule_current,
-            Qt.Key.Key_L: self.log_touch,
-        }
-        action = actions.get(key)  # type: ignore[call-overload]
-        if action is None:
+        actions = keys.handlers(
+            {
+                "open": self.edit_current,
+                "trash": self.delete_current,
+                "done": self.toggle_done,
+                "snooze": self.snooze_current,
+                "reschedule": self.reschedule_current,
+                "log": self.log_touch,
+            }
+        )
+        action = actions.get(Qt.Key(key))
+        if not callable(action):
             return False
         action()
         return True

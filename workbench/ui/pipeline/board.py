@@ -38,14 +38,20 @@ from workbench.ui.pipeline.board_model import CARD_ROLE, BoardModel, money
 
 STALE_COLOUR = "#b35c00"
 NO_NEXT_STEP_COLOUR = "#8e24aa"
-COLUMN_WIDTH = 200
-#: A card holds about this many average characters per line, whatever the font size.
-CARD_CHARS = 26
+COLUMN_WIDTH = 150
+#: A card holds at least this many average characters per line, whatever the font size
+#: (columns share the width beyond that: seven stages fit a 1366-pixel laptop screen).
+CARD_CHARS = 19
+#: Won and Lost are drop targets more than reading places: narrower, always in view.
+CLOSED_CHARS = 13
 
 
-def column_width(metrics: QFontMetrics) -> int:
-    """A board column's width in this font: at least COLUMN_WIDTH, wider when the font
-    is bigger (a big system font), so cards never shrink below their text."""
+def column_width(metrics: QFontMetrics, *, closed: bool = False) -> int:
+    """A board column's least width in this font: at least COLUMN_WIDTH (two thirds of it
+    for Won and Lost), wider when the font is bigger, so cards never shrink below their
+    text."""
+    if closed:
+        return max(COLUMN_WIDTH * 2 // 3, metrics.averageCharWidth() * CLOSED_CHARS + 24)
     return max(COLUMN_WIDTH, metrics.averageCharWidth() * CARD_CHARS + 24)
 
 
@@ -192,9 +198,10 @@ class BoardColumnWidget(QFrame):
         super().__init__(parent)
         self.setObjectName("boardColumn")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(column_width(self.fontMetrics()))
         self.model = model
         self.row = row
+        self.closed = model.columns[row].stage.kind is not StageKind.OPEN
+        self.setMinimumWidth(column_width(self.fontMetrics(), closed=self.closed))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.setSpacing(2)
@@ -203,6 +210,7 @@ class BoardColumnWidget(QFrame):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # "Won · last 30 days" in a narrow column
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.more = QLabel(self)
@@ -342,7 +350,8 @@ class BoardView(QWidget):
                     lambda current, _previous: self._on_current(current)
                 )
                 column.cards.activated.connect(self._on_activated)
-                self.row.addWidget(column)
+                # Open stages share the spare width twice as much as Won and Lost.
+                self.row.addWidget(column, 1 if column.closed else 2)
                 self.columns.append(column)
             self._stage_ids = ids
         else:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import CloseReason, StageKind
 from workbench.services.pipeline.closing import LOST_TO_MAX, OpenWork
 from workbench.services.settings.reasons import WON_DEFAULTS
+from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.widgets import ask_yes_no
 
@@ -137,6 +138,7 @@ class CloseOpportunityDialog(QDialog):
         form.addRow(self.tr("&Note:"), self.note)
         self.closed_on = DateEdit(_qdate(self.today), self)
         self.closed_on.setCalendarPopup(True)
+        self.closed_on.setDisplayFormat(fmt.date_format())
         self.closed_on.setMaximumDate(_qdate(self.today))
         form.addRow(self.tr("&Close date:"), self.closed_on)
         self.lost_to = QComboBox(self)

@@ -61,6 +61,7 @@ class OptionalDate(QWidget):
         self.check = QCheckBox(label, self)
         self.edit = DateEdit(None, self)
         self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat(fmt.date_format())
         self.edit.setDate(_qdate(value) if value else QDate.currentDate().addDays(30))
         self.check.setChecked(value is not None)
         self.edit.setEnabled(value is not None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from workbench.domain import StageKind
 from workbench.services.pipeline import closing
@@ -83,7 +83,15 @@ def move(parent: QWidget, ctx: AppContext, opportunity_id: int, stage: Stage) ->
         return False
     if changed:
         ctx.notify(Topic.OPPORTUNITIES)
+        confirm(parent, parent.tr("Moved to {0}.").format(stage.name))
     return changed
+
+
+def confirm(parent: QWidget, text: str) -> None:
+    """Every move says what it did in the window's status bar."""
+    window = parent.window()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 8000)
 
 
 def reopen(parent: QWidget, ctx: AppContext, opportunity_id: int) -> bool:
@@ -97,4 +105,5 @@ def reopen(parent: QWidget, ctx: AppContext, opportunity_id: int) -> bool:
         return False
     if changed:
         ctx.notify(Topic.OPPORTUNITIES)
+        confirm(parent, parent.tr("Reopened."))
     return changed

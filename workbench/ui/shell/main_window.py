@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -30,6 +31,7 @@ from workbench.ui.common.icons import app_icon, icon
 from workbench.ui.shell.areas import AREAS, GLOBAL_ACTIONS, AreaEntry
 
 MAX_RECENT = 8
+log = logging.getLogger(__name__)
 
 
 def app_settings() -> QSettings:
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self._entries = {e.key: e for e in AREAS}
         self._menus: dict[str, QMenu] = {}
         self._ready_sent = False
+        self._fitted = False
 
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -75,6 +78,13 @@ class MainWindow(QMainWindow):
         icon_room = self.nav.iconSize().width() + self.nav.fontMetrics().averageCharWidth() * 6
         self.nav.setFixedWidth(max(150, widest + icon_room))
         self.nav.currentRowChanged.connect(self._on_nav)
+        # A click on an area goes on into it; arrowing through the list stays in the list.
+        self.nav.itemClicked.connect(
+            lambda item: self.show_area(str(item.data(Qt.ItemDataRole.UserRole)), focus=True)
+        )
+        from workbench.ui.shell.global_keys import WindowKeys
+
+        self.window_keys = WindowKeys(self)
 
         self.file_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.file_label)
@@ -83,7 +93,10 @@ class MainWindow(QMainWindow):
         # actions are installed once the menus exist, so the menu order stays the same.
         self._menus_built = False
         self._waiting_for_menus: list[Area] = []
-        self.show_area(start_area)
+        # Today is where the rep starts and works through with the keys: its queue has
+        # the focus from the start (set again once it shows, _first_populated).
+        self._start_key = start_area
+        self.show_area(start_area, focus=start_area == "today")
         self._build_menus()
         self._menus_built = True
         for widget in self._waiting_for_menus:
@@ -135,7 +148,8 @@ class MainWindow(QMainWindow):
         undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Both spellings on every desktop (the platform's own Redo is one or the other).
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.menu("Edit").addActions([undo, redo])
         self.addActions([undo, redo])
         for module in GLOBAL_ACTIONS:
@@ -146,7 +160,10 @@ class MainWindow(QMainWindow):
         self.add_action("File", "&Quit", self.close, "Ctrl+Q")
         for entry in AREAS:
             self.add_action(
-                "View", entry.title, lambda _c=False, k=entry.key: self.show_area(k), entry.shortcut
+                "View",
+                entry.title,
+                lambda _c=False, k=entry.key: self.show_area(k, focus=True),
+                entry.shortcut,
             )
         self.add_action("Help", "&About Prospecting Workbench", self._about)
 
@@ -164,11 +181,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         return self._areas[key]
 
-    def show_area(self, key: str) -> Area:
+    def show_area(self, key: str, *, focus: bool = False) -> Area:
+        """Show the area ``key``; with ``focus`` (Ctrl+1…6, a click in the navigation)
+        its main list takes the focus, so its keys work at once and Down moves in it,
+        not to the next area."""
         keys = [e.key for e in AREAS]
         if self.nav.currentRow() != keys.index(key):
             self.nav.setCurrentRow(keys.index(key))  # re-enters through _on_nav
-        return self.area(key)
+        area = self.area(key)
+        if focus:
+            target = area.main_list()
+            if target is not None:
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return area
 
     def current_area(self) -> Area:
         widget = self.stack.currentWidget()
@@ -187,6 +212,14 @@ class MainWindow(QMainWindow):
 
     def _first_populated(self) -> None:
         if not self._ready_sent:
+            # The first area's list shows only now (Today hides it until counted): the
+            # focus goes there unless the rep already put it somewhere.
+            area = self.current_area()
+            starting = self._start_key == "today" and area is self._areas.get("today")
+            target = area.main_list() if starting else None
+            focus = QApplication.focusWidget()
+            if target is not None and (focus is None or focus is self.nav):
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
             self._ready_sent = True
             self.ready.emit()
             self._warm_other_areas()
@@ -224,6 +257,8 @@ class MainWindow(QMainWindow):
             )
 
     def _show_file(self) -> None:
+        if self.ctx.has_workbench:
+            self._use_currency()
         if self.ctx.has_workbench and not self.ctx.wb.is_file:  # a team database
             location = self.ctx.wb.location
             self.file_label.setText(location)
@@ -235,6 +270,16 @@ class MainWindow(QMainWindow):
             remember_recent(path)
         else:
             self.file_label.setText(self.tr("No file open"))
+
+    def _use_currency(self) -> None:
+        """Amounts that do not name their currency are in the file's own (Settings)."""
+        from workbench.services.settings import values as settings
+        from workbench.ui.common import format as fmt
+
+        try:
+            fmt.set_default_currency(str(settings.read(self.ctx.wb, "profile.currency")))
+        except Exception:  # an unreadable setting must not stop the window: keep the last one
+            log.warning("could not read profile.currency", exc_info=True)
 
     def new_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -303,6 +348,34 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        self.fit_screen()
+
+    def fit_screen(self) -> None:
+        """Keep the window inside the screen's available area (less taskbars and panels):
+        a fixed 1280 × 800 put the status bar below a 768-pixel laptop screen, and a
+        geometry saved on a bigger monitor must not either."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        # The frame (title bar, borders) is not known before the first show: keep room for
+        # a usual one then, and fit again once it is shown (showEvent).
+        frame_w = self.frameGeometry().width() - self.width() if self.isVisible() else 16
+        frame_h = self.frameGeometry().height() - self.height() if self.isVisible() else 40
+        width = min(self.width(), room.width() - frame_w)
+        height = min(self.height(), room.height() - frame_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), room.left()), room.right() - width - frame_w + 1)
+        y = min(max(self.y(), room.top()), room.bottom() - height - frame_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = app_settings()

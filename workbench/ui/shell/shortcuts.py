@@ -1,10 +1,13 @@
 """Help → Keyboard shortcuts: every action of every menu with its keys, read from the menus
-themselves so the sheet can never drift from what the app really does."""
+themselves so the sheet can never drift from what the app really does, then the single
+keys of the lists from their one table (``ui/common/keys.py``)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
+
+from workbench.ui.common.keys import KEYS
 
 
 def menu_actions(menubar: QMenuBar) -> list[tuple[str, QAction]]:
@@ -43,6 +46,14 @@ def shortcut_rows(menubar: QMenuBar) -> list[tuple[str, str, str]]:
     return rows
 
 
+def single_key_rows() -> list[tuple[str, str, str]]:
+    """(keys, meaning, where) for every single key, from the one table."""
+    return [
+        (QKeySequence(entry.key).toString(QKeySequence.SequenceFormat.NativeText), entry.meaning, entry.where)
+        for entry in KEYS.values()
+    ]
+
+
 class ShortcutsDialog(QDialog):
     def __init__(self, menubar: QMenuBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +68,11 @@ class ShortcutsDialog(QDialog):
                 html.append(f"<tr><td colspan='2'><h3>{path}</h3></td></tr>")
                 last = path
             html.append(f"<tr><td>{name}</td><td align='right'><b>{keys}</b></td></tr>")
+        html.append(
+            f"<tr><td colspan='2'><h3>{self.tr('Single keys, while a list has the focus')}</h3></td></tr>"
+        )
+        for key, meaning, where in single_key_rows():
+            html.append(f"<tr><td>{meaning} <i>({where})</i></td><td align='right'><b>{key}</b></td></tr>")
         html.append("</table>")
         self.browser.setHtml("".join(html))
         layout.addWidget(self.browser)

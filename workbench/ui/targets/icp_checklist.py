@@ -56,7 +56,7 @@ class IcpChecklist(QWidget):
                     combo.setCurrentIndex(combo.findData(line.state.value))
                     evidence = self.evidence[line.criterion.id]
                     if not evidence.isModified():
-                        evidence.setText(line.evidence)
+                        _show_start(evidence, line.evidence)
                 self._show_fit(fit)
                 return
             while self.grid.count():
@@ -84,7 +84,8 @@ class IcpChecklist(QWidget):
                 combo.setCurrentIndex(combo.findData(line.state.value))
                 combo.setAccessibleName(line.criterion.name)
                 name.setBuddy(combo)
-                evidence = QLineEdit(line.evidence, self.grid_host)
+                evidence = QLineEdit(self.grid_host)
+                _show_start(evidence, line.evidence)
                 evidence.setPlaceholderText(self.tr("Evidence (where you saw it)"))
                 combo.currentIndexChanged.connect(lambda _i, c=cid: self._state_changed(c))
                 evidence.editingFinished.connect(lambda c=cid: self._evidence_changed(c))
@@ -140,3 +141,11 @@ class IcpChecklist(QWidget):
             )
         self._show_fit(fit)
         self.checkChanged.emit()
+
+
+def _show_start(field: QLineEdit, text: str) -> None:
+    """Show a long evidence from its start (a line edit shows its end after setText),
+    and all of it on hover."""
+    field.setText(text)
+    field.setCursorPosition(0)
+    field.setToolTip(text)

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from workbench.ui.common import keys
+
 
 class TargetsMenu(QObject):
     def __init__(self, window: Any) -> None:
@@ -40,11 +42,13 @@ class TargetsMenu(QObject):
         self.tier_b = self._area_action(tiers, self.tr("Tier &B"), "Alt+2")
         self.tier_c = self._area_action(tiers, self.tr("Tier &C"), "Alt+3")
         self.tier_none = self._area_action(tiers, self.tr("&No tier"), "Alt+0")
-        self.trash = self._area_action(menu, self.tr("Move to t&rash"), QKeySequence.StandardKey.Delete)
+        self.trash = self._area_action(menu, self.tr("Move to t&rash"), keys.KEYS["trash"].key)
+        self.trash.setProperty(keys.KEY_PROPERTY, "trash")
         menu.addSeparator()
         self.grid = self._area_action(menu, self.tr("&Fit × engagement view"), "Ctrl+G")
         self.grid.setCheckable(True)
-        self.find = self._area_action(menu, self.tr("&Filter targets"), "/")
+        self.find = self._area_action(menu, self.tr("&Filter targets"), keys.KEYS["filter"].key)
+        self.find.setProperty(keys.KEY_PROPERTY, "filter")
         self.area_actions = [
             self.edit,
             self.add_contact,

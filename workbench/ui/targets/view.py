@@ -31,6 +31,7 @@ from workbench.services.tables import TableQuery
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.target_list import Summary, TargetTable, target_table
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
+from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.sql_table import SqlTableModel
 from workbench.ui.common.undo import undoable
@@ -218,8 +219,10 @@ class TargetsArea(Area):
             self.source = target_table(wb, self.ctx.clock)
             self.model = TargetTableModel(self.source, self)
             self.table.setModel(self.model)
-            for i, column in enumerate(self.model.source.columns):
+            columns = self.model.source.columns
+            for i, column in enumerate(columns):
                 self.table.setColumnWidth(i, column.width)
+            fit_columns(self.table, (), [c.key for c in columns], [c.width for c in columns])
             self.table.selectionModel().currentRowChanged.connect(self._current_changed)
             # setModel made the view sort by its header's indicator; the combo box decides.
             self.model.set_query(self._query(keep_sort=False))

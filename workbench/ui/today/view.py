@@ -1,8 +1,11 @@
-"""Today: the start page — what to do next, and how the day's prospecting goal stands.
+"""Today: the start page — the work queue (what to do now, ranked, each record once),
+the lines outside it, a look at tomorrow, and how the day's prospecting goal stands.
 
-Each line opens its record (Enter or double-click) or its quick log (L) in one key; a
-follow-up is ticked off with Space or snoozed a working day with S. Counts in the
-section headings are the full numbers; each section lists the first fifty.
+Each line opens its record (Enter or double-click), its quick log (L), a call (C, the
+``tel:`` link) or an email (E, ``mailto:``) in one key; a follow-up is ticked off with
+Space or snoozed a working day with S. Acting on a line moves the cursor to the next
+one and says in the status bar what happened (Ctrl+Z undoes it). Counts in the section
+headings are the full numbers; each section lists the first fifty.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QTreeView,
@@ -27,6 +31,7 @@ from workbench.services.outreach import log as outreach
 from workbench.services.outreach.today import TodayItem, TodayReport, TodaySection, today_report
 from workbench.services.records import RecordRef
 from workbench.ui.common import format as fmt
+from workbench.ui.common import keys
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.undo import undoable
@@ -51,7 +56,7 @@ class TodayModel(QAbstractItemModel):
     """Sections (top level) and their items (children). Internal id 0 marks a section;
     ``n + 1`` an item of section ``n``."""
 
-    COLUMNS = 3
+    COLUMNS = 4
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
@@ -123,7 +128,7 @@ class TodayModel(QAbstractItemModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("What"), self.tr("Details"), self.tr("When"))[section]
+            return (self.tr("What"), self.tr("Details"), self.tr("When"), self.tr("Reach"))[section]
         return None
 
     def item(self, index: _Index) -> TodayItem | None:
@@ -169,13 +174,24 @@ class TodayModel(QAbstractItemModel):
         if item is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.name or self.tr("(no name)"), self.detail_text(item), self.when_text(item))[
-                index.column()
-            ]
+            label = item.label or self.tr("(no name)")
+            return (
+                f"{item.rank}. {label}" if item.rank else label,
+                self.detail_text(item),
+                self.when_text(item),
+                " · ".join(p for p in (item.phone, item.email) if p),
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == 3 and (item.phone or item.email):
+                return self.tr("C calls {0} · E writes to {1}").format(item.phone or "—", item.email or "—")
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return text or None  # long details are elided: the whole text on hover
         if role == Qt.ItemDataRole.ForegroundRole and item.flagged:
-            return QBrush(
-                QColor("#c62828" if item.section in ("overdue", "stale_opportunities") else "#b35c00")
-            )
+            return QBrush(QColor("#c62828" if item.kind in ("overdue", "stale_opportunities") else "#b35c00"))
+        if role == Qt.ItemDataRole.FontRole and index.column() == 3 and (item.phone or item.email):
+            font = QFont()
+            font.setUnderline(True)  # a link: C or E opens it
+            return font
         if role == ITEM_ROLE:
             return item
         return None
@@ -191,26 +207,29 @@ class TodayModel(QAbstractItemModel):
                 "Target accounts untouched for %n day(s) or more", "", self.untouched_days
             ),
             "own_log": self.tr("Your own log — link these to someone"),
+            "tomorrow": self.tr("Tomorrow — coming up"),
         }.get(key, key)
 
     def detail_text(self, item: TodayItem) -> str:
-        if item.section == "untouched_targets":
+        if item.kind == "untouched_targets":
             return self.tr("Tier {0}").format(item.detail) if item.detail else ""
         return item.detail
 
     def when_text(self, item: TodayItem) -> str:
         now = self.ctx.clock()
-        when = item.when
-        if item.section in ("overdue", "due") and when is not None:
+        when = item.due
+        if item.kind in ("overdue", "due", "tomorrow") and item.followup_id is not None and when is not None:
             late = self.tr(" — {0} late").format(short_age(now - when)) if when < now else ""
             return fmt.datetime_text(when) + late
-        if item.section == "new_leads" and when is not None:
+        if item.kind == "new_leads" and when is not None:
             return self.tr("waiting {0}").format(fmt.age_text(when, now))
-        if item.section == "nurture" and when is not None:
+        if item.kind == "tomorrow" and when is not None:
+            return self.tr("revisit {0}").format(fmt.date_text(when.date()))
+        if item.kind == "nurture" and when is not None:
             return self.tr("revisit since {0}").format(fmt.date_text(when.date()))
-        if item.section == "stale_opportunities" and when is not None:
+        if item.kind == "stale_opportunities" and when is not None:
             return self.tr("quiet for {0}").format(fmt.age_text(when, now))
-        if item.section == "untouched_targets":
+        if item.kind == "untouched_targets":
             return (
                 self.tr("never touched")
                 if when is None
@@ -226,14 +245,17 @@ class TodayTree(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            handler = {
-                Qt.Key.Key_Return: self.area.open_current,
-                Qt.Key.Key_Enter: self.area.open_current,
-                Qt.Key.Key_L: self.area.log_current,
-                Qt.Key.Key_Space: self.area.done_current,
-                Qt.Key.Key_S: self.area.snooze_current,
-            }.get(event.key())  # type: ignore[call-overload]
-            if handler is not None:
+            handler = keys.handlers(
+                {
+                    "open": self.area.open_current,
+                    "log": self.area.log_current,
+                    "done": self.area.done_current,
+                    "snooze": self.area.snooze_current,
+                    "call": self.area.call_current,
+                    "email": self.area.email_current,
+                }
+            ).get(Qt.Key(event.key()))
+            if callable(handler):
                 handler()
                 event.accept()
                 return
@@ -296,11 +318,14 @@ class TodayArea(Area):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         # From the font, not pixels: at 150–200 % on a laptop screen fixed 300 + 230
         # pixels left the details column a few letters wide.
         metrics = self.tree.fontMetrics()
         header.resizeSection(0, metrics.averageCharWidth() * 28)
         header.resizeSection(2, metrics.horizontalAdvance("00 00 0000 00:00 — 00 d late") + 24)
+        header.resizeSection(3, metrics.averageCharWidth() * 30)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.tree, 1)
         self.empty = empty_state(
             self.tr(
@@ -311,8 +336,15 @@ class TodayArea(Area):
         )
         layout.addWidget(self.empty)
         self.hint = QLabel(
-            self.tr("Enter opens · L logs a touch · Space marks a follow-up done · S snoozes it"), self
+            self.tr(
+                "Enter opens · L logs a touch · C calls · E emails · Space marks a follow-up done · "
+                "S snoozes it · Ctrl+Z undoes"
+            ),
+            self,
         )
+        self.hint.setWordWrap(True)
+        #: Where the cursor goes after the next count: the line after the one acted on.
+        self._advance: tuple[object, int] | None = None
         self.hint.setObjectName("hint")
         layout.addWidget(self.hint)
 
@@ -384,29 +416,46 @@ class TodayArea(Area):
         bar.setValue(min(value, max(goal, 1)))
         bar.setFormat(self.tr("{0} / {1}").format(value, goal) + (" ✓" if goal and value >= goal else ""))
 
-    def _restore_current(self, previous: TodayItem | None) -> None:
-        first: QModelIndex | None = None
+    def lines(self) -> list[QModelIndex]:
+        """Every line under a section heading, top to bottom ("show all" lines too)."""
+        found: list[QModelIndex] = []
         for s in range(self.model.rowCount()):
             parent = self.model.index(s, 0)
-            for r in range(self.model.rowCount(parent)):
-                index = self.model.index(r, 0, parent)
-                item = self.model.item(index)
-                if first is None:
-                    first = index
-                if (
-                    previous is not None
-                    and item is not None
-                    and (item.section, item.ref, item.followup_id)
-                    == (
-                        previous.section,
-                        previous.ref,
-                        previous.followup_id,
-                    )
-                ):
-                    self.tree.setCurrentIndex(index)
-                    return
-        if first is not None:
-            self.tree.setCurrentIndex(first)
+            found.extend(self.model.index(r, 0, parent) for r in range(self.model.rowCount(parent)))
+        return found
+
+    def _restore_current(self, previous: TodayItem | None) -> None:
+        """Keep the cursor on its line; after acting on a line, go to the one that
+        followed it (or the line now in its place), so the rep works down the queue."""
+        lines = self.lines()
+        if not lines:
+            return
+        advance, self._advance = self._advance, None
+        wanted = advance[0] if advance is not None else (_key(previous) if previous is not None else None)
+        for index in lines:
+            item = self.model.item(index)
+            if wanted is not None and item is not None and _key(item) == wanted:
+                self.tree.setCurrentIndex(index)
+                return
+        position = advance[1] if advance is not None else 0
+        self.tree.setCurrentIndex(lines[min(position, len(lines) - 1)])
+
+    def _advance_past_current(self) -> None:
+        """Before acting on the current line: remember the line after it."""
+        lines = self.lines()
+        current = self.tree.currentIndex().siblingAtColumn(0)
+        position = next((n for n, index in enumerate(lines) if index == current), 0)
+        following = [self.model.item(i) for i in lines[position + 1 :]]
+        after = next((item for item in following if item is not None), None)
+        self._advance = (_key(after) if after is not None else None, position)
+
+    def status(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 10_000)
+
+    def main_list(self) -> QWidget | None:
+        return self.tree
 
     def counts(self) -> dict[str, int]:
         return self.report.counts if self.report else {}
@@ -428,11 +477,11 @@ class TodayArea(Area):
             elif index.isValid():
                 self.tree.setExpanded(index, not self.tree.isExpanded(index))
             return
-        if item.section == "own_log" and item.activity_id is not None:
+        if item.kind == "own_log" and item.activity_id is not None:
             self._link_own_log(item.activity_id)
             return
-        if item.ref is not None:
-            self.open_ref(item.ref)
+        if item.record is not None:
+            self.open_ref(item.record)
 
     def open_ref(self, ref: RecordRef) -> bool:
         """Show ``ref`` in its area (leads, targets or pipeline; a contact in its account)."""
@@ -446,10 +495,45 @@ class TodayArea(Area):
         from workbench.ui.outreach.actions import open_quick_log
 
         item = self.current_item()
-        if item is None or item.section == "own_log":
+        if item is None or item.kind == "own_log":
             return self.log_anything()
         completes = (item.followup_id,) if item.followup_id is not None else ()
-        return open_quick_log(self.ctx, self, target=item.ref, completes=completes)
+        dialog = open_quick_log(self.ctx, self, target=item.record, completes=completes)
+        if dialog is not None:
+            key = _key(item)
+            dialog.logged.connect(lambda _logged, k=key: self._logged(k))
+        return dialog
+
+    def _logged(self, key: object) -> None:
+        """A quick log opened from a line was saved: on to the line after that one."""
+        for index in self.lines():
+            item = self.model.item(index)
+            if item is not None and _key(item) == key:
+                self.tree.setCurrentIndex(index)
+                self._advance_past_current()
+                return
+
+    def call_current(self) -> Any:
+        return self._reach("tel", "phone")
+
+    def email_current(self) -> Any:
+        return self._reach("mailto", "email")
+
+    def _reach(self, scheme: str, field: str) -> Any:
+        from workbench.ui.outreach.actions import open_contact_link
+
+        item = self.current_item()
+        if item is None:
+            return None
+        value = getattr(item, field)
+        if not value:
+            missing = self.tr("No phone number for {0}.")
+            if field == "email":
+                missing = self.tr("No email for {0}.")
+            self.status(missing.format(item.label))
+            return None
+        target = "".join(value.split()) if scheme == "tel" else value
+        return open_contact_link(self.ctx, self, f"{scheme}:{target}", item.record)
 
     def log_anything(self) -> Any:
         from workbench.ui.outreach.actions import open_quick_log
@@ -459,18 +543,30 @@ class TodayArea(Area):
     def done_current(self) -> None:
         item = self.current_item()
         if item is None or item.followup_id is None:
+            if item is not None:
+                self.status(self.tr("Only a follow-up can be marked done; L logs a touch."))
             return
+        self._advance_past_current()
         with undoable(self.ctx, self.tr("Mark follow-up done")):
             outreach.complete_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
         self._notify()
+        self.status(self.tr("Done: {0}. Ctrl+Z to undo.").format(item.label or item.detail))
 
     def snooze_current(self) -> None:
         item = self.current_item()
-        if item is None or item.followup_id is None:
+        if item is None or item.followup_id is None or item.due is None:
+            if item is not None:
+                self.status(self.tr("Only a follow-up can be snoozed."))
             return
+        self._advance_past_current()
         with undoable(self.ctx, self.tr("Snooze follow-up")):
-            outreach.snooze_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
+            new_due = outreach.snooze_followup(self.ctx.wb, item.followup_id, now=self.ctx.clock())
         self._notify()
+        self.status(
+            self.tr("Snoozed {0} to {1}. Ctrl+Z to undo.").format(
+                item.label or item.detail, fmt.datetime_text(new_due or item.due)
+            )
+        )
 
     def _link_own_log(self, activity_id: int) -> None:
         from workbench.services.outreach.timeline import timeline
@@ -485,3 +581,8 @@ class TodayArea(Area):
     def _notify(self) -> None:
         for topic in (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES):
             self.ctx.notify(topic)
+
+
+def _key(item: TodayItem) -> object:
+    """A line's identity across counts."""
+    return (item.kind, item.record, item.followup_id, item.activity_id)

@@ -1,0 +1,389 @@
+"""Today's work queue: one ordered list of what to do now, each record once.
+
+The queue is the concatenation of its *sources*, in :data:`QUEUE_SOURCES` order, each
+already sorted by its own urgency:
+
+1. ``overdue`` — open follow-ups past due, the latest first in line (by lateness);
+2. ``new_leads`` — new inbound leads nobody has touched, the longest wait first while
+   still inside ``leads.stale_days_new`` (speed-to-lead), then the older ones, newest
+   first (a lead ignored for months should not bury this morning's);
+3. ``due`` — follow-ups due later today, by time;
+4. ``nurture`` — nurture leads whose revisit date has come;
+5. ``stale_opportunities`` — open deals quiet for their stage's ``stale_days``.
+
+A record reached by two sources appears once, under the first (its most urgent
+reason); every row then gets its ``rank`` (1 = do this first) and the phone and email
+of the person behind it. :data:`TOMORROW_SOURCES` make the *Tomorrow* preview the same
+way.
+
+**Adding a kind of row** (a sequence step, say) is one function: ``source(conn, clock,
+limit) -> QueueSection`` that returns the first ``limit`` rows in its own order and how
+many match, inserted into :data:`QUEUE_SOURCES` where its urgency belongs, plus its
+title in the Today area (``ui/today/view.py``, ``section_title``). Ranking,
+de-duplication, phone and email come for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, false, func, or_, select
+
+from workbench.domain import (
+    Account,
+    Contact,
+    FollowUp,
+    Lead,
+    LeadStatus,
+    Opportunity,
+    OpportunityOutcome,
+    PipelineStage,
+    StageKind,
+    table_of,
+)
+from workbench.services.records import RecordKind, RecordRef
+from workbench.store.sql_functions import unindexed
+
+_L: Any = table_of(Lead).c
+_C: Any = table_of(Contact).c
+_AC: Any = table_of(Account).c
+_O: Any = table_of(Opportunity).c
+_F: Any = table_of(FollowUp).c
+_S: Any = table_of(PipelineStage).c
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of Today. ``due`` is the moment that matters for its kind: due time,
+    received time, revisit date, last touch. ``rank`` is the place in the work queue
+    (0 for lines outside it: untouched targets, the own log)."""
+
+    kind: str
+    record: RecordRef | None
+    label: str
+    detail: str = ""
+    due: datetime | None = None
+    rank: int = 0
+    phone: str = ""
+    email: str = ""
+    followup_id: int | None = None
+    activity_id: int | None = None
+    flagged: bool = False  # overdue / going stale: shown in the warning colour
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    """A source's rows (the first ``limit``) and how many match in all."""
+
+    key: str
+    items: tuple[QueueRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class QueueClock:
+    """The moments and thresholds every source reads (the rep's local calendar)."""
+
+    now: datetime
+    start_tomorrow: datetime
+    start_day_after: datetime
+    local_today: date
+    stale_days_new: int
+    stale_days_deals: int
+
+
+QueueSource = Callable[[Connection, QueueClock, int], QueueSection]
+
+
+# --- the sources --------------------------------------------------------------------------
+def overdue(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _followups(conn, "overdue", _F.due_at < clock.now, clock.now, limit)
+
+
+def due_today(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    when = (_F.due_at >= clock.now) & (_F.due_at < clock.start_tomorrow)
+    return _followups(conn, "due", when, clock.now, limit)
+
+
+def due_tomorrow(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    when = (_F.due_at >= clock.start_tomorrow) & (_F.due_at < clock.start_day_after)
+    return _followups(conn, "tomorrow", when, clock.now, limit)
+
+
+def new_leads(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    stale_before = clock.now - timedelta(days=clock.stale_days_new)
+    stmt = select(_L.id, _L.name, _L.company, _L.source, _L.received_at)
+    # "Untouched" read from last_touch_at (NULL exactly when first_touch_at is): the
+    # status index holds it, so this is a scan of the new leads' index entries.
+    where = [_L.status == LeadStatus.NEW, _L.deleted_at.is_(None), unindexed(_L.last_touch_at).is_(None)]
+    # Two walks of the received index: inside the speed-to-lead window the longest
+    # wait first, then the stale ones newest first.
+    fresh, fresh_total = first_rows(
+        conn,
+        table_of(Lead),
+        stmt.order_by(_L.received_at, _L.id),
+        [*where, _L.received_at >= stale_before],
+        limit,
+    )
+    old, old_total = first_rows(
+        conn,
+        table_of(Lead),
+        stmt.order_by(_L.received_at.desc(), _L.id.desc()),
+        [*where, _L.received_at < stale_before],
+        max(limit - len(fresh), 0) or 1,
+    )
+    rows = (fresh + old)[:limit]
+    items = tuple(
+        QueueRow(
+            "new_leads",
+            RecordRef(RecordKind.LEAD, lead_id),
+            name or company,
+            " · ".join(p for p in (company, source) if p),
+            received,
+            flagged=received < stale_before,
+        )
+        for lead_id, name, company, source, received in rows
+    )
+    return QueueSection("new_leads", items, fresh_total + old_total)
+
+
+def revisits(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _nurture(conn, "nurture", _L.nurture_until <= clock.local_today, limit)
+
+
+def revisits_tomorrow(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _nurture(conn, "tomorrow", _L.nurture_until == clock.local_today + timedelta(days=1), limit)
+
+
+def stale_deals(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    now = clock.now
+    quiet_since = func.coalesce(_O.last_touch_at, _O.stage_entered_at)
+    stages = conn.execute(select(_S.id, _S.stale_days).where(_S.kind == StageKind.OPEN)).all()
+    # One threshold per stage, so each stage's own stale_days applies (stages are few).
+    stale: ColumnElement[bool] = or_(
+        false(),
+        *(
+            (_O.stage_id == stage_id) & (quiet_since < now - timedelta(days=days or clock.stale_days_deals))
+            for stage_id, days in stages
+        ),
+    )
+    where = [_O.outcome == OpportunityOutcome.OPEN, _O.deleted_at.is_(None), stale]
+    ids, total = _first_ids(conn, _O.id, [quiet_since, _O.id], where, limit)
+    stmt = select(_O.id, _O.name, _AC.name, _S.name, quiet_since).select_from(
+        table_of(Opportunity)
+        .join(table_of(PipelineStage), _S.id == _O.stage_id)
+        .outerjoin(table_of(Account), _AC.id == _O.account_id)
+    )
+    items = tuple(
+        QueueRow(
+            "stale_opportunities",
+            RecordRef(RecordKind.OPPORTUNITY, opp_id),
+            name,
+            " · ".join(p for p in (account or "", stage) if p),
+            quiet,
+            flagged=True,
+        )
+        for opp_id, name, account, stage, quiet in _by_ids(conn, stmt, _O.id, ids)
+    )
+    return QueueSection("stale_opportunities", items, total)
+
+
+#: The work queue's sources, most urgent first (see the module docstring).
+QUEUE_SOURCES: tuple[QueueSource, ...] = (overdue, new_leads, due_today, revisits, stale_deals)
+#: The *Tomorrow* preview's sources.
+TOMORROW_SOURCES: tuple[QueueSource, ...] = (due_tomorrow, revisits_tomorrow)
+
+
+def build_queue(
+    conn: Connection, clock: QueueClock, limit: int, sources: Sequence[QueueSource] = QUEUE_SOURCES
+) -> list[QueueSection]:
+    """Each source's section, records already listed by an earlier one left out, rows
+    ranked 1… in queue order and carrying phone and email. Sections of the same key
+    (``tomorrow``'s follow-ups and revisits) are merged, in source order."""
+    merged: dict[str, tuple[list[QueueRow], int]] = {}
+    for source in sources:
+        section = source(conn, clock, limit)
+        rows, total = merged.get(section.key, ([], 0))
+        merged[section.key] = (rows + list(section.items), total + section.total)
+    return rank_once([QueueSection(key, tuple(rows), total) for key, (rows, total) in merged.items()], conn)
+
+
+def rank_once(
+    sections: Iterable[QueueSection], conn: Connection, *, seen: set[object] | None = None
+) -> list[QueueSection]:
+    """Drop rows whose record an earlier row already stands for (the total shrinks with
+    them), number the rest and fill in how to reach them."""
+    seen = set() if seen is None else seen
+    kept: list[tuple[QueueSection, list[QueueRow]]] = []
+    for section in sections:
+        rows = []
+        for row in section.items:
+            key = row.record if row.record is not None else ("activity", row.activity_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(row)
+        kept.append((section, rows))
+    points = contact_points(conn, [r.record for _s, rows in kept for r in rows if r.record is not None])
+    out: list[QueueSection] = []
+    rank = 0
+    for section, rows in kept:
+        ranked = []
+        for row in rows:
+            rank += 1
+            phone, email = points.get(row.record, ("", "")) if row.record is not None else ("", "")
+            ranked.append(replace(row, rank=rank, phone=phone, email=email))
+        dropped = len(section.items) - len(rows)
+        out.append(QueueSection(section.key, tuple(ranked), max(section.total - dropped, len(rows))))
+    return out
+
+
+def contact_points(conn: Connection, refs: Iterable[RecordRef]) -> dict[RecordRef, tuple[str, str]]:
+    """Phone and email of the person behind each record: a lead's own, a contact's, a
+    deal's contact, an account's first contact that has either."""
+    by_kind: dict[str, list[int]] = {}
+    for ref in refs:
+        by_kind.setdefault(ref.kind, []).append(ref.id)
+    found: dict[RecordRef, tuple[str, str]] = {}
+    queries: list[tuple[str, Select[Any], Any]] = [
+        (RecordKind.LEAD, select(_L.id, _L.phone, _L.email), _L.id),
+        (RecordKind.CONTACT, select(_C.id, _C.phone, _C.email), _C.id),
+        (
+            RecordKind.OPPORTUNITY,
+            select(_O.id, _C.phone, _C.email).select_from(
+                table_of(Opportunity).join(table_of(Contact), _C.id == _O.contact_id)
+            ),
+            _O.id,
+        ),
+        (
+            RecordKind.ACCOUNT,
+            select(_C.account_id, _C.phone, _C.email)
+            .where(_C.deleted_at.is_(None), (_C.phone != "") | (_C.email != ""))
+            .order_by(_C.id.desc()),  # the first contact last: it wins the dict below
+            _C.account_id,
+        ),
+    ]
+    for kind, stmt, id_column in queries:
+        ids = by_kind.get(kind)
+        if not ids:
+            continue
+        for i in range(0, len(ids), 500):
+            for record_id, phone, email in conn.execute(stmt.where(id_column.in_(ids[i : i + 500]))):
+                found[RecordRef(RecordKind(kind), int(record_id))] = (phone or "", email or "")
+    return found
+
+
+# --- shared SQL ---------------------------------------------------------------------------
+def first_rows(
+    conn: Connection, table: Any, stmt: Select[Any], where: list[ColumnElement[bool]], limit: int
+) -> tuple[list[Any], int]:
+    """The first ``limit`` rows and the full count. The count runs on ``table`` alone
+    (``where`` only names its columns): the joins that name the rows would only slow it."""
+    for clause in where:
+        stmt = stmt.where(clause)
+    rows = list(conn.execute(stmt.limit(limit)))
+    if len(rows) < limit:
+        return rows, len(rows)
+    count = select(func.count()).select_from(table).where(*where)
+    return rows, int(conn.execute(count).scalar_one())
+
+
+def _first_ids(
+    conn: Connection, id_column: Any, order: list[Any], where: list[ColumnElement[bool]], limit: int
+) -> tuple[list[int], int]:
+    """The first ``limit`` ids in ``order`` and how many match, in one pass: the count
+    rides along as a window function, and only ids are sorted (names are read for the
+    few shown, never for every match)."""
+    stmt = select(id_column, func.count().over()).where(*where).order_by(*order).limit(limit)
+    rows = conn.execute(stmt).all()
+    return [int(r[0]) for r in rows], (int(rows[0][1]) if rows else 0)
+
+
+def _by_ids(conn: Connection, stmt: Select[Any], id_column: Any, ids: list[int]) -> list[Any]:
+    """Rows of ``stmt`` for ``ids`` (first column the id), in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {row[0]: row for row in conn.execute(stmt.where(id_column.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _followups(
+    conn: Connection, key: str, when: ColumnElement[bool], now: datetime, limit: int
+) -> QueueSection:
+    name = func.coalesce(
+        func.nullif(_C.name, ""), func.nullif(_L.name, ""), func.nullif(_O.name, ""), _AC.name, ""
+    )
+    company = func.coalesce(func.nullif(_L.company, ""), _AC.name, "")
+    stmt = (
+        select(
+            _F.id,
+            _F.title,
+            _F.due_at,
+            _F.lead_id,
+            _F.contact_id,
+            _F.account_id,
+            _F.opportunity_id,
+            name,
+            company,
+        )
+        .select_from(
+            table_of(FollowUp)
+            .outerjoin(table_of(Lead), _L.id == _F.lead_id)
+            .outerjoin(table_of(Contact), _C.id == _F.contact_id)
+            .outerjoin(table_of(Account), _AC.id == _F.account_id)
+            .outerjoin(table_of(Opportunity), _O.id == _F.opportunity_id)
+        )
+        .order_by(_F.due_at, _F.id)
+    )
+    rows, total = first_rows(
+        conn, table_of(FollowUp), stmt, [_F.done_at.is_(None), _F.deleted_at.is_(None), when], limit
+    )
+    items = []
+    for fid, title, due, lead_id, contact_id, account_id, opp_id, who, company_name in rows:
+        detail = f"{title} · {company_name}" if company_name and company_name != who else title
+        items.append(
+            QueueRow(
+                key,
+                _most_specific(lead_id, contact_id, opp_id, account_id),
+                who or "",
+                detail,
+                due,
+                followup_id=fid,
+                flagged=due < now,
+            )
+        )
+    return QueueSection(key, tuple(items), total)
+
+
+def _most_specific(
+    lead_id: int | None, contact_id: int | None, opp_id: int | None, account_id: int | None
+) -> RecordRef | None:
+    for kind, record_id in (
+        (RecordKind.LEAD, lead_id),
+        (RecordKind.CONTACT, contact_id),
+        (RecordKind.OPPORTUNITY, opp_id),
+        (RecordKind.ACCOUNT, account_id),
+    ):
+        if record_id:
+            return RecordRef(kind, int(record_id))
+    return None
+
+
+def _nurture(conn: Connection, key: str, when: ColumnElement[bool], limit: int) -> QueueSection:
+    where = [_L.status == LeadStatus.NURTURE, _L.deleted_at.is_(None), when]
+    ids, total = _first_ids(conn, _L.id, [_L.nurture_until, _L.id], where, limit)
+    rows = _by_ids(conn, select(_L.id, _L.name, _L.company, _L.nurture_until), _L.id, ids)
+    items = tuple(
+        QueueRow(
+            key,
+            RecordRef(RecordKind.LEAD, lead_id),
+            name or company,
+            company,
+            datetime.combine(until, time(), tzinfo=UTC) if until else None,
+        )
+        for lead_id, name, company, until in rows
+    )
+    return QueueSection(key, items, total)
