@@ -52,6 +52,7 @@ from workbench.domain import (
     StageKind,
 )
 from workbench.services.clock import Clock, system_clock
+from workbench.services.sequences import stops
 from workbench.services.settings import reasons
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
@@ -411,6 +412,7 @@ def move_to_stage(
             opp.close_note = note.strip()
             opp.closed_at = now if closed_on is None else datetime.combine(closed_on, now.timetz())
             change_note = close_reason
+            stops.opportunity_closed(session.connection(), opportunity_id, target.kind is StageKind.WON, now)
         session.add(
             StageChange(
                 opportunity_id=opportunity_id,
