@@ -20,6 +20,7 @@ from workbench.domain import (
     SequenceStep,
     StageKind,
 )
+from workbench.services.leads import triage
 from workbench.services.outreach.log import LogEntry, OutreachError, log_activity
 from workbench.services.pipeline import stages
 from workbench.services.pipeline.convert import convert_lead
@@ -27,7 +28,6 @@ from workbench.services.records import RecordKind, RecordRef
 from workbench.services.safety import trash
 from workbench.services.sequences import deletion, due, enrol, status, templates
 from workbench.services.sequences.templates import SequenceDraft, SequenceError, StepDraft
-from workbench.services.leads import triage
 from workbench.store import Workbench
 
 MON = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
@@ -334,7 +334,7 @@ def test_completing_a_step_of_an_ended_enrolment_is_refused(wb: Workbench) -> No
         from workbench.domain import Activity
 
         assert s.exec(select(Activity)).all() == []
-    assert LeadStatus.NEW == _lead_status(wb, lead_id)
+    assert _lead_status(wb, lead_id) == LeadStatus.NEW
 
 
 def _lead_status(wb: Workbench, lead_id: int) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, col, select
 
 from workbench.domain import (
@@ -237,7 +237,9 @@ def update_sequence(wb: Workbench, sequence_id: int, draft: SequenceDraft, *, no
         session.execute(
             update(table_of(Enrolment))
             .where(e.sequence_id == sequence_id, e.state.in_(LIVE_STATES))
-            .values(steps_total=total, step=func.min(e.step, total - 1), updated_at=now)
+            .values(
+                steps_total=total, step=case((e.step > total - 1, total - 1), else_=e.step), updated_at=now
+            )
         )
         return before
 
