@@ -3,7 +3,9 @@ next due → stop on each outcome, on disqualify, convert, won and lost; bad inp
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -342,3 +344,32 @@ def _lead_status(wb: Workbench, lead_id: int) -> str:
         lead = s.get(Lead, lead_id)
         assert lead is not None
         return lead.status
+
+
+def test_sequences_travel_in_the_team_template(wb: Workbench, tmp_path: Path) -> None:
+    from workbench.services.team import template as team_template
+
+    seq = templates.create_sequence(
+        wb, SequenceDraft("Event", (StepDraft("email", 0, "", "Hi {first_name}", "See you"),)), now=MON
+    )
+    (enrolment_id,) = enrol.enrol(wb, _seq(wb), [_L(_lead(wb))], now=MON, tz=UTC).enrolled
+    path = tmp_path / "team.json"
+    team_template.export_file(wb, path)
+    assert "sequences" in json.loads(path.read_text(encoding="utf-8"))
+    # The rep changes theirs; applying the template brings the manager's back.
+    templates.update_sequence(wb, seq, SequenceDraft("Event", (StepDraft("call", 3),)), now=MON)
+    templates.create_sequence(wb, SequenceDraft("Mine", (StepDraft("call", 0),)), now=MON)
+    team_template.import_file(wb, path, clock=lambda: MON)
+    by_name = {s.name: s for s in templates.list_sequences(wb)}
+    assert [s.channel for s in by_name["Event"].steps] == ["email"]
+    assert by_name["Mine"].retired  # kept with its history, not deleted
+    assert _one(wb, enrolment_id).state == "active"
+
+    # A template with a bad merge field: refused, naming it; nothing applied.
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["sequences"][0]["steps"][1]["subject"] = "Hi {frist_name}"
+    document["sources"] = ["only this"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(team_template.TemplateError, match="frist_name"):
+        team_template.import_file(wb, path, clock=lambda: MON)
+    assert by_name["Mine"].retired and templates.get_sequence(wb, by_name["Mine"].id).retired

@@ -218,30 +218,32 @@ def create_sequence(wb: Workbench, draft: SequenceDraft, *, now: datetime) -> in
         return create_in(session, draft, now=now)
 
 
-def update_sequence(wb: Workbench, sequence_id: int, draft: SequenceDraft, *, now: datetime) -> SequenceDraft:
+def update_in(session: Session, sequence_id: int, draft: SequenceDraft, *, now: datetime) -> SequenceDraft:
     """Replace a sequence's name, steps and stop outcomes; returns the previous draft (undo)."""
     _check(draft)
+    sequence = live_row(session, sequence_id)
+    before = _info(session, sequence).draft()
+    sequence.name = check_name(session, draft.name, exclude_id=sequence_id)
+    sequence.description = draft.description.strip()
+    sequence.stop_outcomes = json.dumps(list(draft.stop_outcomes))
+    sequence.updated_at = now
+    session.add(sequence)
+    _write_steps(session, sequence_id, draft.steps)
+    # Live enrolments keep their position; one past the new end has nothing left to do
+    # and stays due on the last step rather than vanishing behind the rep's back.
+    e = table_of(Enrolment).c
+    total = len(draft.steps)
+    session.execute(
+        update(table_of(Enrolment))
+        .where(e.sequence_id == sequence_id, e.state.in_(LIVE_STATES))
+        .values(steps_total=total, step=case((e.step > total - 1, total - 1), else_=e.step), updated_at=now)
+    )
+    return before
+
+
+def update_sequence(wb: Workbench, sequence_id: int, draft: SequenceDraft, *, now: datetime) -> SequenceDraft:
     with wb.session() as session:
-        sequence = live_row(session, sequence_id)
-        before = _info(session, sequence).draft()
-        sequence.name = check_name(session, draft.name, exclude_id=sequence_id)
-        sequence.description = draft.description.strip()
-        sequence.stop_outcomes = json.dumps(list(draft.stop_outcomes))
-        sequence.updated_at = now
-        session.add(sequence)
-        _write_steps(session, sequence_id, draft.steps)
-        # Live enrolments keep their position; one past the new end has nothing left to do
-        # and stays due on the last step rather than vanishing behind the rep's back.
-        e = table_of(Enrolment).c
-        total = len(draft.steps)
-        session.execute(
-            update(table_of(Enrolment))
-            .where(e.sequence_id == sequence_id, e.state.in_(LIVE_STATES))
-            .values(
-                steps_total=total, step=case((e.step > total - 1, total - 1), else_=e.step), updated_at=now
-            )
-        )
-        return before
+        return update_in(session, sequence_id, draft, now=now)
 
 
 def reorder_sequences(wb: Workbench, ordered_ids: Sequence[int], *, now: datetime) -> None:
