@@ -544,3 +544,22 @@ def stop_person(wb: Workbench, sequence_id: int, ref: RecordRef, *, now: datetim
         if row is None:
             raise SequenceError(f"the {ref.kind.value} has no live enrolment in this sequence")
         return stop_ids(conn, [int(row[0])], StopReason.BY_HAND, now)
+
+
+def step_snapshot(wb: Workbench, enrolment_id: int) -> StepUndo:
+    """An enrolment as it is now, before a quick log completes its step (for undo)."""
+    with wb.engine.connect() as conn:
+        return _snapshot(conn, enrolment_id)
+
+
+def redo_step(
+    wb: Workbench,
+    enrolment_id: int,
+    *,
+    now: datetime,
+    tz: tzinfo | None = None,
+    activity_id: int | None = None,
+) -> None:
+    """Do a step again after its undo (the quick log's redo)."""
+    with wb.session() as session:
+        advance(session.connection(), enrolment_id, now=now, tz=tz, activity_id=activity_id)

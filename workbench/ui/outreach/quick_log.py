@@ -40,6 +40,9 @@ from workbench.services.outreach import next_step
 from workbench.services.outreach.log import LogEntry, Logged, OutreachError
 from workbench.services.records import RecordRef, summarise
 from workbench.services.search.lookup import Match
+from workbench.services.sequences import enrol
+from workbench.services.sequences.enrol import StepUndo
+from workbench.services.sequences.templates import SequenceError
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import LookupField
 from workbench.ui.outreach.icons import channel_label, outcome_label
@@ -79,10 +82,12 @@ class LoggedCommand(QUndoCommand):
     """Undo of a quick log: the activity and its follow-up go to the trash and the
     follow-ups it answered are open again; redo brings them back."""
 
-    def __init__(self, ctx: AppContext, logged: Logged, text: str) -> None:
+    def __init__(self, ctx: AppContext, logged: Logged, text: str, step_undo: StepUndo | None = None) -> None:
         super().__init__(text)
         self.ctx = ctx
         self.logged = logged
+        #: The sequence step this log completed: undone and redone with it.
+        self.step_undo = step_undo
         self._first = True
 
     def redo(self) -> None:
@@ -95,6 +100,8 @@ class LoggedCommand(QUndoCommand):
             outreach.restore_followup(wb, self.logged.followup_id, now=now)
         for followup_id in self.logged.completed:
             outreach.complete_followup(wb, followup_id, now=now)
+        if self.step_undo is not None:
+            enrol.redo_step(wb, self.step_undo.before.id, now=now, activity_id=self.logged.activity_id)
         _notify_all(self.ctx)
 
     def undo(self) -> None:
@@ -104,12 +111,14 @@ class LoggedCommand(QUndoCommand):
             outreach.trash_followup(wb, self.logged.followup_id, now=now)
         for followup_id in self.logged.completed:
             outreach.reopen_followup(wb, followup_id, now=now)
+        if self.step_undo is not None:
+            enrol.undo_step(wb, self.step_undo, now=now)
         _notify_all(self.ctx)
 
 
 def _notify_all(ctx: AppContext) -> None:
     # Touch columns of leads, accounts and opportunities move with every activity.
-    for topic in (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES):
+    for topic in (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES, Topic.SEQUENCES):
         ctx.notify(topic)
 
 
@@ -124,10 +133,15 @@ class QuickLogDialog(QDialog):
         target: RecordRef | Match | None = None,
         channel: str | None = None,
         completes: tuple[int, ...] = (),
+        sequence_step: int | None = None,
+        step_label: str = "",
+        note: str = "",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.completes = completes
+        #: The enrolment whose due step this log does (saving completes it).
+        self.sequence_step = sequence_step
         self.result_logged: Logged | None = None
         self._next_edited = False
         self._filling = False
@@ -145,12 +159,20 @@ class QuickLogDialog(QDialog):
         self._filling = False
         self.channel_picker.set_value(channel or Channel.CALL)
         self.set_target(target)
+        if note:
+            self.note_edit.setPlainText(note)
+        self.step_label.setText(step_label)
+        self.step_label.setVisible(bool(step_label))
         self._update_next_warning()
         (self.channel_picker if self.who.current else self.who.edit).setFocus()
 
     # --- building -----------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("hint")
+        self.step_label.hide()
+        layout.addWidget(self.step_label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.who = LookupField(self.ctx, self)
@@ -352,6 +374,7 @@ class QuickLogDialog(QDialog):
             next_title=self.next_title.text().strip() if next_due else "",
             next_due=next_due,
             completes=self.completes,
+            sequence_step=self.sequence_step,
         )
 
     def save(self) -> None:
@@ -362,14 +385,15 @@ class QuickLogDialog(QDialog):
             self.who.edit.setFocus()
             return
         try:
+            step_undo = enrol.step_snapshot(self.ctx.wb, entry.sequence_step) if entry.sequence_step else None
             logged = outreach.log_activity(self.ctx.wb, entry, now=self.ctx.clock())
-        except OutreachError as exc:
+        except (OutreachError, SequenceError) as exc:
             self.show_error(self, str(exc))
             return
         self.result_logged = logged
         who = self.who.current.name if self.who.current else self.tr("your own log")
         text = self.tr("Log {0} with {1}").format(channel_label(entry.channel).lower(), who)
-        self.ctx.undo_stack.push(LoggedCommand(self.ctx, logged, text))
+        self.ctx.undo_stack.push(LoggedCommand(self.ctx, logged, text, step_undo))
         _notify_all(self.ctx)
         self.logged.emit(logged)
         message = self.tr("Logged {0} with {1}.").format(channel_label(entry.channel).lower(), who)
