@@ -65,6 +65,16 @@ class Refusal:
     reason: str
 
 
+class Refused(SequenceError):
+    """Some of the people cannot be enrolled (the reasons in ``refusals``); nothing was
+    written. ``enrollable`` of them could be, with ``skip_refused=True``."""
+
+    def __init__(self, message: str, refusals: list[Refusal], enrollable: int) -> None:
+        super().__init__(message)
+        self.refusals = refusals
+        self.enrollable = enrollable
+
+
 @dataclass(frozen=True)
 class Before:
     """An enrolment's state before a stop or a replace, for undo."""
@@ -219,7 +229,7 @@ def enrol_in(
     if refused and not skip_refused:
         shown = "; ".join(f"{r.name} {r.reason}" for r in refused[:5])
         more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
-        raise SequenceError(f"cannot enrol: {shown}{more}")
+        raise Refused(f"cannot enrol: {shown}{more}", refused, len(people) - len(refused))
     ok = [p for p in people if not p.problem]
     if not ok:
         raise SequenceError("nobody left to enrol")

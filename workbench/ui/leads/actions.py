@@ -35,9 +35,10 @@ class LeadActions(QObject):
         self.triage = [self.working, self.nurture, self.qualified, self.disqualify, self.reopen]
         menu.addSeparator()
         self.link = self._table_action(menu, self.tr("&Link to account…"), "L")
+        self.enrol = self._table_action(menu, self.tr("En&rol in sequence…"), "Ctrl+Shift+S")
         self.delete = self._table_action(menu, self.tr("Move to &trash"), QKeySequence.StandardKey.Delete)
         self.find = self._table_action(menu, self.tr("&Filter leads"), "/")
-        self.table_actions = [*self.triage, self.link, self.delete, self.find]
+        self.table_actions = [*self.triage, self.link, self.enrol, self.delete, self.find]
         window.menu("Edit").addSeparator()
         self.trash = window.add_action("Edit", "&Trash…", self.show_trash)
 
