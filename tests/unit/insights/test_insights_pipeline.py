@@ -155,7 +155,15 @@ def test_stats_puts_every_section_together_with_the_saved_quota(built: Workbench
     save_quota(built, Quota(100_000, date(2026, 4, 1), date(2026, 6, 30)))
     timings: dict[str, float] = {}
     result = compute_stats(built, MARCH, clock=fixed_clock(data.NOW), tz=UTC, timings=timings)
-    assert set(timings) == {"conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "quota"}
+    assert set(timings) == {
+        "conversion",
+        "speed_to_lead_hours",
+        "funnel",
+        "activity",
+        "pipeline",
+        "sequences",
+        "quota",
+    }
     assert result["conversion"]["total"]["leads"] == 6
     assert result["speed_to_lead_hours"]["median"] == pytest.approx(2.0)
     assert result["quota"]["opportunities_needed"] == 8

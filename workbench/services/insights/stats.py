@@ -19,14 +19,14 @@ from typing import Any
 from sqlmodel import Session
 
 from workbench.services.clock import Clock, system_clock
-from workbench.services.insights import activity, conversion, funnel, pipeline, quota, speed
+from workbench.services.insights import activity, conversion, funnel, pipeline, quota, sequences, speed
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
 #: The sections of the result, in their order.
-SECTIONS = ("conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "quota")
+SECTIONS = ("conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "sequences", "quota")
 
 
 def quota_from_settings(session: Session, today: date) -> Quota | None:
@@ -97,6 +97,7 @@ def section_jobs(session: Session, period: Period, now: datetime, tz: tzinfo | N
         "activity": lambda s, _done: activity.compute(s, period, now, goal, tz),
         "funnel": lambda s, _done: funnel.measure(s, period, now),
         "pipeline": lambda s, _done: pipeline.compute(s, now),
+        "sequences": lambda s, _done: sequences.compute(s, period, min_leads),
     }
 
 
@@ -116,6 +117,7 @@ def _assemble(results: dict[str, Any], min_leads: int) -> dict[str, Any]:
         "funnel": funnel.rows(results["funnel"]),
         "activity": results["activity"],
         "pipeline": results["pipeline"],
+        "sequences": results["sequences"],
     }
 
 
