@@ -68,6 +68,7 @@ BOTH_BACKENDS = frozenset(
         "test_pipeline_board",
         "test_rollup",
         "test_rollup_stats",
+        "test_sequence_stats",
         "test_sequences",
         "test_stage_links",
         "test_targets",

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from workbench.services.outreach import log as outreach
 from workbench.services.outreach.timeline import TimelineEntry, timeline
 from workbench.services.records import RecordKind, RecordRef, RecordSummary, summarise
+from workbench.services.sequences import status as sequence_status
+from workbench.services.sequences.status import EnrolmentView
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.workers import Job, start
@@ -155,6 +157,10 @@ class TimelineList(QListView):
         super().keyPressEvent(event)
 
 
+#: What a load hands back: its generation, the entries, the record, its enrolments.
+_Loaded = tuple[int, list[TimelineEntry], RecordSummary | None, list[EnrolmentView]]
+
+
 class TimelineWidget(QWidget):
     #: The shown record's entries (and its phone/email links) are in place.
     loaded = Signal()
@@ -183,6 +189,12 @@ class TimelineWidget(QWidget):
         header.addWidget(self.links, 1)
         header.addWidget(self.log_button)
         layout.addLayout(header)
+        # The record's sequence enrolments (issue 21): the live one first, then why past ones stopped.
+        self.sequences = QLabel(self)
+        self.sequences.setWordWrap(True)
+        self.sequences.setTextFormat(Qt.TextFormat.PlainText)
+        self.sequences.hide()
+        layout.addWidget(self.sequences)
         self.model = TimelineModel(ctx, self)
         self.view = TimelineList(self)
         self.view.setModel(self.model)
@@ -251,16 +263,17 @@ class TimelineWidget(QWidget):
             self.empty.setVisible(False)
         self.loading = True
 
-        def load(_report: Any) -> tuple[int, list[TimelineEntry], RecordSummary | None]:
-            return generation, timeline(wb, ref), summarise(wb, ref) if ref is not None else None
+        def load(_report: Any) -> _Loaded:
+            enrolments = sequence_status.for_record(wb, ref) if ref is not None else []
+            return generation, timeline(wb, ref), summarise(wb, ref) if ref is not None else None, enrolments
 
         job = Job(load)
         job.signals.finished.connect(self._loaded)
         job.signals.failed.connect(self._load_failed)
         start(job)
 
-    def _loaded(self, result: tuple[int, list[TimelineEntry], RecordSummary | None]) -> None:
-        generation, entries, summary = result
+    def _loaded(self, result: _Loaded) -> None:
+        generation, entries, summary, enrolments = result
         if generation != self._generation:
             return  # another record (or a newer state) was asked for meanwhile
         self.loading = False
@@ -270,6 +283,7 @@ class TimelineWidget(QWidget):
         )
         self.empty.setVisible(not entries)
         self._fill_links(summary)
+        self._fill_sequences(enrolments)
         self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -285,8 +299,16 @@ class TimelineWidget(QWidget):
             parts.append(_link("mailto", summary.email, "✉"))
         self.links.setText(" &nbsp; ".join(parts))
 
+    def _fill_sequences(self, views: list[EnrolmentView]) -> None:
+        several = self.ref is not None and self.ref.kind in (RecordKind.ACCOUNT, RecordKind.OPPORTUNITY)
+        lines = [(f"{v.person} — " if several else "") + v.summary for v in views[:6]]
+        if len(views) > 6:
+            lines.append(self.tr("… and {0} more").format(len(views) - 6))
+        self.sequences.setText("\n".join(self.tr("Sequence: {0}").format(line) for line in lines))
+        self.sequences.setVisible(bool(lines))
+
     def _changed(self, topic: str) -> None:
-        if topic in (Topic.ACTIVITIES, Topic.ALL) and (self.ref is not None or self.own_log):
+        if topic in (Topic.ACTIVITIES, Topic.SEQUENCES, Topic.ALL) and (self.ref is not None or self.own_log):
             self.reload()
 
     # --- actions ------------------------------------------------------------------------------
