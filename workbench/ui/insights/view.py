@@ -140,12 +140,16 @@ class InsightsArea(Area):
         self.activity = ActivityTab(self.tabs)
         self.pipeline = PipelineTab(self.tabs)
         self.quota = QuotaTab(self.tabs)
+        from workbench.ui.insights.sequences_tab import SequencesTab
+
+        self.sequences = SequencesTab(self.tabs)
         self.tabs.addTab(self.conversion, self.tr("&Conversion"))
         self.tabs.addTab(self.speed, self.tr("&Speed to lead"))
         self.tabs.addTab(self.funnel, self.tr("&Funnel"))
         self.tabs.addTab(self.activity, self.tr("&Activity"))
         self.tabs.addTab(self.pipeline, self.tr("Pipe&line"))
         self.tabs.addTab(self.quota, self.tr("&Quota"))
+        self.tabs.addTab(self.sequences, self.tr("Seq&uences"))
         layout.addWidget(self.tabs, 1)
         self.quota.quotaChanged.connect(self._save_quota)
         self.preset.setCurrentIndex(PRESETS.index(DEFAULT_PRESET))
@@ -233,6 +237,7 @@ class InsightsArea(Area):
         self.empty.setVisible(_is_empty(result))
         for tab in (self.conversion, self.speed, self.funnel, self.activity, self.pipeline, self.quota):
             tab.show_result(result)
+        self.sequences.show_result(result)
         self.populated.emit()
 
     def _on_failed(self, error: object) -> None:

@@ -59,11 +59,11 @@ def cell(row: dict[str, Any] | None, key: str) -> str:
 
 
 class StatsPanel(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.result: dict[str, Any] = {"sequences": []}
-        self.sequence_id: int | None = None
+        self.main_uuid: str | None = None
         self.ids: dict[int, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,29 +97,37 @@ class StatsPanel(QWidget):
     def set_sequences(self, items: list[SequenceInfo]) -> None:
         """Recompute for the listed sequences (all time; Insights has the periods)."""
         self.ids = {s.id: s.uuid for s in items}
+        assert self.ctx is not None
         with self.ctx.wb.reading() as session:
             min_group = int(settings.get(session, "insights.min_group_leads"))
-            self.result = sequence_stats.compute(session, Period(), min_group)
+            self.set_result(sequence_stats.compute(session, Period(), min_group))
+
+    def set_result(self, result: dict[str, Any]) -> None:
+        """Show ``result`` (the ``sequences`` section of the Insights dict)."""
+        self.result = result
         keep = self.compare.currentData()
         self.compare.blockSignals(True)
         self.compare.clear()
         self.compare.addItem(self.tr("(none)"), None)
-        for info in items:
-            self.compare.addItem(info.name, info.uuid)
+        for row in result["sequences"]:
+            self.compare.addItem(row["name"], row["uuid"])
         index = self.compare.findData(keep)
         self.compare.setCurrentIndex(max(index, 0))
         self.compare.blockSignals(False)
         self._fill()
 
     def show_sequence(self, sequence_id: int) -> None:
-        self.sequence_id = sequence_id
+        self.show_uuid(self.ids.get(sequence_id))
+
+    def show_uuid(self, uuid: str | None) -> None:
+        self.main_uuid = uuid
         self._fill()
 
     def row(self, uuid: str | None) -> dict[str, Any] | None:
         return next((r for r in self.result["sequences"] if r["uuid"] == uuid), None)
 
     def _fill(self) -> None:
-        main = self.row(self.ids.get(self.sequence_id or -1))
+        main = self.row(self.main_uuid)
         other = self.row(self.compare.currentData())
         self.table.clear()
         self.table.setHeaderLabels(

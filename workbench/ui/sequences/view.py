@@ -173,8 +173,9 @@ class SequencesArea(Area):
             self.tree.addTopLevelItem(item)
         self.tree.setVisible(bool(self.items))
         self.empty.setVisible(not self.items)
-        self.select(keep if keep is not None else (self.items[0].id if self.items else None))
         self.stats.set_sequences(self.items)
+        self.select(keep if keep is not None else (self.items[0].id if self.items else None))
+        self._show_current()
         self.nobody.setVisible(bool(self.items) and not any(sum(s.counts.values()) for s in self.items))
         self.populated.emit()
 
