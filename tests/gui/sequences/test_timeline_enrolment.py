@@ -37,9 +37,25 @@ def test_the_timeline_shows_live_and_stopped_enrolments(qtbot: QtBot, wb: Workbe
     widget.show()
     with qtbot.waitSignal(widget.loaded):
         widget.show_record(lead)
-    lines = widget.sequences.text().splitlines()
+    lines = widget.sequences.text().split("<br>")
     assert lines[0].startswith("Sequence: Target account contact: step 1 of 8, due")
+    assert "sequence-pause:" in lines[0] and "sequence-stop:" in lines[0]
     assert lines[1] == "Sequence: New inbound: stopped after 0 of 5 steps (stopped by hand)"
+    live = enrol.live_enrolment(wb, lead)
+    assert live is not None
+    # Pause, resume and stop from the line; the stop is undone with Ctrl+Z.
+    for action, expected in (
+        ("pause", "Sequence: Target account contact: paused at step 1 of 8"),
+        ("resume", "Sequence: Target account contact: step 1 of 8, due"),
+        ("stop", "Sequence: Target account contact: stopped after 0 of 8 steps (stopped by hand)"),
+    ):
+        with qtbot.waitSignal(widget.loaded):
+            widget.sequences.linkActivated.emit(f"sequence-{action}:{live}")
+        assert widget.sequences.text().split("<br>")[0].startswith(expected)
+    assert "stopped by hand" in widget.sequences.text() and "sequence-pause" not in widget.sequences.text()
+    with qtbot.waitSignal(widget.loaded):
+        widget.ctx.undo_stack.undo()
+    assert "sequence-pause:" in widget.sequences.text()
     with qtbot.waitSignal(widget.loaded):
         widget.show_record(RecordRef(RecordKind.ACCOUNT, 1))
     assert widget.sequences.text().startswith("Sequence: Bo Berg — Target account contact: step 1 of 8")

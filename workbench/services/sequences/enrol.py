@@ -573,3 +573,9 @@ def redo_step(
     """Do a step again after its undo (the quick log's redo)."""
     with wb.session() as session:
         advance(session.connection(), enrolment_id, now=now, tz=tz, activity_id=activity_id)
+
+
+def live_enrolment(wb: Workbench, ref: RecordRef) -> int | None:
+    """The live enrolment of a lead or contact, in its own read."""
+    with wb.engine.connect() as conn:
+        return live_for(conn, ref)

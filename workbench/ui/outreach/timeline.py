@@ -157,6 +157,31 @@ class TimelineList(QListView):
         super().keyPressEvent(event)
 
 
+class _StoppedEnrolment(QUndoCommand):
+    """A stop made from the timeline (already done when pushed)."""
+
+    def __init__(self, ctx: AppContext, befores: Any) -> None:
+        super().__init__("Stop sequence")
+        self.ctx, self.befores = ctx, befores
+        self._first = True
+
+    def redo(self) -> None:
+        from workbench.services.sequences import enrol
+
+        if self._first:
+            self._first = False
+            return
+        for before in self.befores:
+            enrol.stop(self.ctx.wb, before.id, now=self.ctx.clock())
+        self.ctx.notify(Topic.SEQUENCES)
+
+    def undo(self) -> None:
+        from workbench.services.sequences import enrol
+
+        enrol.undo_stop(self.ctx.wb, self.befores, now=self.ctx.clock())
+        self.ctx.notify(Topic.SEQUENCES)
+
+
 #: What a load hands back: its generation, the entries, the record, its enrolments.
 _Loaded = tuple[int, list[TimelineEntry], RecordSummary | None, list[EnrolmentView]]
 
@@ -192,7 +217,11 @@ class TimelineWidget(QWidget):
         # The record's sequence enrolments (issue 21): the live one first, then why past ones stopped.
         self.sequences = QLabel(self)
         self.sequences.setWordWrap(True)
-        self.sequences.setTextFormat(Qt.TextFormat.PlainText)
+        self.sequences.setTextFormat(Qt.TextFormat.RichText)
+        self.sequences.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.sequences.linkActivated.connect(self.enrolment_action)
         self.sequences.hide()
         layout.addWidget(self.sequences)
         self.model = TimelineModel(ctx, self)
@@ -301,11 +330,48 @@ class TimelineWidget(QWidget):
 
     def _fill_sequences(self, views: list[EnrolmentView]) -> None:
         several = self.ref is not None and self.ref.kind in (RecordKind.ACCOUNT, RecordKind.OPPORTUNITY)
-        lines = [(f"{v.person} — " if several else "") + v.summary for v in views[:6]]
+        lines = []
+        for v in views[:6]:
+            text = html.escape(
+                self.tr("Sequence: {0}").format((f"{v.person} — " if several else "") + v.summary)
+            )
+            actions = []
+            if v.state == "active":
+                actions.append(f"<a href='sequence-pause:{v.id}'>{self.tr('pause')}</a>")
+            if v.state == "paused":
+                actions.append(f"<a href='sequence-resume:{v.id}'>{self.tr('resume')}</a>")
+            if v.live:
+                actions.append(f"<a href='sequence-stop:{v.id}'>{self.tr('stop')}</a>")
+            lines.append(text + (" &nbsp; " + " · ".join(actions) if actions else ""))
         if len(views) > 6:
-            lines.append(self.tr("… and {0} more").format(len(views) - 6))
-        self.sequences.setText("\n".join(self.tr("Sequence: {0}").format(line) for line in lines))
+            lines.append(html.escape(self.tr("… and {0} more").format(len(views) - 6)))
+        self.sequences.setText("<br>".join(lines))
         self.sequences.setVisible(bool(lines))
+
+    def enrolment_action(self, url: str) -> None:
+        """Pause, resume or stop an enrolment from its line (stopping is undoable)."""
+        action, _sep, value = url.partition(":")
+        if not value.isdigit() or not self.ctx.has_workbench:
+            return
+        from workbench.services.sequences import enrol
+        from workbench.services.sequences.templates import SequenceError
+
+        wb, now, enrolment_id = self.ctx.wb, self.ctx.clock(), int(value)
+        try:
+            if action == "sequence-pause":
+                enrol.pause(wb, enrolment_id, now=now)
+            elif action == "sequence-resume":
+                enrol.resume(wb, enrolment_id, now=now)
+            elif action == "sequence-stop":
+                befores = enrol.stop(wb, enrolment_id, now=now)
+                self.ctx.undo_stack.push(_StoppedEnrolment(self.ctx, befores))
+            else:
+                return
+        except SequenceError as exc:
+            self._status(str(exc))
+            return
+        for topic in (Topic.SEQUENCES, Topic.ACTIVITIES):
+            self.ctx.notify(topic)
 
     def _changed(self, topic: str) -> None:
         if topic in (Topic.ACTIVITIES, Topic.SEQUENCES, Topic.ALL) and (self.ref is not None or self.own_log):
