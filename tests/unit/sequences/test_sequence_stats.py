@@ -82,3 +82,16 @@ def test_statistics_per_sequence_and_step(wb: Workbench) -> None:
     # The same numbers in the one dict of Insights and `workbench stats`.
     everything = compute_stats(wb, clock=lambda: MON + timedelta(days=5), tz=UTC)
     assert everything["sequences"]["sequences"][0]["won"] == 1
+
+
+def test_the_pipeline_files_summary_carries_the_sequences(wb: Workbench) -> None:
+    from workbench.services.manager.summary import build_summary
+
+    _build(wb)
+    with wb.reading() as s:
+        summary = build_summary(s, now=MON + timedelta(days=5), period_from=MON.date(), period_to=MON.date())
+    (table,) = [t for t in summary.tables if t.title == "Sequences"]
+    assert table.rows == [
+        ("New inbound", 4, 0, 1, 1, 1, 1, 0.5, 0.25),
+        ("Target account contact", 1, 1, 0, 0, 0, 0, 0.0, 0.0),
+    ]
