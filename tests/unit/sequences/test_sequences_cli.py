@@ -68,6 +68,12 @@ def test_list_show_enroll_stop(db_path: Path, capsys: pytest.CaptureFixture[str]
     assert len(shown["sequence"]["steps"]) == 5
     assert [(e["state"], e["stop_reason"]) for e in shown["enrolments"]] == [("stopped", "stopped by hand")]
 
+    # `workbench stats --json` carries the same sequence figures as Insights.
+    assert main(["stats", "--db", str(db_path), "--json"]) == 0
+    rows = {r["name"]: r for r in _json(capsys)["sequences"]["sequences"]}
+    assert (rows["New inbound"]["enrolled"], rows["New inbound"]["stopped"]) == (1, 1)
+    assert rows["Target account contact"]["active"] == 2
+
 
 @pytest.mark.parametrize(
     ("args", "message"),
