@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
@@ -53,6 +54,8 @@ def cell(row: dict[str, Any] | None, key: str) -> str:
     if row is None:
         return ""
     value = row.get(key)
+    if key == "most_replies_after_step" and value == 0:
+        return "before step 1"
     if key.endswith("_rate"):
         return rate_text(value, row.get(f"{key}_ci"))
     return "—" if value is None else str(value)
@@ -89,6 +92,9 @@ class StatsPanel(QWidget):
                 for t in ("Step", "Channel", "Reached", "Done", "Skipped", "Replied after", "Reply rate")
             ]
         )
+        self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(7):
+            self.steps.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         body.addWidget(self.table, 1)
         body.addWidget(self.steps, 1)
         layout.addLayout(body, 1)
