@@ -373,3 +373,22 @@ def test_sequences_travel_in_the_team_template(wb: Workbench, tmp_path: Path) ->
     with pytest.raises(team_template.TemplateError, match="frist_name"):
         team_template.import_file(wb, path, clock=lambda: MON)
     assert by_name["Mine"].retired and templates.get_sequence(wb, by_name["Mine"].id).retired
+
+
+@pytest.mark.sqlite_only
+def test_a_file_upgraded_from_before_sequences_gets_the_defaults(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from workbench.store import open_workbench
+    from workbench.store.migrate import upgrade
+    from workbench.store.sqlite_file import APPLICATION_ID
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0002")  # a file of the version before sequences
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    engine.dispose()
+    with open_workbench(path) as wb:  # opening migrates it to 0007
+        assert [s.name for s in templates.list_sequences(wb)] == ["New inbound", "Target account contact"]
+        assert [len(s.steps) for s in templates.list_sequences(wb)] == [5, 8]

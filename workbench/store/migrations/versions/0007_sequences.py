@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from workbench.store.seed import seed_sequences
+
 revision = "0007"
 down_revision = "0002"
 branch_labels = None
@@ -110,6 +112,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("enrolment_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_enrolment_event_enrolment_id"), ["enrolment_id"], unique=False)
+    # A file upgraded from an older version gets the two default sequences a new one has.
+    seed_sequences(op.get_bind())
 
 
 def downgrade() -> None:
