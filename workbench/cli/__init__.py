@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "import_cmd",
     "export_cmd",
     "outreach_cmd",
+    "sequences_cmd",
     "stats_cmd",
     "team_cmd",
 )

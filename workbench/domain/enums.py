@@ -92,6 +92,39 @@ class Outcome(StrEnum):
     WRONG_PERSON = "wrong person"
 
 
+class StepChannel(StrEnum):
+    """How a sequence step is done; a *task* step is logged as a note."""
+
+    CALL = "call"
+    EMAIL = "email"
+    SOCIAL = "social"
+    TASK = "task"
+
+
+class EnrolmentState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    #: Every step done (or skipped).
+    FINISHED = "finished"
+    #: Ended early, with a reason (an outcome, disqualified, converted, won, lost, by hand).
+    STOPPED = "stopped"
+
+
+class StopReason(StrEnum):
+    REPLIED = "replied"
+    MEETING_BOOKED = "meeting booked"
+    NOT_INTERESTED = "not interested"
+    BOUNCED = "bounced"
+    WRONG_PERSON = "wrong person"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+    WON = "won"
+    LOST = "lost"
+    REPLACED = "replaced"
+    SEQUENCE_DELETED = "sequence deleted"
+    BY_HAND = "stopped by hand"
+
+
 class StageKind(StrEnum):
     """Open stages move forward; WON and LOST close an opportunity."""
 

@@ -401,6 +401,85 @@ class FollowUp(Owned, table=True):
     activity_id: int | None = Field(default=None, foreign_key="activity.id")
 
 
+class OutreachSequence(Record, table=True):
+    """A named plan of touches (a *sequence*); shared by a team like the stages.
+
+    ``retired_at`` set: no new enrolments, but its history (and live counts) stay.
+    ``stop_outcomes`` is the JSON list of activity outcomes that end an enrolment."""
+
+    __tablename__ = "outreach_sequence"
+
+    name: str = Field(max_length=200, index=True)
+    description: str = ""
+    position: int = 0
+    retired_at: datetime | None = None
+    stop_outcomes: str = "[]"
+
+
+class SequenceStep(Stored, table=True):
+    """One step of a sequence, in ``position`` order; ``wait_days`` working days after
+    the previous step (or after enrolment for the first)."""
+
+    __tablename__ = "sequence_step"
+    __table_args__ = (Index("ix_sequence_step_order", "sequence_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True)
+    sequence_id: int = Field(foreign_key="outreach_sequence.id", ondelete="CASCADE")
+    position: int = 0
+    channel: str = Field(default="call", max_length=10)
+    wait_days: int = 0
+    instructions: str = ""
+    subject: str = ""
+    body: str = ""
+
+
+class Enrolment(Owned, table=True):
+    """One person (a lead, or a contact) working through one sequence.
+
+    ``step`` is the 0-based position of the next step to do; ``next_due_at`` its due
+    moment (None once the enrolment is no longer active). At most one active or paused
+    enrolment per person — the service keeps that."""
+
+    __table_args__ = (
+        # Today reads the due steps of active enrolments in due order.
+        Index("ix_enrolment_due", "state", "deleted_at", "next_due_at"),
+        Index("ix_enrolment_lead", "lead_id", "state"),
+        Index("ix_enrolment_contact", "contact_id", "state"),
+        Index("ix_enrolment_sequence", "sequence_id", "state"),
+    )
+
+    sequence_id: int = Field(foreign_key="outreach_sequence.id")
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    state: str = Field(default="active", max_length=10)
+    step: int = 0
+    steps_total: int = 0
+    next_due_at: datetime | None = None
+    enrolled_at: datetime = Field(default_factory=utcnow)
+    paused_at: datetime | None = None
+    ended_at: datetime | None = None
+    #: Why it stopped (a :class:`~workbench.domain.enums.StopReason`); ``step`` then
+    #: still counts the steps done, so "replied after step N" needs no other column.
+    stop_reason: str = Field(default="", max_length=40)
+
+
+class EnrolmentEvent(Stored, table=True):
+    """History of an enrolment: enrolled, done, skipped, paused, resumed, stopped, finished."""
+
+    __tablename__ = "enrolment_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True)
+    enrolment_id: int = Field(foreign_key="enrolment.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    what: str = Field(max_length=20)
+    step: int | None = None
+    activity_id: int | None = Field(default=None, foreign_key="activity.id")
+    note: str = ""
+
+
 ALL_TABLES: tuple[type[SQLModel], ...] = (
     Setting,
     LeadSource,
@@ -417,4 +496,8 @@ ALL_TABLES: tuple[type[SQLModel], ...] = (
     StageChange,
     Activity,
     FollowUp,
+    OutreachSequence,
+    SequenceStep,
+    Enrolment,
+    EnrolmentEvent,
 )

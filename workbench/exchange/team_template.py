@@ -10,7 +10,8 @@ Format (version 1)::
                 {"name": "Won", "probability": 1.0, "kind": "won"},
                 {"name": "Lost", "probability": 0.0, "kind": "lost"}],
      "sources": ["web form", "webinar", …],
-     "disqualify_reasons": ["student", …], "close_reasons": ["price", …]}
+     "disqualify_reasons": ["student", …], "close_reasons": ["price", …],
+     "sequences": [… see ``exchange/sequence_template.py`` …]}
 
 Every section is optional but one must be there; a section that is present is
 checked whole (a clear message naming the entry, nothing applied). An ICP template
@@ -37,6 +38,7 @@ from workbench.exchange.icp_template import (
     read_json,
     write_json,
 )
+from workbench.exchange.sequence_template import TemplateSequence, parse_sequences, sequence_items
 
 FORMAT = "prospecting-workbench-team-template"
 VERSION = 1
@@ -71,11 +73,12 @@ class TeamTemplate:
     sources: list[str] | None = None
     disqualify_reasons: list[str] | None = None
     close_reasons: list[str] | None = None
+    sequences: list[TemplateSequence] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def sections(self) -> list[str]:
-        names = ("criteria", "stages", "sources", "disqualify_reasons", "close_reasons")
+        names = ("criteria", "stages", "sources", "disqualify_reasons", "close_reasons", "sequences")
         return [n for n in names if getattr(self, n) is not None]
 
 
@@ -92,6 +95,8 @@ def write_team_template(path: Path, template: TeamTemplate) -> None:
         value = getattr(template, key)
         if value is not None:
             document[key] = list(value)
+    if template.sequences is not None:
+        document["sequences"] = sequence_items(template.sequences)
     write_json(path, document)
 
 
@@ -119,6 +124,8 @@ def parse_team_template(document: Any, name: str = "the file") -> TeamTemplate:
     ):
         if key in document:
             setattr(template, key, _names(document[key], name, what))
+    if "sequences" in document:
+        template.sequences = parse_sequences(document["sequences"], name)
     if not template.sections:
         raise TemplateError(f"{name} holds no criteria, stages or sources.")
     return template

@@ -162,6 +162,7 @@ def test_stats_puts_every_section_together_with_the_saved_quota(built: Workbench
         "activity",
         "pipeline",
         "lost_reasons",
+        "sequences",
         "quota",
     }
     assert result["conversion"]["total"]["leads"] == 6

@@ -673,3 +673,43 @@ def test_a_connection_handed_back_after_close_is_closed(team_db: Team) -> None:
     assert not raw.closed  # still the job's to use
     held.close()
     assert raw.closed
+
+
+@pytest.mark.postgres
+def test_sequences_are_shared_and_enrolments_owned_by_the_rep(team_db: Team) -> None:
+    """Issue 21: both reps use the team's sequences; each sees and changes only their own
+    enrolments (and their history rows), whatever SQL they type."""
+    from datetime import UTC, datetime
+
+    from workbench.services.records import RecordKind, RecordRef
+    from workbench.services.sequences import enrol, templates
+
+    ana, ben = team.add_member(team_db.admin, "Ana Rep"), team.add_member(team_db.admin, "Ben Rep")
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    with team_db.login(ana) as wb:
+        with wb.session() as s:
+            lead = Lead(name="Ana's lead", email="a@x.com")
+            s.add(lead)
+            s.flush()
+            lead_id = lead.id
+        assert lead_id is not None
+        with wb.reading() as s:
+            seq = templates.find_in(s, "New inbound")
+        assert seq is not None
+        (mine,) = enrol.enrol(wb, seq, [RecordRef(RecordKind.LEAD, lead_id)], now=now).enrolled
+        enrol.skip_step(wb, mine, now=now)
+    with team_db.login(ben) as wb:
+        assert [s.name for s in templates.list_sequences(wb)] == ["New inbound", "Target account contact"]
+        assert templates.list_sequences(wb)[0].counts == {}  # Ana's enrolment is not his to see
+    with team_db.raw(ben) as conn:
+        assert _count(conn, "SELECT count(*) FROM enrolment") == 0
+        assert _count(conn, "SELECT count(*) FROM enrolment_event") == 0
+        assert conn.execute("UPDATE enrolment SET state = 'stopped'").rowcount == 0
+        assert conn.execute("DELETE FROM enrolment_event").rowcount == 0
+        conn.rollback()
+    with team_db.raw(ana) as conn:
+        assert _count(conn, "SELECT count(*) FROM enrolment WHERE owner = current_user") == 1
+        assert _count(conn, "SELECT count(*) FROM enrolment_event") == 1
+    with team_db.admin.engine.connect() as conn:
+        guarded = set(conn.execute(text("SELECT relname FROM pg_class WHERE relrowsecurity")).scalars())
+    assert {"enrolment", "enrolment_event"} <= guarded

@@ -187,7 +187,14 @@ def test_team_template_round_trip_between_two_workbenches(wb: Workbench, tmp_pat
             s.add(Lead(name="Kept", source="cold"))
         kept_deal = _deal_in(rep, "Solution")
         report = team_template.import_file(rep, path, clock=CLOCK)
-        assert report.sections == ["criteria", "stages", "sources", "disqualify_reasons", "close_reasons"]
+        assert report.sections == [
+            "criteria",
+            "stages",
+            "sources",
+            "disqualify_reasons",
+            "close_reasons",
+            "sequences",
+        ]
         assert report.kept_stages == ["Solution"]
         stages = [s.name for s in pipeline.list_stages(rep)]
         assert stages[-2:] == ["Won", "Lost"]

@@ -19,14 +19,23 @@ from typing import Any
 from sqlmodel import Session
 
 from workbench.services.clock import Clock, system_clock
-from workbench.services.insights import activity, conversion, funnel, lost, pipeline, quota, speed
+from workbench.services.insights import activity, conversion, funnel, lost, pipeline, quota, sequences, speed
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
 #: The sections of the result, in their order.
-SECTIONS = ("conversion", "speed_to_lead_hours", "funnel", "activity", "pipeline", "lost_reasons", "quota")
+SECTIONS = (
+    "conversion",
+    "speed_to_lead_hours",
+    "funnel",
+    "activity",
+    "pipeline",
+    "lost_reasons",
+    "sequences",
+    "quota",
+)
 
 
 def quota_from_settings(session: Session, today: date) -> Quota | None:
@@ -98,6 +107,7 @@ def section_jobs(session: Session, period: Period, now: datetime, tz: tzinfo | N
         "funnel": lambda s, _done: funnel.measure(s, period, now),
         "pipeline": lambda s, _done: pipeline.compute(s, now),
         "lost_reasons": lambda s, _done: lost.compute(s, period),
+        "sequences": lambda s, _done: sequences.compute(s, period, min_leads),
     }
 
 
@@ -118,6 +128,7 @@ def _assemble(results: dict[str, Any], min_leads: int) -> dict[str, Any]:
         "activity": results["activity"],
         "pipeline": results["pipeline"],
         "lost_reasons": results["lost_reasons"],
+        "sequences": results["sequences"],
     }
 
 

@@ -27,8 +27,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from workbench.domain import DisqualifyReason, Lead, LeadStatus, table_of
+from workbench.domain import DisqualifyReason, Lead, LeadStatus, StopReason, table_of
 from workbench.services.clock import Clock, system_clock
+from workbench.services.sequences import stops
 from workbench.services.settings import reasons
 from workbench.store import Workbench
 
@@ -111,6 +112,8 @@ def _apply(
             conn.execute(update(table_of(Lead)).where(L.id.in_(sorted(known))).values(**values))
             changed.extend(sorted(known))
             before.extend(movable)
+            if status is LeadStatus.DISQUALIFIED:
+                stops.leads_ended(conn, known, StopReason.DISQUALIFIED, now)
     return TriageResult(changed, skipped, before)
 
 

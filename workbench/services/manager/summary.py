@@ -11,7 +11,9 @@ file's rows (a test holds all of them equal):
 * **won / lost in the period** and **touches in the period** (calls, emails,
   meetings, social — notes are not touches), days counted in UTC like the file;
 * **speed to lead**: median hours from received to first touch over touched leads;
-* **stale deals**: open opportunities past their stage's quiet days.
+* **stale deals**: open opportunities past their stage's quiet days;
+* **sequences**: every sequence's enrolments, replies, meetings, opportunities and won
+  deals, all time (the Insights section of :mod:`workbench.services.insights.sequences`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlmodel import Session
 from workbench.domain import Lead, Opportunity, table_of
 from workbench.domain.enums import OpportunityOutcome
 from workbench.exchange.pipeline_file import Summary, SummaryTable
-from workbench.services.insights import activity, conversion, pipeline, speed
+from workbench.services.insights import activity, conversion, pipeline, sequences, speed
 from workbench.services.insights.common import Period
 from workbench.services.settings import values as settings
 
@@ -34,6 +36,17 @@ L: Any = table_of(Lead).c
 
 CONVERSION_COLUMNS = ("Leads", "Opportunities", "Won", "Lead → opportunity", "Opportunity → won")
 CONVERSION_FORMATS = ("text", "int", "int", "int", "percent", "percent")
+SEQUENCE_COLUMNS = (
+    "Sequence",
+    "Enrolled",
+    "Active",
+    "Replied",
+    "Meetings",
+    "Opportunities",
+    "Won",
+    "Reply or meeting rate",
+    "Opportunity rate",
+)
 
 
 def period_of(first: date, last: date) -> Period:
@@ -102,6 +115,26 @@ def build_summary(session: Session, *, now: datetime, period_from: date, period_
                 ("Source", *CONVERSION_COLUMNS),
                 _conversion_rows(converted["by_source"]),
                 CONVERSION_FORMATS,
+            ),
+            SummaryTable(
+                "Sequences",
+                SEQUENCE_COLUMNS,
+                [
+                    (
+                        r["name"],
+                        r["enrolled"],
+                        r["active"],
+                        r["replied"],
+                        r["meeting_booked"],
+                        r["opportunities"],
+                        r["won"],
+                        r["reply_rate"],
+                        r["opportunity_rate"],
+                    )
+                    for r in sequences.compute(session, Period(), min_leads)["sequences"]
+                    if r["enrolled"]
+                ],
+                ("text", "int", "int", "int", "int", "int", "int", "percent", "percent"),
             ),
         ],
     )

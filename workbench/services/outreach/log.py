@@ -38,6 +38,8 @@ from workbench.domain import (
 from workbench.services.outreach import touches
 from workbench.services.outreach.next_step import due_after
 from workbench.services.records import RecordKind, RecordRef
+from workbench.services.sequences import stops as sequence_stops
+from workbench.services.sequences.templates import SequenceError
 from workbench.store import Workbench
 
 MAX_NOTE = 20_000
@@ -73,6 +75,7 @@ class LogEntry:
     next_title: str = ""
     next_due: datetime | None = None  # None: no follow-up
     completes: tuple[int, ...] = ()  # follow-ups this touch answers; they are marked done
+    sequence_step: int | None = None  # the enrolment whose due step this touch is
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,18 @@ def log_in(session: Session, entry: LogEntry, now: datetime) -> Logged:
             completed.append(done)
     _advance_statuses(session, links, entry.channel, now)
     _recompute_for(session, [activity, *completed, *([followup] if followup else [])])
+    try:
+        sequence_stops.after_touch(
+            session.connection(),
+            activity_id=activity.id,
+            lead_id=links.lead_id,
+            contact_id=links.contact_id,
+            outcome=entry.outcome,
+            now=now,
+            completes=entry.sequence_step,
+        )
+    except SequenceError as exc:
+        raise OutreachError(str(exc)) from exc
     return Logged(
         activity_id=activity.id,
         activity_uuid=activity.uuid,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session
@@ -22,11 +22,16 @@ from sqlmodel import Session
 from workbench.domain import Channel, Outcome
 from workbench.services.settings import values as settings
 
+# Working days and hours live one layer down so sequences share them without importing
+# outreach (which calls into sequences when a touch is logged); re-exported here.
+from workbench.services.workdays import WORKDAY_END as WORKDAY_END
+from workbench.services.workdays import WORKDAY_START as WORKDAY_START
+from workbench.services.workdays import add_business_days as add_business_days
+from workbench.services.workdays import due_after as due_after
+
 SETTING_KEY = settings.NEXT_STEP_SETTING
 #: What a new workbench proposes (the data sits with the settings' defaults).
 DEFAULT_RULES = settings.NEXT_STEP_RULES
-WORKDAY_START = time(9, 0)
-WORKDAY_END = time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -98,43 +103,6 @@ def validate(value: Any) -> list[str]:
 
 def load_rules(session: Session) -> dict[str, NextStepRule]:
     return rules_from(settings.get(session, SETTING_KEY))
-
-
-def add_business_days(start: date, days: int) -> date:
-    """``start`` moved forward by ``days`` working days (Mon–Fri): Friday + 1 is Monday,
-    and so is Saturday + 1. Zero days from a weekend also lands on the Monday — nobody
-    should be told to call on a Sunday."""
-    current = start
-    if days <= 0:
-        while current.weekday() >= 5:
-            current += timedelta(days=1)
-        return current
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def _working_time(moment: time) -> time:
-    if WORKDAY_START <= moment <= WORKDAY_END:
-        return moment.replace(second=0, microsecond=0)
-    return WORKDAY_START
-
-
-def due_after(now: datetime, business_days: int, tz: tzinfo | None = None) -> datetime:
-    """A due datetime (UTC) ``business_days`` working days after ``now`` in the rep's zone."""
-    local = now.astimezone(tz)
-    day = add_business_days(local.date(), business_days)
-    at = _working_time(local.time())
-    if day == local.date() and local.time() > WORKDAY_END:
-        # A same-day rule logged after hours: first thing on the next working day.
-        day = add_business_days(day + timedelta(days=1), 0)
-    if tz is None:
-        # Naive local time through astimezone() follows the system's DST rules.
-        return datetime.combine(day, at).astimezone().astimezone(UTC)
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def propose(

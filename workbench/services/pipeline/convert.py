@@ -33,6 +33,7 @@ from workbench.domain import (
     LeadKind,
     LeadStatus,
     Opportunity,
+    StopReason,
 )
 from workbench.domain.normalize import (
     company_norm,
@@ -58,6 +59,7 @@ from workbench.services.pipeline.stages import (
     record_entry,
     stages_in,
 )
+from workbench.services.sequences import stops
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
@@ -444,6 +446,7 @@ def convert_lead(
         if account is not None:
             _mark_account_opportunity(session, account, now, f"lead converted: {opp.name}")
         _carry_over(session, lead.id, account_id, contact_id, opp.id)
+        stops.leads_ended(session.connection(), [lead.id], StopReason.CONVERTED, now)
         return ConversionResult(
             opportunity_id=opp.id,
             opportunity_uuid=opp.uuid,

@@ -53,6 +53,7 @@ from workbench.domain import (
 )
 from workbench.services.clock import Clock, system_clock
 from workbench.services.pipeline import closing
+from workbench.services.sequences import stops
 from workbench.services.settings import reasons
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
@@ -425,6 +426,7 @@ def move_to_stage(
             if finish_work:
                 closing.finish_work(session, opp, now)
             change_note = close_reason
+            stops.opportunity_closed(session.connection(), opportunity_id, target.kind is StageKind.WON, now)
         session.add(
             StageChange(
                 opportunity_id=opportunity_id,

@@ -34,6 +34,8 @@ from workbench.domain import (
     AccountEvent,
     Activity,
     Contact,
+    Enrolment,
+    EnrolmentEvent,
     FollowUp,
     ImportMerge,
     Lead,
@@ -59,13 +61,18 @@ class _Spec:
 
 
 def _spec(kind: str) -> _Spec:
-    activity, follow_up = table_of(Activity), table_of(FollowUp)
+    activity, follow_up, enrolment = table_of(Activity), table_of(FollowUp), table_of(Enrolment)
     if kind == "lead":
-        return _Spec(table_of(Lead), ((activity, "lead_id"), (follow_up, "lead_id")))
+        return _Spec(table_of(Lead), ((activity, "lead_id"), (follow_up, "lead_id"), (enrolment, "lead_id")))
     if kind == "account":
         return _Spec(
             table_of(Account),
-            ((activity, "account_id"), (follow_up, "account_id"), (table_of(Contact), "account_id")),
+            (
+                (activity, "account_id"),
+                (follow_up, "account_id"),
+                (table_of(Contact), "account_id"),
+                (enrolment, "account_id"),
+            ),
         )
     if kind == "opportunity":
         return _Spec(table_of(Opportunity), ((activity, "opportunity_id"), (follow_up, "opportunity_id")))
@@ -259,7 +266,12 @@ def _references(kind: str) -> tuple[tuple[Table, str], ...]:
     activity, follow_up, lead = table_of(Activity), table_of(FollowUp), table_of(Lead)
     opportunity = table_of(Opportunity)
     if kind == "lead":
-        return ((activity, "lead_id"), (follow_up, "lead_id"), (table_of(ImportMerge), "lead_id"))
+        return (
+            (activity, "lead_id"),
+            (follow_up, "lead_id"),
+            (table_of(ImportMerge), "lead_id"),
+            (table_of(Enrolment), "lead_id"),
+        )
     if kind == "account":
         return (
             (activity, "account_id"),
@@ -269,6 +281,7 @@ def _references(kind: str) -> tuple[tuple[Table, str], ...]:
             (opportunity, "account_id"),
             (table_of(AccountCheck), "account_id"),
             (table_of(AccountEvent), "account_id"),
+            (table_of(Enrolment), "account_id"),
         )
     if kind == "contact":
         return (
@@ -276,6 +289,7 @@ def _references(kind: str) -> tuple[tuple[Table, str], ...]:
             (follow_up, "contact_id"),
             (lead, "contact_id"),
             (opportunity, "contact_id"),
+            (table_of(Enrolment), "contact_id"),
         )
     if kind == "opportunity":
         return (
@@ -314,6 +328,10 @@ def _delete_rows(conn: Connection, table: Table, ids: list[int]) -> None:
         conn.execute(update(follow_up).where(follow_up.c.activity_id.in_(ids)).values(activity_id=None))
         conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
     elif table.name == "follow_up":
+        conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
+    elif table.name == "enrolment":
+        events = table_of(EnrolmentEvent)
+        conn.execute(sql_delete(events).where(events.c.enrolment_id.in_(ids)))
         conn.execute(sql_delete(table).where(table.c.id.in_(ids)))
     elif table.name == "contact":
         _purge_kind(conn, "contact", ids)

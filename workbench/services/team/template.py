@@ -13,7 +13,9 @@ Applying a template is one transaction and keeps history intact:
 * **sources** become the template's list (a source left out is hidden, never deleted;
   leads keep their text);
 * **reasons** become the template's lists (stored values stay valid, see
-  :mod:`workbench.services.settings.reasons`).
+  :mod:`workbench.services.settings.reasons`);
+* **sequences** are matched by name: steps follow the template, new ones are added, one
+  the template lacks is retired with its history (:mod:`workbench.services.sequences.sharing`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from workbench.exchange.team_template import (
 )
 from workbench.services.clock import Clock, system_clock
 from workbench.services.pipeline import stages as pipeline
+from workbench.services.sequences import sharing as sequence_sharing
+from workbench.services.sequences.templates import SequenceError
 from workbench.services.settings import lead_sources, reasons
 from workbench.services.settings import values as settings
 from workbench.services.targets import icp
@@ -60,6 +64,7 @@ def current_template(wb: Workbench, *, with_reasons: bool = True) -> TeamTemplat
         ]
         sources = [s.name for s in lead_sources.sources_in(session)]
         template = TeamTemplate(criteria=criteria or None, stages=stages, sources=sources or None)
+        template.sequences = sequence_sharing.as_template(session) or None
         if with_reasons:
             template.disqualify_reasons = reasons.disqualify_reasons_in(session)
             template.close_reasons = reasons.close_reasons_in(session)
@@ -91,7 +96,15 @@ def apply_template(wb: Workbench, template: TeamTemplate, *, clock: Clock = syst
                 settings.put(session, reasons.DISQUALIFY_KEY, reasons.clean(template.disqualify_reasons))
             if template.close_reasons is not None:
                 settings.put(session, reasons.CLOSE_KEY, reasons.clean(template.close_reasons))
-    except (icp.IcpError, pipeline.PipelineError, lead_sources.SourceError, reasons.ReasonError) as exc:
+            if template.sequences is not None:
+                sequence_sharing.apply_in(session, template.sequences, now=clock())
+    except (
+        icp.IcpError,
+        pipeline.PipelineError,
+        lead_sources.SourceError,
+        reasons.ReasonError,
+        SequenceError,
+    ) as exc:
         raise TemplateError(str(exc)) from exc
     return report
 

@@ -6,9 +6,9 @@ whose ``owner`` is that role — whatever SQL they type. Roles live on the whole
 so the two group roles carry the database's name:
 
 * ``<db>_reps`` — members read/write their own leads, accounts, contacts, activities,
-  follow-ups and opportunities (plus the history rows under them), and read accounts
-  marked ``shared`` by a teammate; the team's configuration (stages, sources, ICP
-  criteria, settings) is read and edited together.
+  follow-ups, opportunities and sequence enrolments (plus the history rows under them),
+  and read accounts marked ``shared`` by a teammate; the team's configuration (stages,
+  sources, ICP criteria, sequences, settings) is read and edited together.
 * ``<db>_managers`` — members read every row of the team; they write nothing.
 
 New rows get their owner from the login (a ``BEFORE INSERT`` trigger fills an empty
@@ -33,16 +33,25 @@ from sqlalchemy import Connection, text
 from workbench.store.errors import StoreError
 
 #: Tables with an ``owner`` column: a rep's own rows.
-OWNED_TABLES = ("account", "contact", "lead", "opportunity", "activity", "follow_up")
+OWNED_TABLES = ("account", "contact", "lead", "opportunity", "activity", "follow_up", "enrolment")
 #: Tables whose rows belong to a row of an owned table: (table, its column, parent table).
 CHILD_TABLES = (
     ("account_check", "account_id", "account"),
     ("account_event", "account_id", "account"),
     ("stage_change", "opportunity_id", "opportunity"),
     ("import_merge", "lead_id", "lead"),
+    ("enrolment_event", "enrolment_id", "enrolment"),
 )
 #: The team's shared configuration and import history: read and edited together.
-SHARED_TABLES = ("setting", "lead_source", "pipeline_stage", "icp_criterion", "import_batch")
+SHARED_TABLES = (
+    "setting",
+    "lead_source",
+    "pipeline_stage",
+    "icp_criterion",
+    "import_batch",
+    "outreach_sequence",
+    "sequence_step",
+)
 MEMBER_TABLE = "team_member"
 #: The login, as the policies compare it with ``owner``. ``current_user`` is of type
 #: ``name``, whose collation ("C") is not the column's: compared as it is, no index on

@@ -18,6 +18,7 @@ class Topic:
     ACCOUNTS = "accounts"
     OPPORTUNITIES = "opportunities"
     SETTINGS = "settings"
+    SEQUENCES = "sequences"
     ALL = "all"
 
 

@@ -143,6 +143,9 @@ class InsightsArea(Area):
         self.pipeline = PipelineTab(self.tabs)
         self.lost = LostReasonsTab(self.tabs)
         self.quota = QuotaTab(self.tabs)
+        from workbench.ui.insights.sequences_tab import SequencesTab
+
+        self.sequences = SequencesTab(self.tabs)
         self.tabs.addTab(self.conversion, self.tr("&Conversion"))
         self.tabs.addTab(self.speed, self.tr("&Speed to lead"))
         self.tabs.addTab(self.funnel, self.tr("&Funnel"))
@@ -150,6 +153,7 @@ class InsightsArea(Area):
         self.tabs.addTab(self.pipeline, self.tr("Pipe&line"))
         self.tabs.addTab(self.lost, self.tr("Lost &reasons"))
         self.tabs.addTab(self.quota, self.tr("&Quota"))
+        self.tabs.addTab(self.sequences, self.tr("Seq&uences"))
         layout.addWidget(self.tabs, 1)
         self.quota.quotaChanged.connect(self._save_quota)
         self.preset.setCurrentIndex(PRESETS.index(DEFAULT_PRESET))
@@ -238,6 +242,7 @@ class InsightsArea(Area):
         tabs = (self.conversion, self.speed, self.funnel, self.activity, self.pipeline, self.lost, self.quota)
         for tab in tabs:
             tab.show_result(result)
+        self.sequences.show_result(result)
         self.populated.emit()
 
     def _on_failed(self, error: object) -> None:

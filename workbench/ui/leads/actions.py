@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from workbench.ui.common import keys
@@ -38,9 +38,15 @@ class LeadActions(QObject):
         menu.addSeparator()
         self.log = self._table_action(menu, self.tr("&Log a touch…"), "log")
         self.link = self._table_action(menu, self.tr("Link to &account…"), "link")
+        # Not a single key (ui/common/keys): Ctrl+Shift+S, as in Targets.
+        self.enrol = QAction(self.tr("En&rol in sequence…"), self.window)
+        self.enrol.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.enrol.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.enrol.setEnabled(False)
+        menu.addAction(self.enrol)
         self.delete = self._table_action(menu, self.tr("Move to &trash"), "trash")
         self.find = self._table_action(menu, self.tr("&Filter leads"), "filter")
-        self.table_actions = [*self.triage, self.log, self.link, self.delete, self.find]
+        self.table_actions = [*self.triage, self.log, self.link, self.enrol, self.delete, self.find]
         window.menu("Edit").addSeparator()
         self.trash = window.add_action("Edit", "&Trash…", self.show_trash)
 

@@ -141,6 +141,7 @@ class LeadsArea(Area):
             actions.reopen: self.reopen,
             actions.log: self.log_current,
             actions.link: self.link_current,
+            actions.enrol: self.enrol_selected,
             actions.delete: self.delete_selected,
             actions.find: self.focus_filter,
         }
@@ -509,6 +510,15 @@ class LeadsArea(Area):
         return open_quick_log(self.ctx, self, target=RecordRef(RecordKind.LEAD, lead_id))
 
     # --- account link -------------------------------------------------------------------------
+    def enrol_selected(self) -> None:
+        """Enrol the selected leads (or the one shown) in a sequence (issue 21)."""
+        from workbench.services.records import RecordKind, RecordRef
+        from workbench.ui.sequences.enrol_dialog import enrol_people
+
+        ids = self.selected_ids() or ([self.detail.lead_id] if self.detail.lead_id is not None else [])
+        who = self.tr("{0} lead(s)").format(len(ids))
+        self.enrol_dialog = enrol_people(self.ctx, self, [RecordRef(RecordKind.LEAD, i) for i in ids], who)
+
     def link_current(self) -> None:
         lead_id = self.current_id()
         if lead_id is not None:

@@ -36,13 +36,15 @@ def open_quick_log(
     target: RecordRef | Match | None = None,
     channel: str | None = None,
     completes: tuple[int, ...] = (),
+    **step: Any,
 ) -> Any:
-    """Show a quick-log window (not modal: the rep can look things up meanwhile)."""
+    """Show a quick-log window (not modal: the rep can look things up meanwhile).
+    ``step``: ``sequence_step``, ``step_label``, ``note`` when it does a sequence's step."""
     from workbench.ui.outreach.quick_log import QuickLogDialog
 
     if not ctx.has_workbench:
         return None
-    dialog = QuickLogDialog(ctx, parent, target=target, channel=channel, completes=completes)
+    dialog = QuickLogDialog(ctx, parent, target=target, channel=channel, completes=completes, **step)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

@@ -40,6 +40,7 @@ from workbench.services.outreach import next_step
 from workbench.services.outreach.log import LogEntry, Logged, OutreachError
 from workbench.services.records import RecordRef, summarise
 from workbench.services.search.lookup import Match
+from workbench.services.sequences.templates import SequenceError
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import LookupField
@@ -79,7 +80,7 @@ class NoteEdit(QPlainTextEdit):
 
 def _notify_all(ctx: AppContext) -> None:
     # Touch columns of leads, accounts and opportunities move with every activity.
-    for topic in (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES):
+    for topic in (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES, Topic.SEQUENCES):
         ctx.notify(topic)
 
 
@@ -94,10 +95,15 @@ class QuickLogDialog(QDialog):
         target: RecordRef | Match | None = None,
         channel: str | None = None,
         completes: tuple[int, ...] = (),
+        sequence_step: int | None = None,
+        step_label: str = "",
+        note: str = "",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.completes = completes
+        #: The enrolment whose due step this log does (saving completes it).
+        self.sequence_step = sequence_step
         self.result_logged: Logged | None = None
         self._next_edited = False
         self._filling = False
@@ -115,12 +121,20 @@ class QuickLogDialog(QDialog):
         self._filling = False
         self.channel_picker.set_value(channel or Channel.CALL)
         self.set_target(target)
+        if note:
+            self.note_edit.setPlainText(note)
+        self.step_label.setText(step_label)
+        self.step_label.setVisible(bool(step_label))
         self._update_next_warning()
         (self.channel_picker if self.who.current else self.who.edit).setFocus()
 
     # --- building -----------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("hint")
+        self.step_label.hide()
+        layout.addWidget(self.step_label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.who = LookupField(self.ctx, self)
@@ -322,6 +336,7 @@ class QuickLogDialog(QDialog):
             next_title=self.next_title.text().strip() if next_due else "",
             next_due=next_due,
             completes=self.completes,
+            sequence_step=self.sequence_step,
         )
 
     def save(self) -> None:
@@ -336,7 +351,7 @@ class QuickLogDialog(QDialog):
         try:
             with undoable(self.ctx, text):
                 logged = outreach.log_activity(self.ctx.wb, entry, now=self.ctx.clock())
-        except OutreachError as exc:
+        except (OutreachError, SequenceError) as exc:
             self.show_error(self, str(exc))
             return
         self.result_logged = logged

@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from workbench.services.outreach import log as outreach
 from workbench.services.outreach.timeline import TimelineEntry, timeline
 from workbench.services.records import RecordKind, RecordRef, RecordSummary, summarise
+from workbench.services.sequences import status as sequence_status
+from workbench.services.sequences.status import EnrolmentView
 from workbench.ui.common import format as fmt
 from workbench.ui.common import keys
 from workbench.ui.common.context import AppContext, Topic
@@ -140,6 +142,35 @@ class TimelineList(QListView):
         super().keyPressEvent(event)
 
 
+class _StoppedEnrolment(QUndoCommand):
+    """A stop made from the timeline (already done when pushed)."""
+
+    def __init__(self, ctx: AppContext, befores: Any) -> None:
+        super().__init__("Stop sequence")
+        self.ctx, self.befores = ctx, befores
+        self._first = True
+
+    def redo(self) -> None:
+        from workbench.services.sequences import enrol
+
+        if self._first:
+            self._first = False
+            return
+        for before in self.befores:
+            enrol.stop(self.ctx.wb, before.id, now=self.ctx.clock())
+        self.ctx.notify(Topic.SEQUENCES)
+
+    def undo(self) -> None:
+        from workbench.services.sequences import enrol
+
+        enrol.undo_stop(self.ctx.wb, self.befores, now=self.ctx.clock())
+        self.ctx.notify(Topic.SEQUENCES)
+
+
+#: What a load hands back: its generation, the entries, the record, its enrolments.
+_Loaded = tuple[int, list[TimelineEntry], RecordSummary | None, list[EnrolmentView]]
+
+
 class TimelineWidget(QWidget):
     #: The shown record's entries (and its phone/email links) are in place.
     loaded = Signal()
@@ -168,6 +199,16 @@ class TimelineWidget(QWidget):
         header.addWidget(self.links, 1)
         header.addWidget(self.log_button)
         layout.addLayout(header)
+        # The record's sequence enrolments (issue 21): the live one first, then why past ones stopped.
+        self.sequences = QLabel(self)
+        self.sequences.setWordWrap(True)
+        self.sequences.setTextFormat(Qt.TextFormat.RichText)
+        self.sequences.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.sequences.linkActivated.connect(self.enrolment_action)
+        self.sequences.hide()
+        layout.addWidget(self.sequences)
         self.model = TimelineModel(ctx, self)
         self.view = TimelineList(self)
         self.view.setModel(self.model)
@@ -236,16 +277,17 @@ class TimelineWidget(QWidget):
             self.empty.setVisible(False)
         self.loading = True
 
-        def load(_report: Any) -> tuple[int, list[TimelineEntry], RecordSummary | None]:
-            return generation, timeline(wb, ref), summarise(wb, ref) if ref is not None else None
+        def load(_report: Any) -> _Loaded:
+            enrolments = sequence_status.for_record(wb, ref) if ref is not None else []
+            return generation, timeline(wb, ref), summarise(wb, ref) if ref is not None else None, enrolments
 
         job = Job(load)
         job.signals.finished.connect(self._loaded)
         job.signals.failed.connect(self._load_failed)
         start(job)
 
-    def _loaded(self, result: tuple[int, list[TimelineEntry], RecordSummary | None]) -> None:
-        generation, entries, summary = result
+    def _loaded(self, result: _Loaded) -> None:
+        generation, entries, summary, enrolments = result
         if generation != self._generation:
             return  # another record (or a newer state) was asked for meanwhile
         self.loading = False
@@ -255,6 +297,7 @@ class TimelineWidget(QWidget):
         )
         self.empty.setVisible(not entries)
         self._fill_links(summary)
+        self._fill_sequences(enrolments)
         self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -270,8 +313,53 @@ class TimelineWidget(QWidget):
             parts.append(_link("mailto", summary.email, "✉"))
         self.links.setText(" &nbsp; ".join(parts))
 
+    def _fill_sequences(self, views: list[EnrolmentView]) -> None:
+        several = self.ref is not None and self.ref.kind in (RecordKind.ACCOUNT, RecordKind.OPPORTUNITY)
+        lines = []
+        for v in views[:6]:
+            text = html.escape(
+                self.tr("Sequence: {0}").format((f"{v.person} — " if several else "") + v.summary)
+            )
+            actions = []
+            if v.state == "active":
+                actions.append(f"<a href='sequence-pause:{v.id}'>{self.tr('pause')}</a>")
+            if v.state == "paused":
+                actions.append(f"<a href='sequence-resume:{v.id}'>{self.tr('resume')}</a>")
+            if v.live:
+                actions.append(f"<a href='sequence-stop:{v.id}'>{self.tr('stop')}</a>")
+            lines.append(text + (" &nbsp; " + " · ".join(actions) if actions else ""))
+        if len(views) > 6:
+            lines.append(html.escape(self.tr("… and {0} more").format(len(views) - 6)))
+        self.sequences.setText("<br>".join(lines))
+        self.sequences.setVisible(bool(lines))
+
+    def enrolment_action(self, url: str) -> None:
+        """Pause, resume or stop an enrolment from its line (stopping is undoable)."""
+        action, _sep, value = url.partition(":")
+        if not value.isdigit() or not self.ctx.has_workbench:
+            return
+        from workbench.services.sequences import enrol
+        from workbench.services.sequences.templates import SequenceError
+
+        wb, now, enrolment_id = self.ctx.wb, self.ctx.clock(), int(value)
+        try:
+            if action == "sequence-pause":
+                enrol.pause(wb, enrolment_id, now=now)
+            elif action == "sequence-resume":
+                enrol.resume(wb, enrolment_id, now=now)
+            elif action == "sequence-stop":
+                befores = enrol.stop(wb, enrolment_id, now=now)
+                self.ctx.undo_stack.push(_StoppedEnrolment(self.ctx, befores))
+            else:
+                return
+        except SequenceError as exc:
+            self._status(str(exc))
+            return
+        for topic in (Topic.SEQUENCES, Topic.ACTIVITIES):
+            self.ctx.notify(topic)
+
     def _changed(self, topic: str) -> None:
-        if topic in (Topic.ACTIVITIES, Topic.ALL) and (self.ref is not None or self.own_log):
+        if topic in (Topic.ACTIVITIES, Topic.SEQUENCES, Topic.ALL) and (self.ref is not None or self.own_log):
             self.reload()
 
     # --- actions ------------------------------------------------------------------------------

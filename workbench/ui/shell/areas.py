@@ -29,6 +29,7 @@ AREAS: tuple[AreaEntry, ...] = (
     AreaEntry("pipeline", "Pipeline", "workbench.ui.pipeline.view", "PipelineArea", "Ctrl+4"),
     AreaEntry("insights", "Insights", "workbench.ui.insights.view", "InsightsArea", "Ctrl+5"),
     AreaEntry("manager", "Manager", "workbench.ui.manager.view", "ManagerArea", "Ctrl+6"),
+    AreaEntry("sequences", "Sequences", "workbench.ui.sequences.view", "SequencesArea", "Ctrl+7"),
 )
 
 

@@ -35,6 +35,7 @@ class TargetsMenu(QObject):
         menu.addSeparator()
         self.edit = self._area_action(menu, self.tr("&Edit account…"), "F2")
         self.add_contact = self._area_action(menu, self.tr("Add &contact…"), "Ctrl+Shift+C")
+        self.enrol_team = self._area_action(menu, self.tr("En&rol buying team in sequence…"), "Ctrl+Shift+S")
         self.park = self._area_action(menu, self.tr("P&ark or unpark…"), "Ctrl+Shift+K")
         self.demote = self._area_action(menu, self.tr("&Take off target list…"), None)
         tiers = menu.addMenu(self.tr("Set &tier"))
@@ -52,6 +53,7 @@ class TargetsMenu(QObject):
         self.area_actions = [
             self.edit,
             self.add_contact,
+            self.enrol_team,
             self.park,
             self.demote,
             self.tier_a,

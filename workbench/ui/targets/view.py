@@ -183,6 +183,7 @@ class TargetsArea(Area):
         slots: dict[Any, Any] = {
             menu.edit: self.edit_account,
             menu.add_contact: lambda: self.detail.contacts.add_contact(),
+            menu.enrol_team: self.enrol_buying_team,
             menu.park: self.detail.toggle_park,
             menu.demote: self.detail.toggle_target,
             menu.tier_a: lambda: self.set_tier("A"),
@@ -203,6 +204,17 @@ class TargetsArea(Area):
             else:
                 self.addAction(action)
         self._grid_action = menu.grid
+
+    def enrol_buying_team(self) -> None:
+        """Enrol the current account's buying team in a sequence (issue 21)."""
+        from workbench.services.records import RecordKind, RecordRef
+        from workbench.ui.sequences.enrol_dialog import enrol_people
+
+        account_id = self.selected_id()
+        if account_id is None:
+            return
+        who = self.tr("the buying team")
+        self.enrol_dialog = enrol_people(self.ctx, self, [RecordRef(RecordKind.ACCOUNT, account_id)], who)
 
     def _from_menu(self, slot: Any) -> None:
         window = getattr(self, "_window", None)

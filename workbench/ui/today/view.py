@@ -304,6 +304,12 @@ class TodayArea(Area):
         goals.addWidget(self.week_label)
         goals.addWidget(self.week_bar, 1)
         layout.addLayout(goals)
+        # Sequence steps due now (issue 21): their own small section above the rest.
+        from workbench.ui.sequences.today_steps import DueStepsPanel
+
+        self.sequence_steps = DueStepsPanel(ctx, self)
+        self.sequence_steps.loaded.connect(lambda _n: self._update_empty())
+        layout.addWidget(self.sequence_steps)
         self.model = TodayModel(ctx, self)
         self.tree = TodayTree(self)
         self.tree.setModel(self.model)
@@ -359,6 +365,7 @@ class TodayArea(Area):
         from workbench.ui.common.workers import Job, start
 
         wb, now = self.ctx.wb, self.ctx.clock()
+        self.sequence_steps.reload()
 
         def count(_report: object) -> tuple[TodayReport, int]:
             return today_report(wb, now=now), int(settings.read(wb, "targets.untouched_days"))
@@ -404,12 +411,17 @@ class TodayArea(Area):
         goals = report.goals
         self._bar(self.day_bar, goals.touches_today, goals.goal_day)
         self._bar(self.week_bar, goals.touches_week, goals.goal_week)
-        has_any = bool(self.model.sections)
-        self.tree.setVisible(has_any)
-        self.empty.setVisible(not has_any)
+        self._update_empty()
         self._restore_current(current)
         self.counted.emit()
         self.populated.emit()
+
+    def _update_empty(self) -> None:
+        if self.report is None:
+            return
+        has_any = bool(self.model.sections)
+        self.tree.setVisible(has_any)
+        self.empty.setVisible(not has_any and not self.sequence_steps.steps)
 
     def _bar(self, bar: QProgressBar, value: int, goal: int) -> None:
         bar.setRange(0, max(goal, 1))

@@ -1,0 +1,203 @@
+"""What works: per sequence and per step, how the people enrolled (in the period, by
+enrolment date) fared — finished, stopped by reply / meeting / not interested — and
+how many of them became opportunities and won deals afterwards (an opportunity of the
+lead or contact created on or after the enrolment). Rates carry Wilson intervals; a
+sequence with fewer enrolments than ``insights.min_group_leads`` is marked not
+``meaningful`` (greyed like every small group in Insights).
+
+"The step after which people most often reply": an enrolment stopped by *replied* or
+*meeting booked* with N steps done replied after step N (N = 0: before the first)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from workbench.domain import (
+    Enrolment,
+    EnrolmentEvent,
+    Lead,
+    Opportunity,
+    OpportunityOutcome,
+    OutreachSequence,
+    SequenceStep,
+    StopReason,
+    table_of,
+)
+from workbench.services.insights.common import Period
+from workbench.services.insights.wilson import rate, wilson_interval
+
+E: Any = table_of(Enrolment).c
+EV: Any = table_of(EnrolmentEvent).c
+OP: Any = table_of(Opportunity).c
+L: Any = table_of(Lead).c
+Q: Any = table_of(OutreachSequence).c
+S: Any = table_of(SequenceStep).c
+REPLIES = (StopReason.REPLIED.value, StopReason.MEETING_BOOKED.value)
+
+
+def _ci(successes: int, trials: int) -> list[float] | None:
+    bounds = wilson_interval(min(successes, trials), trials)
+    return list(bounds) if bounds is not None else None
+
+
+@dataclass
+class _Seq:
+    enrolled: int = 0
+    states: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    opportunities: int = 0
+    won: int = 0
+    reached: Counter[int] = field(default_factory=Counter)
+    passed: Counter[int] = field(default_factory=Counter)
+    done: Counter[int] = field(default_factory=Counter)
+    skipped: Counter[int] = field(default_factory=Counter)
+    replied_after: Counter[int] = field(default_factory=Counter)
+
+
+def _outcomes(session: Session, period: Period) -> dict[int, tuple[bool, bool]]:
+    """Enrolment id → (has an opportunity since enrolling, has a won one)."""
+    found: dict[int, tuple[bool, bool]] = {}
+    live = and_(
+        E.deleted_at.is_(None),
+        period.where(E.enrolled_at),
+        OP.deleted_at.is_(None),
+        OP.created_at >= E.enrolled_at,
+    )
+    by_lead = (
+        select(E.id, OP.outcome)
+        .select_from(table_of(Enrolment))
+        .join(table_of(Lead), L.id == E.lead_id)
+        .join(table_of(Opportunity), OP.id == L.opportunity_id)
+        .where(live)
+    )
+    by_contact = (
+        select(E.id, OP.outcome)
+        .select_from(table_of(Enrolment))
+        .join(table_of(Opportunity), OP.contact_id == E.contact_id)
+        .where(live, E.contact_id.is_not(None))
+    )
+    for query in (by_lead, by_contact):
+        for enrolment_id, outcome in session.execute(query):
+            _had, won = found.get(int(enrolment_id), (False, False))
+            found[int(enrolment_id)] = (True, won or outcome == OpportunityOutcome.WON)
+    return found
+
+
+def compute(session: Session, period: Period, min_enrolled: int) -> dict[str, Any]:
+    stats: dict[int, _Seq] = defaultdict(_Seq)
+    outcomes = _outcomes(session, period)
+    rows = session.execute(
+        select(E.id, E.sequence_id, E.state, E.step, E.stop_reason).where(
+            E.deleted_at.is_(None), period.where(E.enrolled_at)
+        )
+    )
+    for enrolment_id, sequence_id, state, step, reason in rows:
+        seq = stats[int(sequence_id)]
+        seq.enrolled += 1
+        seq.states[str(state)] += 1
+        if reason:
+            seq.reasons[str(reason)] += 1
+        steps_done = int(step)
+        for position in range(steps_done + 1):
+            seq.reached[position] += 1
+        for position in range(steps_done):
+            seq.passed[position] += 1
+        if reason in REPLIES:
+            seq.replied_after[steps_done] += 1
+        had, won = outcomes.get(int(enrolment_id), (False, False))
+        seq.opportunities += had
+        seq.won += won
+    events = session.execute(
+        select(E.sequence_id, EV.step, EV.what)
+        .select_from(table_of(EnrolmentEvent))
+        .join(table_of(Enrolment), E.id == EV.enrolment_id)
+        .where(E.deleted_at.is_(None), period.where(E.enrolled_at), EV.what.in_(("done", "skipped")))
+    )
+    for sequence_id, step, what in events:
+        seq = stats[int(sequence_id)]
+        (seq.done if what == "done" else seq.skipped)[int(step or 0)] += 1
+    steps: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for sequence_id, position, channel in session.execute(
+        select(S.sequence_id, S.position, S.channel).order_by(S.sequence_id, S.position)
+    ):
+        steps[int(sequence_id)].append((int(position), str(channel)))
+    out = []
+    for sequence_id, uuid, name, retired, deleted in session.execute(
+        select(Q.id, Q.uuid, Q.name, Q.retired_at, Q.deleted_at).order_by(Q.position, Q.id)
+    ):
+        seq = stats.get(int(sequence_id), _Seq())
+        if deleted is not None and not seq.enrolled:
+            continue
+        out.append(
+            _as_dict(
+                seq,
+                str(uuid),
+                str(name),
+                retired is not None,
+                deleted is not None,
+                steps[int(sequence_id)],
+                min_enrolled,
+            )
+        )
+    return {"min_group_leads": min_enrolled, "sequences": out}
+
+
+def _as_dict(
+    seq: _Seq,
+    uuid: str,
+    name: str,
+    retired: bool,
+    deleted: bool,
+    steps: list[tuple[int, str]],
+    min_enrolled: int,
+) -> dict[str, Any]:
+    n = seq.enrolled
+    replied = seq.reasons[StopReason.REPLIED.value]
+    meetings = seq.reasons[StopReason.MEETING_BOOKED.value]
+    best = max(seq.replied_after.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
+    return {
+        "uuid": uuid,
+        "name": name,
+        "retired": retired,
+        "deleted": deleted,
+        "enrolled": n,
+        "active": seq.states["active"],
+        "paused": seq.states["paused"],
+        "finished": seq.states["finished"],
+        "stopped": seq.states["stopped"],
+        "stopped_by": dict(sorted(seq.reasons.items())),
+        "replied": replied,
+        "meeting_booked": meetings,
+        "not_interested": seq.reasons[StopReason.NOT_INTERESTED.value],
+        "opportunities": seq.opportunities,
+        "won": seq.won,
+        "reply_rate": rate(replied + meetings, n),
+        "reply_rate_ci": _ci(replied + meetings, n),
+        "meeting_rate": rate(meetings, n),
+        "meeting_rate_ci": _ci(meetings, n),
+        "opportunity_rate": rate(seq.opportunities, n),
+        "opportunity_rate_ci": _ci(seq.opportunities, n),
+        "won_rate": rate(seq.won, n),
+        "won_rate_ci": _ci(seq.won, n),
+        "meaningful": n >= min_enrolled,
+        "most_replies_after_step": best[0] if best is not None and best[1] else None,
+        "steps": [
+            {
+                "step": position + 1,
+                "channel": channel,
+                "reached": seq.reached[position],
+                "done": seq.done[position],
+                "skipped": seq.skipped[position],
+                "replied_after": seq.replied_after[position + 1],
+                "reply_rate": rate(seq.replied_after[position + 1], seq.passed[position]),
+                "reply_rate_ci": _ci(seq.replied_after[position + 1], seq.passed[position]),
+                "meaningful": seq.passed[position] >= min_enrolled,
+            }
+            for position, channel in steps
+        ],
+    }

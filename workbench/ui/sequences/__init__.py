@@ -1,0 +1,1 @@
+"""Sequences in the app: the templates page, the enrol dialogs, the due steps on Today."""
