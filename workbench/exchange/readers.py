@@ -32,6 +32,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from workbench.exchange.sheet_guard import SheetRefused, SheetShape, guard_workbook
+
 #: Bytes looked at to detect encoding and delimiter.
 SAMPLE_BYTES = 256 * 1024
 #: The biggest single cell accepted; a stray quote can otherwise swallow a whole file.
@@ -39,6 +41,9 @@ MAX_FIELD_CHARS = 4 * 1024 * 1024
 #: XLSX files above this size are streamed with openpyxl; smaller ones are read by the
 #: much faster python-calamine, which loads one sheet at a time into memory.
 CALAMINE_MAX_BYTES = 16 * 1024 * 1024
+#: …and so are XLSX files whose largest sheet unpacks to more XML than this (calamine
+#: holds the sheet's whole grid: memory must follow a chunk, not the file).
+CALAMINE_MAX_SHEET_BYTES = 128 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 #: Encodings offered as manual overrides (any name Python knows is accepted too).
@@ -354,9 +359,12 @@ class SpreadsheetReader(TableReader):
         self._total = 0
         self._done = 0
         self._closer: Any = None
+        shape = _guarded(path, kind)
         try:
-            if kind == "xlsx" and size > CALAMINE_MAX_BYTES:
+            big = size > CALAMINE_MAX_BYTES or shape.largest_sheet_bytes > CALAMINE_MAX_SHEET_BYTES
+            if kind == "xlsx" and big:
                 sheets, sheet = self._open_openpyxl(path, options.sheet)
+                self._total = shape.rows  # the sheet's own <dimension> may lie
             else:
                 sheets, sheet = self._open_calamine(path, options.sheet)
         except ReadError:
@@ -433,6 +441,17 @@ class SpreadsheetReader(TableReader):
         if closer is not None:
             with contextlib.suppress(Exception):
                 closer.close()
+
+
+def _guarded(path: Path, kind: str) -> SheetShape:
+    """The spreadsheet door (:mod:`.sheet_guard`): zip bombs and far cells are refused
+    before a reader library allocates anything (legacy XLS is not a zip)."""
+    if kind not in ("xlsx", "ods"):
+        return SheetShape()
+    try:
+        return guard_workbook(path, kind)
+    except SheetRefused as exc:
+        raise ReadError(str(exc)) from None
 
 
 def open_table(path: Path | str, options: ReadOptions | None = None) -> TableReader:
