@@ -96,16 +96,40 @@ def open_for_write(args: argparse.Namespace) -> Iterator[Workbench]:
 
 
 @contextmanager
-def open_for_read(args: argparse.Namespace) -> Iterator[Workbench]:
-    """The existing workbench at --db, read-only (works while the app has it open)."""
+def open_for_read(args: argparse.Namespace, *, verify: bool = True) -> Iterator[Workbench]:
+    """The existing workbench at --db, read-only (works while the app has it open).
+
+    A file that fails its quick check is refused with what was found (``verify=False``
+    for ``check`` itself, which lists every problem)."""
     target = resolve_target(args)
     if isinstance(target, Path) and not target.exists():
         raise CliError(f"{target} does not exist.")
     wb = open_target(target, create=False, readonly=True)
     try:
+        if verify and isinstance(target, Path):
+            _refuse_damaged(wb, target)
         yield wb
     finally:
         wb.close()
+
+
+def _refuse_damaged(wb: Workbench, path: Path) -> None:
+    from workbench.store.backends.sqlite import QUICK_CHECK_AT_OPEN_MAX_BYTES
+    from workbench.store.failures import sqlite_reason
+
+    if path.stat().st_size > QUICK_CHECK_AT_OPEN_MAX_BYTES:
+        return  # the app checks big files in the background; `check` checks them whole
+    try:
+        with wb.engine.connect() as conn:
+            problems = wb.integrity_problems(conn, full=False)
+    except Exception as exc:  # the check itself stopped on a damaged page
+        problems = [sqlite_reason(exc)]
+    if problems:
+        raise CliError(
+            f"{path} is damaged: {'; '.join(problems[:3])}. Nothing was read from it; "
+            "`workbench check` lists every problem, and a backup can be restored.",
+            code=1,
+        )
 
 
 def emit_json(obj: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from workbench.exchange.sheet_guard import SheetRefused, SheetShape, guard_workbook
+from workbench.exchange.special_files import special_reason
 
 #: Bytes looked at to detect encoding and delimiter.
 SAMPLE_BYTES = 256 * 1024
@@ -233,9 +234,26 @@ def _check_readable(path: Path) -> int:
         raise ReadError(f"{path} cannot be read: {exc.strerror or exc}") from exc
     if path.is_dir():
         raise ReadError(f"{path} is a folder")
+    special = special_reason(path)
+    if special is not None:
+        raise ReadError(f"{path} {special}")
     if size == 0:
         raise ReadError("the file is empty")
     return size
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse a name that is not a text encoding: Python also knows codecs that turn
+    bytes into bytes (``base64``, ``zlib_codec``), text into text (``rot13``) or always
+    fail (``undefined``) — each ended the import with a traceback."""
+    try:
+        info = codecs.lookup(encoding)
+        usable = getattr(info, "_is_text_encoding", True)
+        "Az".encode(encoding).decode(encoding)
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        usable = False
+    if not usable:
+        raise ReadError(f"{encoding!r} is not a text encoding this app can read (try utf-8 or cp1252)")
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -275,10 +293,7 @@ class CsvReader(TableReader):
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
         encoding = options.encoding or detect_encoding(sample, truncated=size > len(sample))
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise ReadError(f"{encoding!r} is not an encoding this app knows") from exc
+        check_encoding(encoding)
         text = sample.decode(encoding, errors="replace")
         if _binary_ratio(text[:20000]) > 0.05:
             raise ReadError("it is not a text (CSV) file: it holds binary data")

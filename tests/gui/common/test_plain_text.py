@@ -92,7 +92,9 @@ def _offenders(root: QWidget) -> list[str]:
                 if widget.openExternalLinks():
                     links = [part.split("'")[0] for part in text.split("href='")[1:]]
                     links += [part.split('"')[0] for part in text.split('href="')[1:]]
-                    found += [f"{name} links to {u}" for u in links if not u.startswith(("http://", "https://"))]
+                    found += [
+                        f"{name} links to {u}" for u in links if not u.startswith(("http://", "https://"))
+                    ]
         elif isinstance(widget, QTextEdit | QTextBrowser):
             doc: QTextDocument = widget.document()
             if "MARK" in doc.toPlainText() and "<b>MARK" not in doc.toPlainText():
@@ -126,7 +128,11 @@ def test_no_widget_of_any_area_or_detail_renders_user_data_as_html(
         area = win.show_area(entry.key)
         _settle(qtbot)
         if entry.key in ids:
-            kind = {"leads": RecordKind.LEAD, "targets": RecordKind.ACCOUNT, "pipeline": RecordKind.OPPORTUNITY}
+            kind = {
+                "leads": RecordKind.LEAD,
+                "targets": RecordKind.ACCOUNT,
+                "pipeline": RecordKind.OPPORTUNITY,
+            }
             ref = RecordRef(kind[entry.key], ids[entry.key])
             qtbot.waitUntil(lambda ref=ref: open_record(win, win.ctx, ref), timeout=10_000)
             _settle(qtbot)

@@ -38,9 +38,9 @@ def two_reps(pg_cluster: Cluster, _pg_template: str, tmp_path: Path) -> Iterator
                 "WHERE a.owner = current_user ON CONFLICT DO NOTHING"
             )
             batch = conn.execute(
-                "INSERT INTO import_batch (uuid, file_name, file_hash, file_size, started_at, rows, inserted, "
-                "merged, skipped, rejected, status, options) VALUES ('b-ben', 'ben.csv', 'h', 1, now(), 1, 0, 1, "
-                "0, 0, 'done', '{}') RETURNING id"
+                "INSERT INTO import_batch (uuid, file_name, file_hash, file_size, started_at, rows, "
+                "inserted, merged, skipped, rejected, status, options) VALUES ('b-ben', 'ben.csv', 'h', 1, "
+                "now(), 1, 0, 1, 0, 0, 'done', '{}') RETURNING id"
             ).fetchone()[0]
             conn.execute(
                 "INSERT INTO import_merge (batch_id, lead_id, before_json) "
@@ -65,7 +65,9 @@ def _fingerprint(t: Team) -> dict[str, tuple[int, str]]:
     return out
 
 
-def test_no_rep_statement_on_a_shared_table_changes_another_reps_rows(two_reps: tuple[Team, Any, Any]) -> None:
+def test_no_rep_statement_on_a_shared_table_changes_another_reps_rows(
+    two_reps: tuple[Team, Any, Any],
+) -> None:
     t, ana, _ben = two_reps
     before = _fingerprint(t)
     assert before["account_check"][0] > 0 and before["import_merge"][0] > 0
@@ -103,7 +105,8 @@ def test_every_change_to_shared_configuration_names_who_made_it(two_reps: tuple[
         conn.commit()
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
-                "INSERT INTO shared_change (who, table_name, operation) VALUES ('ben_rep', 'setting', 'UPDATE')"
+                "INSERT INTO shared_change (who, table_name, operation) "
+                "VALUES ('ben_rep', 'setting', 'UPDATE')"
             )
         conn.rollback()
         for sql in ("DELETE FROM shared_change", "UPDATE shared_change SET who = 'ben_rep'"):
@@ -111,7 +114,9 @@ def test_every_change_to_shared_configuration_names_who_made_it(two_reps: tuple[
                 conn.execute(sql)
             conn.rollback()
     with t.raw(ben) as conn:
-        log = conn.execute("SELECT who, table_name, operation FROM shared_change WHERE who = 'ana_rep'").fetchall()
+        log = conn.execute(
+            "SELECT who, table_name, operation FROM shared_change WHERE who = 'ana_rep'"
+        ).fetchall()
     assert ("ana_rep", "pipeline_stage", "UPDATE") in log
     assert ("ana_rep", "icp_criterion", "UPDATE") in log
     # and Ben's own import batch was recorded as his

@@ -70,6 +70,7 @@ from workbench.exchange.pipeline_file.xlsx_scan import (
     scan_sheet,
 )
 from workbench.exchange.sheet_guard import SheetLimits, SheetRefused, guard_workbook
+from workbench.exchange.special_files import special_reason
 from workbench.exchange.zip_guard import (
     DEFAULT_LIMITS,
     ReadLimits,
@@ -96,6 +97,9 @@ class PipelineFileError(Exception):
 
 def sniff_format(path: Path) -> str:
     """ "xlsx" or "json" from the first bytes (the extension may lie); raises otherwise."""
+    special = special_reason(path)
+    if special is not None:
+        raise PipelineFileError(path, special)
     try:
         with open(path, "rb") as f:
             head = f.read(64)
