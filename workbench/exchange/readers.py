@@ -108,6 +108,8 @@ class SourceRow(NamedTuple):
     number: int
     values: list[str]
     error: str = ""
+    #: Imported, but worth telling the rep (bytes the file's encoding could not read).
+    warning: str = ""
 
 
 @dataclass
@@ -253,7 +255,9 @@ def check_encoding(encoding: str) -> None:
     except (LookupError, UnicodeError, TypeError, ValueError):
         usable = False
     if not usable:
-        raise ReadError(f"{encoding!r} is not a text encoding this app can read (try utf-8 or cp1252)")
+        raise ReadError(
+            f"{encoding!r} is not an encoding this app knows (a text encoding such as utf-8 or cp1252)"
+        )
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -306,10 +310,20 @@ class CsvReader(TableReader):
         self._size = size
         self._raw: IO[bytes] = path.open("rb")
         self._text = io.TextIOWrapper(self._raw, encoding=encoding, errors="replace", newline="")
-        self._reader = csv.reader(self._text, delimiter=delimiter, strict=False)
+        #: Physical lines whose bytes did not fit the encoding (see _utf8_lines).
+        self._odd_lines: list[int] = []
+        self._fallback = ""
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") and size > len(sample):
+            # The sample decided UTF-8, but only the file's first 256 KB were looked at:
+            # later bytes are checked line by line instead of silently becoming U+FFFD.
+            self._fallback = "" if options.encoding else "cp1252"
+            lines: Iterator[str] = _utf8_lines(self._raw, encoding, self._fallback, self._odd_lines)
+        else:
+            lines = self._text
+        self._reader = csv.reader(lines, delimiter=delimiter, strict=False)
         self._record = 0
         self.headers = []
-        for number, values, error in self._records():
+        for number, values, error, _warning in self._records():
             if error:
                 raise ReadError(f"its header row cannot be read ({error})")
             if any(v.strip() for v in values):
@@ -321,8 +335,10 @@ class CsvReader(TableReader):
             raise ReadError("the file has no rows")
 
     def _records(self) -> Iterator[SourceRow]:
+        odd = self._odd_lines
         while True:
             self._record += 1
+            first_line = self._reader.line_num + 1
             try:
                 values = next(self._reader)
             except StopIteration:
@@ -330,7 +346,16 @@ class CsvReader(TableReader):
             except csv.Error as exc:
                 yield SourceRow(self._record, [], str(exc))
                 continue
+            if odd and odd[-1] >= first_line:
+                odd.clear()
+                yield SourceRow(self._record, values, "", self._odd_warning())
+                continue
             yield SourceRow(self._record, values)
+
+    def _odd_warning(self) -> str:
+        if self._fallback:
+            return f"bytes that are not {self.format.encoding} were read as {self._fallback}"
+        return f"bytes that are not {self.format.encoding} are shown as \ufffd"
 
     def rows(self) -> Iterator[SourceRow]:
         for row in self._records():
@@ -347,6 +372,19 @@ class CsvReader(TableReader):
         with contextlib.suppress(Exception):
             self._text.close()
         self._raw.close()
+
+
+def _utf8_lines(raw: IO[bytes], encoding: str, fallback: str, odd: list[int]) -> Iterator[str]:
+    """The file's lines decoded as UTF-8; a line that is not UTF-8 is decoded with
+    ``fallback`` (or with replacement characters when the rep chose the encoding), and
+    its number is added to ``odd`` so its row carries a warning."""
+    decoder = codecs.getincrementaldecoder(encoding)()  # utf-8-sig drops the BOM once
+    for number, data in enumerate(iter(raw.readline, b""), start=1):
+        try:
+            yield decoder.decode(data)
+        except UnicodeDecodeError:
+            odd.append(number)
+            yield data.decode(fallback or encoding, errors="replace")
 
 
 def cell_text(value: Any) -> str:
@@ -389,7 +427,7 @@ class SpreadsheetReader(TableReader):
         self.format = FileFormat(kind, sheets=tuple(sheets), sheet=sheet)
         self.headers = []
         self._number = 0
-        for number, values, _error in self._records():
+        for number, values, _error, _warning in self._records():
             if any(v.strip() for v in values):
                 self.headers = _clean_headers(values)
                 self._number = number
