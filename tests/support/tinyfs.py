@@ -31,3 +31,16 @@ def tiny_folder(path: Path, size_kb: int, *, readonly: bool = False) -> Iterator
         yield path
     finally:
         subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def remount_readonly(path: Path) -> bool:
+    """Make the tmpfs mounted at ``path`` read-only (files written before stay readable)."""
+    done = subprocess.run(["mount", "-o", "remount,ro", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def fill_up(folder: Path) -> None:
+    """Write a filler file until ``folder``'s file system has no byte left."""
+    with open(folder / "filler", "wb", buffering=0) as fh, contextlib.suppress(OSError):
+        while True:
+            fh.write(b"\0" * 4096)

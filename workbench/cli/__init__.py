@@ -18,6 +18,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from workbench.cli.common import CliError, db_path_arg, resolve_target
 
@@ -91,8 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; nothing more was written", file=sys.stderr)
         return 1
     except Exception as exc:
+        from workbench.store.failures import failure_message, sqlite_reason
+
+        target = resolve_target(args) if hasattr(args, "db") else None
+        message = failure_message(exc, target if isinstance(target, Path) else None)
+        if message is not None:  # the disk, a lock, a damaged file: a sentence, no trace
+            log.info("%s failed: %s", args.command, exc.__class__.__name__)
+            print(f"error: {message}", file=sys.stderr)
+            return 1
         log.exception("unexpected error in %s", args.command)
-        print(f"unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        # sqlite_reason: SQLAlchemy's own text holds the statement and its parameters.
+        print(f"unexpected error: {exc.__class__.__name__}: {sqlite_reason(exc)}", file=sys.stderr)
         return 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -95,21 +96,61 @@ def open_for_write(args: argparse.Namespace) -> Iterator[Workbench]:
 
 
 @contextmanager
-def open_for_read(args: argparse.Namespace) -> Iterator[Workbench]:
-    """The existing workbench at --db, read-only (works while the app has it open)."""
+def open_for_read(args: argparse.Namespace, *, verify: bool = True) -> Iterator[Workbench]:
+    """The existing workbench at --db, read-only (works while the app has it open).
+
+    A file that fails its quick check is refused with what was found (``verify=False``
+    for ``check`` itself, which lists every problem)."""
     target = resolve_target(args)
     if isinstance(target, Path) and not target.exists():
         raise CliError(f"{target} does not exist.")
     wb = open_target(target, create=False, readonly=True)
     try:
+        if verify and isinstance(target, Path):
+            _refuse_damaged(wb, target)
         yield wb
     finally:
         wb.close()
 
 
+def _refuse_damaged(wb: Workbench, path: Path) -> None:
+    from workbench.store.backends.sqlite import QUICK_CHECK_AT_OPEN_MAX_BYTES
+    from workbench.store.failures import sqlite_reason
+
+    if path.stat().st_size > QUICK_CHECK_AT_OPEN_MAX_BYTES:
+        return  # the app checks big files in the background; `check` checks them whole
+    try:
+        with wb.engine.connect() as conn:
+            problems = wb.integrity_problems(conn, full=False)
+    except Exception as exc:  # the check itself stopped on a damaged page
+        problems = [sqlite_reason(exc)]
+    if problems:
+        raise CliError(
+            f"{path} is damaged: {'; '.join(problems[:3])}. Nothing was read from it; "
+            "`workbench check` lists every problem, and a backup can be restored.",
+            code=1,
+        )
+
+
 def emit_json(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, default=str, ensure_ascii=False) + "\n")
+    """One strictly valid JSON object: NaN and ±Infinity (which ``json`` would print as
+    bare words no other parser reads) become ``null``."""
+    try:
+        text = json.dumps(obj, default=str, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(obj), default=str, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def say(message: str) -> None:

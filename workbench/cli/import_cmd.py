@@ -151,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         for line in summary_lines(result, args.rejects):
             say(line)
+    if result.rejects_problem:
+        say(f"error: the import was committed, but {result.rejects_problem}")
+        return 1
     return 0
 
 
@@ -198,7 +201,9 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
             if result.backup_reused
             else f"backed up first: {result.backup} (verified)"
         )
-    if result.rejected:
+    if result.rejects_problem:
+        lines.append(f"the import is committed; {result.rejects_problem}")
+    elif result.rejected:
         lines.append(
             f"rejected rows with reasons: {rejects}"
             if rejects

@@ -35,10 +35,16 @@ def register(sub: Any) -> None:
 def _day(text: str | None, option: str) -> date | None:
     if text is None:
         return None
+    from workbench.exchange.pipeline_file.columns import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise CliError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD.") from None
+    # A period is counted up to the day after its end: 9999-12-31 overflowed the calendar.
+    if not EARLIEST <= day <= LATEST:
+        raise CliError(f"{option} {text!r} is outside the dates the app counts ({EARLIEST} to {LATEST}).")
+    return day
 
 
 def _quota(args: argparse.Namespace) -> Quota | None:

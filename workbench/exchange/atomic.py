@@ -9,10 +9,14 @@ removed and the destination is as it was.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import secrets
-from collections.abc import Iterator
+import sys
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -29,6 +33,36 @@ def atomic_output(path: Path) -> Iterator[Path]:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+def close_cleanly(close: Callable[[], object]) -> None:
+    """Call a writer's ``close()``; when it fails (disk full, read-only), raise its error
+    once. xlsxwriter leaves its half-closed zip to the garbage collector, whose own
+    close fails again and printed a second traceback ("Exception ignored in
+    ZipFile.__del__") after the app's message: the frames holding it are cleared here
+    while those repeats are ignored."""
+    try:
+        close()
+        return
+    except BaseException as exc:
+        failure = exc
+    previous = sys.unraisablehook
+
+    def ignore_os_errors(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = ignore_os_errors
+    try:
+        seen: BaseException | None = failure
+        while seen is not None:
+            if seen.__traceback__ is not None:
+                traceback.clear_frames(seen.__traceback__)
+            seen = seen.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    raise failure
 
 
 def _fsync(path: Path) -> None:

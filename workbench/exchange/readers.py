@@ -32,6 +32,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from workbench.exchange.sheet_guard import SheetRefused, SheetShape, guard_workbook
+from workbench.exchange.special_files import special_reason
+
 #: Bytes looked at to detect encoding and delimiter.
 SAMPLE_BYTES = 256 * 1024
 #: The biggest single cell accepted; a stray quote can otherwise swallow a whole file.
@@ -39,6 +42,9 @@ MAX_FIELD_CHARS = 4 * 1024 * 1024
 #: XLSX files above this size are streamed with openpyxl; smaller ones are read by the
 #: much faster python-calamine, which loads one sheet at a time into memory.
 CALAMINE_MAX_BYTES = 16 * 1024 * 1024
+#: …and so are XLSX files whose largest sheet unpacks to more XML than this (calamine
+#: holds the sheet's whole grid: memory must follow a chunk, not the file).
+CALAMINE_MAX_SHEET_BYTES = 128 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 #: Encodings offered as manual overrides (any name Python knows is accepted too).
@@ -102,6 +108,8 @@ class SourceRow(NamedTuple):
     number: int
     values: list[str]
     error: str = ""
+    #: Imported, but worth telling the rep (bytes the file's encoding could not read).
+    warning: str = ""
 
 
 @dataclass
@@ -228,9 +236,28 @@ def _check_readable(path: Path) -> int:
         raise ReadError(f"{path} cannot be read: {exc.strerror or exc}") from exc
     if path.is_dir():
         raise ReadError(f"{path} is a folder")
+    special = special_reason(path)
+    if special is not None:
+        raise ReadError(f"{path} {special}")
     if size == 0:
         raise ReadError("the file is empty")
     return size
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse a name that is not a text encoding: Python also knows codecs that turn
+    bytes into bytes (``base64``, ``zlib_codec``), text into text (``rot13``) or always
+    fail (``undefined``) — each ended the import with a traceback."""
+    try:
+        info = codecs.lookup(encoding)
+        usable = getattr(info, "_is_text_encoding", True)
+        "Az".encode(encoding).decode(encoding)
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        usable = False
+    if not usable:
+        raise ReadError(
+            f"{encoding!r} is not an encoding this app knows (a text encoding such as utf-8 or cp1252)"
+        )
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -270,10 +297,7 @@ class CsvReader(TableReader):
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
         encoding = options.encoding or detect_encoding(sample, truncated=size > len(sample))
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise ReadError(f"{encoding!r} is not an encoding this app knows") from exc
+        check_encoding(encoding)
         text = sample.decode(encoding, errors="replace")
         if _binary_ratio(text[:20000]) > 0.05:
             raise ReadError("it is not a text (CSV) file: it holds binary data")
@@ -286,10 +310,20 @@ class CsvReader(TableReader):
         self._size = size
         self._raw: IO[bytes] = path.open("rb")
         self._text = io.TextIOWrapper(self._raw, encoding=encoding, errors="replace", newline="")
-        self._reader = csv.reader(self._text, delimiter=delimiter, strict=False)
+        #: Physical lines whose bytes did not fit the encoding (see _utf8_lines).
+        self._odd_lines: list[int] = []
+        self._fallback = ""
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") and size > len(sample):
+            # The sample decided UTF-8, but only the file's first 256 KB were looked at:
+            # later bytes are checked line by line instead of silently becoming U+FFFD.
+            self._fallback = "" if options.encoding else "cp1252"
+            lines: Iterator[str] = _utf8_lines(self._raw, encoding, self._fallback, self._odd_lines)
+        else:
+            lines = self._text
+        self._reader = csv.reader(lines, delimiter=delimiter, strict=False)
         self._record = 0
         self.headers = []
-        for number, values, error in self._records():
+        for number, values, error, _warning in self._records():
             if error:
                 raise ReadError(f"its header row cannot be read ({error})")
             if any(v.strip() for v in values):
@@ -301,8 +335,10 @@ class CsvReader(TableReader):
             raise ReadError("the file has no rows")
 
     def _records(self) -> Iterator[SourceRow]:
+        odd = self._odd_lines
         while True:
             self._record += 1
+            first_line = self._reader.line_num + 1
             try:
                 values = next(self._reader)
             except StopIteration:
@@ -310,7 +346,16 @@ class CsvReader(TableReader):
             except csv.Error as exc:
                 yield SourceRow(self._record, [], str(exc))
                 continue
+            if odd and odd[-1] >= first_line:
+                odd.clear()
+                yield SourceRow(self._record, values, "", self._odd_warning())
+                continue
             yield SourceRow(self._record, values)
+
+    def _odd_warning(self) -> str:
+        if self._fallback:
+            return f"bytes that are not {self.format.encoding} were read as {self._fallback}"
+        return f"bytes that are not {self.format.encoding} are shown as \ufffd"
 
     def rows(self) -> Iterator[SourceRow]:
         for row in self._records():
@@ -327,6 +372,19 @@ class CsvReader(TableReader):
         with contextlib.suppress(Exception):
             self._text.close()
         self._raw.close()
+
+
+def _utf8_lines(raw: IO[bytes], encoding: str, fallback: str, odd: list[int]) -> Iterator[str]:
+    """The file's lines decoded as UTF-8; a line that is not UTF-8 is decoded with
+    ``fallback`` (or with replacement characters when the rep chose the encoding), and
+    its number is added to ``odd`` so its row carries a warning."""
+    decoder = codecs.getincrementaldecoder(encoding)()  # utf-8-sig drops the BOM once
+    for number, data in enumerate(iter(raw.readline, b""), start=1):
+        try:
+            yield decoder.decode(data)
+        except UnicodeDecodeError:
+            odd.append(number)
+            yield data.decode(fallback or encoding, errors="replace")
 
 
 def cell_text(value: Any) -> str:
@@ -354,9 +412,12 @@ class SpreadsheetReader(TableReader):
         self._total = 0
         self._done = 0
         self._closer: Any = None
+        shape = _guarded(path, kind)
         try:
-            if kind == "xlsx" and size > CALAMINE_MAX_BYTES:
+            big = size > CALAMINE_MAX_BYTES or shape.largest_sheet_bytes > CALAMINE_MAX_SHEET_BYTES
+            if kind == "xlsx" and big:
                 sheets, sheet = self._open_openpyxl(path, options.sheet)
+                self._total = shape.rows  # the sheet's own <dimension> may lie
             else:
                 sheets, sheet = self._open_calamine(path, options.sheet)
         except ReadError:
@@ -366,7 +427,7 @@ class SpreadsheetReader(TableReader):
         self.format = FileFormat(kind, sheets=tuple(sheets), sheet=sheet)
         self.headers = []
         self._number = 0
-        for number, values, _error in self._records():
+        for number, values, _error, _warning in self._records():
             if any(v.strip() for v in values):
                 self.headers = _clean_headers(values)
                 self._number = number
@@ -433,6 +494,17 @@ class SpreadsheetReader(TableReader):
         if closer is not None:
             with contextlib.suppress(Exception):
                 closer.close()
+
+
+def _guarded(path: Path, kind: str) -> SheetShape:
+    """The spreadsheet door (:mod:`.sheet_guard`): zip bombs and far cells are refused
+    before a reader library allocates anything (legacy XLS is not a zip)."""
+    if kind not in ("xlsx", "ods"):
+        return SheetShape()
+    try:
+        return guard_workbook(path, kind)
+    except SheetRefused as exc:
+        raise ReadError(str(exc)) from None
 
 
 def open_table(path: Path | str, options: ReadOptions | None = None) -> TableReader:

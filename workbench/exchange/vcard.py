@@ -20,6 +20,8 @@ from typing import Any
 
 import vobject
 
+from workbench.exchange.special_files import special_reason
+
 #: Bigger files are refused: a vCard export of a whole phone book is a few MB.
 MAX_BYTES = 50 * 1024 * 1024
 #: Below this size a guess at the encoding is no better than cp1252.
@@ -406,6 +408,9 @@ def read_vcards(data: bytes | str) -> VCardFile:
 
 
 def read_vcard_file(path: Path) -> VCardFile:
+    special = special_reason(path)
+    if special is not None:
+        raise VCardError(f"{path.name} {special}.")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

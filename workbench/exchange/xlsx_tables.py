@@ -14,7 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
-from workbench.exchange.atomic import atomic_output
+from workbench.exchange.atomic import atomic_output, close_cleanly
 from workbench.exchange.csv_safe import neutralise
 
 NUMBER_FORMATS = {
@@ -66,7 +66,7 @@ def write_xlsx_tables(path: Path, tables: Sequence[SheetTable]) -> None:
                 ws.freeze_panes(1, 0)
                 ws.autofilter(0, 0, max(len(table.rows), 1), max(len(table.columns) - 1, 0))
         finally:
-            book.close()
+            close_cleanly(book.close)
 
 
 def _write(ws: Any, r: int, c: int, value: Any, fmt: Any, formats: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from workbench.store.errors import (
     NewerSchemaError,
     NotAWorkbenchError,
     PasswordRequiredError,
+    ReadOnlyFileError,
     ServerUnavailableError,
     StoreError,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "NewerSchemaError",
     "NotAWorkbenchError",
     "PasswordRequiredError",
+    "ReadOnlyFileError",
     "ServerUnavailableError",
     "StoreError",
     "Workbench",

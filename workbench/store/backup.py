@@ -27,7 +27,7 @@ from pathlib import Path
 
 from workbench.store.errors import StoreError
 from workbench.store.interrupt import OperationCancelled, interrupt_when
-from workbench.store.sqlite_file import APPLICATION_ID, SQLITE_MAGIC
+from workbench.store.sqlite_file import APPLICATION_ID, SQLITE_MAGIC, readonly_uri
 from workbench.store.write_marker import state_of
 
 #: Called with (pages copied, pages in all); return False to cancel.
@@ -122,7 +122,7 @@ def backup_file(
 def _copy(source: Path, target: Path, progress: Progress | None) -> None:
     fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    src = sqlite3.connect(readonly_uri(source), uri=True, timeout=5)
     dst = sqlite3.connect(target)
     cancelled = False
     try:

@@ -37,6 +37,18 @@ class FileInUseError(StoreError):
         self.path = path
 
 
+class ReadOnlyFileError(StoreError):
+    """The file is healthy but cannot be changed where it is (read-only disk, folder or file)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is on a read-only disk or folder (or the file itself is read-only): it can be "
+            "read — check, export, backup, stats — but not changed. Nothing was written; copy it "
+            "somewhere writable to work in it."
+        )
+        self.path = path
+
+
 class CorruptFileError(StoreError):
     def __init__(self, path: Path, detail: str) -> None:
         super().__init__(f"{path} is damaged: {detail}")

@@ -25,7 +25,7 @@ from workbench.store.backup import (
 )
 from workbench.store.errors import StoreError
 from workbench.store.interrupt import OperationCancelled, interrupt_when
-from workbench.store.sqlite_file import APPLICATION_ID
+from workbench.store.sqlite_file import APPLICATION_ID, readonly_uri, recognise
 
 COMPANIONS = ("", "-wal", "-shm")
 
@@ -77,7 +77,7 @@ class _Steps:
 
 def _usable(path: Path, stop: Callable[[], bool]) -> bool:
     """``integrity_check`` and our application id, interruptible by ``stop``."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
     try:
         with interrupt_when(conn, stop, "The restore"):
             checked = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -87,6 +87,30 @@ def _usable(path: Path, stop: Callable[[], bool]) -> bool:
         return False
     finally:
         conn.close()
+
+
+def _refuse_unrestorable(backup: Path, path: Path) -> None:
+    """Before anything is moved: a backup of a newer schema (the workbench would then be
+    refused), another program's database, or the workbench file itself is no backup."""
+    from workbench.store import migrate
+    from workbench.store.errors import NewerSchemaError
+
+    with contextlib.suppress(OSError):
+        if (path.exists() and backup.resolve() == path.resolve()) or backup.samefile(path):
+            raise StoreError(
+                f"{backup} is the workbench file itself, not a backup of it; nothing was changed."
+            )
+    try:
+        recognise(backup, migrate.SCHEMA_VERSION)
+    except NewerSchemaError as exc:
+        raise StoreError(
+            f"{backup} was made by a newer version of Prospecting Workbench (schema {exc.found}; this "
+            f"version understands up to {exc.supported}); nothing was changed. Update the app to restore it."
+        ) from None
+    except StoreError as exc:
+        raise StoreError(
+            f"{backup} is not a backup this app can restore: {exc} Nothing was changed."
+        ) from None
 
 
 def restore_backup(
@@ -107,6 +131,7 @@ def restore_backup(
     know no app has it open).
     """
     steps = _Steps(progress, 4)
+    _refuse_unrestorable(backup, path)
     if not _usable(backup, steps.stop):
         raise StoreError(f"{backup} is not a usable backup (it failed its integrity check).")
     previous: Path | None = None
@@ -124,7 +149,7 @@ def restore_backup(
     try:
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)
-        src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        src = sqlite3.connect(readonly_uri(backup), uri=True)
         dst = sqlite3.connect(tmp)
         copy_step = steps.at(2)
         cancelled = False

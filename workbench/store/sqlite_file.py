@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from workbench.store import write_marker
-from workbench.store.errors import CorruptFileError, NewerSchemaError, NotAWorkbenchError
+from workbench.store.errors import CorruptFileError, NewerSchemaError, NotAWorkbenchError, StoreError
 
 #: "PWB1" — written into the SQLite header so any tool can tell a workbench file.
 APPLICATION_ID = 0x50574231
@@ -47,6 +47,10 @@ def recognise(path: Path, supported_version: int) -> int:
     try:
         version = _read_user_version(path)
     except sqlite3.DatabaseError as exc:
+        from workbench.store.failures import environment_message, is_damage
+
+        if not is_damage(exc):  # full, locked, unreadable: the file itself is fine
+            raise StoreError(environment_message(exc, path) or f"{path} cannot be read: {exc}") from exc
         raise CorruptFileError(path, str(exc)) from exc
     if version > supported_version:
         raise NewerSchemaError(path, version, supported_version)
@@ -73,9 +77,28 @@ def _check_size(path: Path, header: bytes, size: int) -> None:
         )
 
 
-def _read_user_version(path: Path) -> int:
-    # mode=ro: never writes the main file, even when a WAL must be read.
+def readonly_media(path: Path) -> bool:
+    """True when nothing can be written beside ``path`` (a read-only disk or folder):
+    SQLite then cannot create the ``-shm`` a WAL file needs even to be read, and said
+    "unable to open database file" — which every command reported as damage."""
+    folder = path.resolve().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):
+        pass
+    return not os.access(folder, os.W_OK)
+
+
+def readonly_uri(path: Path) -> str:
+    # mode=ro: never writes the main file, even when a WAL must be read. On read-only
+    # media nobody can write it either, so it is opened as immutable (no -shm needed).
     uri = f"{path.resolve().as_uri()}?mode=ro"
+    return uri + "&immutable=1" if readonly_media(path) else uri
+
+
+def _read_user_version(path: Path) -> int:
+    uri = readonly_uri(path)
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         row = conn.execute("PRAGMA user_version").fetchone()
@@ -99,7 +122,7 @@ def create_empty_file(path: Path) -> None:
 
 def make_engine(path: Path, *, readonly: bool = False, echo: bool = False) -> Engine:
     """An engine whose every connection has the workbench PRAGMAs and real transactions."""
-    url = f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
+    url = f"sqlite:///{readonly_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
     engine = create_engine(
         url,
         echo=echo,

@@ -22,7 +22,7 @@ from tests.perf.pipeline_files import write_file
 from tests.support import pipeline_data as data
 from workbench.exchange.pipeline_file import PipelineFileError, ReadLimits, read_pipeline_file, tables
 from workbench.exchange.pipeline_file import reader as reader_module
-from workbench.exchange.pipeline_file.zip_guard import DEFAULT_LIMITS, Unpacker, ZipRuleBroken, member_cap
+from workbench.exchange.zip_guard import DEFAULT_LIMITS, Unpacker, ZipRuleBroken, member_cap
 from workbench.services.clock import fixed_clock
 from workbench.services.manager.export import export_pipeline
 from workbench.services.manager.rollup import ROLLUP_COLUMNS, ROLLUP_TABLES, load_figures

@@ -24,7 +24,7 @@ from workbench.exchange.pipeline_file.model import (
 )
 from workbench.exchange.pipeline_file.reader import PipelineFileError, read_pipeline_file
 from workbench.exchange.pipeline_file.summary import Summary, SummaryTable
-from workbench.exchange.pipeline_file.zip_guard import DEFAULT_LIMITS, ReadLimits
+from workbench.exchange.zip_guard import DEFAULT_LIMITS, ReadLimits
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -9,6 +9,7 @@ into a rejection reason naming the sheet, row and column.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -81,7 +82,48 @@ def _check_enum(column: ColumnSpec, values: tuple[Any, ...]) -> None:
         raise _first(values, lambda v: v not in allowed, f"one of {choices}")
 
 
+#: The largest magnitude any number of a pipeline file may have (amounts are capped by
+#: the schema far lower); beyond it a float loses whole units and sums stop adding up.
+MAX_MAGNITUDE = 1e15
+#: Dates a pipeline file may hold: a year 9999 date overflows the day-after arithmetic
+#: every period uses, and nothing a rep records is that far out.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9000, 12, 31)
+
+
+def _check_finite(values: Sequence[Any]) -> None:
+    """NaN, ±Infinity and absurd magnitudes are not numbers a rep typed (C-level sweep)."""
+    present = [v for v in values if v is not None]
+    if present and not all(map(_usable, present)):
+        raise _first(values, lambda v: v is not None and not _usable(v), "a finite number")
+
+
+def _usable(value: float) -> bool:
+    return math.isfinite(value) and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE
+
+
+def check_dates(values: Sequence[Any], expected: str) -> None:
+    """Every date or time lies between :data:`EARLIEST` and :data:`LATEST`."""
+    present = [v for v in values if isinstance(v, date)]
+    if not present:
+        return
+    days = [
+        v.date() if isinstance(v, datetime) else v for v in (min(present, key=_day), max(present, key=_day))
+    ]
+    if days[0] < EARLIEST or days[1] > LATEST:
+        raise _first(
+            values,
+            lambda v: isinstance(v, date) and not EARLIEST <= _day(v) <= LATEST,
+            f"{expected} between {EARLIEST.year} and {LATEST.year}",
+        )
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _check_range(column: ColumnSpec, values: tuple[Any, ...]) -> None:
+    _check_finite(values)
     present = [v for v in values if v is not None] if column.nullable else values
     if not present:
         return
@@ -174,6 +216,7 @@ def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
                 raise _first(values, lambda v: type(v) is str and v != "", expected)
             if not column.nullable:
                 raise _first(values, lambda v: v == "", expected)
+        check_dates(values, expected)
         return (
             (lambda: _datetime_column(values, types))
             if kind is ColumnType.DATETIME
@@ -214,7 +257,7 @@ def _parse_all(values: Sequence[Any], parse: Callable[[str], Any], column: Colum
             raise BadCell(index, expected, value)
         try:
             out.append(parse(value))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise BadCell(index, expected, value) from None
     return tuple(out)
 
@@ -245,9 +288,13 @@ def json_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
             raise _first(values, lambda v: v is not None and not UUID_RE.fullmatch(v), expected)
         return lambda: _uuid_column(values)
     if kind is ColumnType.DATETIME:
-        return _parse_all(values, _aware, column)
+        parsed = _parse_all(values, _aware, column)
+        check_dates(parsed, expected)
+        return parsed
     if kind is ColumnType.DATE:
-        return _parse_all(values, date.fromisoformat, column)
+        parsed = _parse_all(values, date.fromisoformat, column)
+        check_dates(parsed, expected)
+        return parsed
     if kind is ColumnType.BOOLEAN:
         if not types <= {bool}:
             raise _first(values, lambda v: type(v) is not bool, expected)

@@ -10,7 +10,8 @@ has proved otherwise:
   check with a clear reason;
 * a workbook in the app's own dialect is read by :mod:`.xlsx_scan` (only the columns
   asked for, straight from the XML, in flat memory); any other workbook by
-  python-calamine, after every member passed the zip rules once;
+  python-calamine, after the workbook passed :mod:`workbench.exchange.sheet_guard`
+  (zip rules on every member, and a used range calamine can hold);
 * rows are capped: no sheet beyond Excel's 1,048,576, no file beyond
   :attr:`ReadLimits.max_rows` — counted while streaming, or from each sheet's size
   *before* its rows are materialised;
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import zipfile
 from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -36,7 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench.exchange.csv_safe import restore
-from workbench.exchange.pipeline_file.columns import BadCell, json_column, sheet_column
+from workbench.exchange.pipeline_file.columns import (
+    EARLIEST,
+    LATEST,
+    BadCell,
+    json_column,
+    sheet_column,
+)
 from workbench.exchange.pipeline_file.model import (
     META_SHEET,
     SCHEMA_NAME,
@@ -61,7 +69,9 @@ from workbench.exchange.pipeline_file.xlsx_scan import (
     open_workbook,
     scan_sheet,
 )
-from workbench.exchange.pipeline_file.zip_guard import (
+from workbench.exchange.sheet_guard import SheetLimits, SheetRefused, guard_workbook
+from workbench.exchange.special_files import special_reason
+from workbench.exchange.zip_guard import (
     DEFAULT_LIMITS,
     ReadLimits,
     Unpacker,
@@ -87,6 +97,9 @@ class PipelineFileError(Exception):
 
 def sniff_format(path: Path) -> str:
     """ "xlsx" or "json" from the first bytes (the extension may lie); raises otherwise."""
+    special = special_reason(path)
+    if special is not None:
+        raise PipelineFileError(path, special)
     try:
         with open(path, "rb") as f:
             head = f.read(64)
@@ -154,9 +167,13 @@ def _read_xlsx(
             try:
                 return _read_scanned(path, unpacker, wanted, chosen, limits)
             except OtherDialect:
-                # Saved again by a spreadsheet program, or written by another tool.
-                unpacker = Unpacker(archive, limits)
-                unpacker.check_all()
+                pass  # saved again by a spreadsheet program, or written by another tool
+        # Through the spreadsheet door first: zip rules on every member, and no used
+        # range calamine would allocate densely (one far cell aborted the process).
+        try:
+            guard_workbook(path, "xlsx", SheetLimits(zip=limits))
+        except SheetRefused as exc:
+            raise PipelineFileError(path, str(exc).removeprefix("it ")) from None
         return _read_general(path, wanted, chosen, limits)
     except ZipRuleBroken as exc:
         raise PipelineFileError(path, str(exc)) from None
@@ -303,21 +320,43 @@ def _meta_from_pairs(path: Path, pairs: dict[str, Any], source: str) -> FileMeta
             for s in stages_data
         ]
         counts = {key: _int(pairs[f"rows.{key}"]) for key in TABLE_KEYS}
-        return FileMeta(
-            rep=restore(_text(pairs["rep"])).strip(),
-            exported_at=_when(pairs["exported_at"]),
-            app_version=_text(pairs["app_version"]),
-            period_from=_day(pairs["period_from"]),
-            period_to=_day(pairs["period_to"]),
-            currency=restore(_text(pairs["currency"])),
-            stale_days=_int(pairs["stale_days"]),
-            stages=stages,
-            row_counts=counts,
-            schema_version=int(version),
+        return _checked_meta(
+            FileMeta(
+                rep=restore(_text(pairs["rep"])).strip(),
+                exported_at=_when(pairs["exported_at"]),
+                app_version=_text(pairs["app_version"]),
+                period_from=_day(pairs["period_from"]),
+                period_to=_day(pairs["period_to"]),
+                currency=restore(_text(pairs["currency"])),
+                stale_days=_int(pairs["stale_days"]),
+                stages=stages,
+                row_counts=counts,
+                schema_version=int(version),
+            )
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        missing = f"lacks {exc}" if isinstance(exc, KeyError) else f"has a bad value ({exc})"
+    except RecursionError:
+        raise PipelineFileError(path, f"{source} has a stages list nested too deeply") from None
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        missing = f"lacks {exc}" if isinstance(exc, KeyError) else f"has a bad value ({_short(exc)})"
         raise PipelineFileError(path, f"{source} {missing}") from None
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _checked_meta(meta: FileMeta) -> FileMeta:
+    """The period, the export time and the stages within what the app can compute with."""
+    days = (meta.period_from, meta.period_to, meta.exported_at.date())
+    if not all(EARLIEST <= d <= LATEST for d in days):
+        raise ValueError(f"dates must lie between {EARLIEST.year} and {LATEST.year}")
+    if meta.period_from > meta.period_to:
+        raise ValueError("the period ends before it starts")
+    for stage in meta.stages:
+        if not math.isfinite(stage.probability) or not 0 <= stage.probability <= 1:
+            raise ValueError(f"stage {stage.name!r} has the probability {stage.probability!r}")
+    return meta
 
 
 def _text(value: Any) -> str:
@@ -467,13 +506,15 @@ def _read_json(
 ) -> PipelineFile:
     try:
         with open(path, "rb") as f:
-            document = json.load(f)
+            document = json.load(f, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise PipelineFileError(
             path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); truncated?"
         ) from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise PipelineFileError(path, f"is not valid JSON ({exc.__class__.__name__})") from None
+    except ValueError as exc:  # a number of thousands of digits, NaN, Infinity
+        raise PipelineFileError(path, f"is not valid JSON ({_short(exc)})") from None
     if not isinstance(document, dict):
         raise PipelineFileError(path, "is JSON, but not a pipeline file (not an object)")
     meta_value = document.get("meta")
@@ -511,6 +552,10 @@ def _read_json(
             path, spec, chosen[spec.key], raw, count, json_column, lambda i, k=spec.key: f"{k}[{i}]"
         )
     return PipelineFile(meta, tables, "json")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _json_columns(

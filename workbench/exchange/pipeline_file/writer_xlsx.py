@@ -27,6 +27,7 @@ from typing import Any
 import xlsxwriter
 import xlsxwriter.exceptions
 
+from workbench.exchange.atomic import close_cleanly
 from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.pipeline_file.model import (
     META_SHEET,
@@ -347,7 +348,7 @@ class XlsxPipelineWriter:
             }
         )
         try:
-            self.book.close()
+            close_cleanly(self.book.close)
         except xlsxwriter.exceptions.FileCreateError as exc:
             cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
             raise cause from exc

@@ -31,7 +31,7 @@ from itertools import compress, islice, repeat
 from operator import itemgetter, lt, sub
 from typing import Any
 
-from workbench.exchange.pipeline_file.zip_guard import MIB, Unpacker
+from workbench.exchange.zip_guard import MIB, Unpacker
 
 #: Unpacked XML handled per regular-expression pass (cut at a row boundary).
 BLOCK_BYTES = 8 * MIB

@@ -135,6 +135,8 @@ class ImportResult:
     groups: dict[str, DuplicateGroup] = field(default_factory=dict)
     sample: list[PreviewRow] = field(default_factory=list)
     rejects_file: Path | None = None
+    #: Why the rejected rows could not be saved (the import itself was committed).
+    rejects_problem: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +157,7 @@ class ImportResult:
             "backup": str(self.backup) if self.backup is not None else None,
             "backup_reused": self.backup_reused,
             "mapping": preset_of(self.headers, self.mapping),
+            "rejects_problem": self.rejects_problem or None,
         }
 
     def discard_rejects(self) -> None:

@@ -158,6 +158,8 @@ class RowPreparer:
             )
         if count < self.width and self.settings.warn_short_rows:
             problems.append(f"the row has only {count} of {self.width} columns")
+        if row.warning:
+            problems.append(row.warning)
         cell = self._cell
         first, last = cell(values, Field.FIRST_NAME), cell(values, Field.LAST_NAME)
         if not first and not last:

@@ -110,13 +110,19 @@ class _Rejects:
         self._writer.writerow([neutralise(v) for v in (*values, reason)])
 
     def close(self) -> None:
-        if not self._file.closed:
+        if self._file.closed:
+            return
+        try:
             self._file.flush()
             os.fsync(self._file.fileno())
-            self._file.close()
+        finally:
+            # Closed even when the flush failed (a full disk): no descriptor left open.
+            with contextlib.suppress(OSError):
+                self._file.close()
 
     def discard(self) -> None:
-        self.close()
+        with contextlib.suppress(OSError):
+            self.close()
         with contextlib.suppress(OSError):
             self.path.unlink()
 
@@ -219,13 +225,21 @@ def run_import(
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
         if rejects is not None:
-            rejects.close()
-            if options.rejects_to is not None:
-                os.replace(rejects.path, options.rejects_to)
-                rejects.path = options.rejects_to
-            result.rejects_file = rejects.path if options.keep_rejects else None
-            if options.keep_rejects and options.rejects_to is not None:
-                result.rejects_file = options.rejects_to
+            # The import is committed by now: a rejects file that cannot be finished
+            # (disk full) is reported as that, never as "nothing was written".
+            try:
+                rejects.close()
+                if options.rejects_to is not None:
+                    os.replace(rejects.path, options.rejects_to)
+                    rejects.path = options.rejects_to
+            except OSError as exc:
+                rejects.discard()
+                rejects = None
+                result.rejects_problem = f"the rejected rows could not be saved: {exc.strerror or exc}"
+            else:
+                result.rejects_file = rejects.path if options.keep_rejects else None
+                if options.keep_rejects and options.rejects_to is not None:
+                    result.rejects_file = options.rejects_to
         result.sample.sort(key=lambda r: r.row)
         result.seconds = time.monotonic() - started
         return result

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -375,7 +375,13 @@ def export_pipeline(
                 writer.write_summary(meta, summary)
                 for key, stmt in queries.items():
                     rows = _stream(conn, stmt)
-                    meta.row_counts[key] = writer.write_table(table(key), rows, report)
+                    try:
+                        meta.row_counts[key] = writer.write_table(table(key), rows, report)
+                    finally:
+                        # Close the cursor while its connection is open: left to the
+                        # garbage collector after a failed write (disk full) it logged
+                        # "Error closing cursor" with a traceback.
+                        rows.close()
                     done_before += meta.row_counts[key]
                 writer.close(meta)
     except OSError as exc:
@@ -392,7 +398,7 @@ def export_pipeline(
     )
 
 
-def _stream(conn: Any, stmt: Select[Any]) -> Iterator[Any]:
+def _stream(conn: Any, stmt: Select[Any]) -> Generator[Any, None, None]:
     result = conn.execution_options(yield_per=BATCH).execute(stmt)
     try:
         yield from result

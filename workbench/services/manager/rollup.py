@@ -69,6 +69,8 @@ TOUCH_CHANNELS = frozenset({"call", "email", "meeting", "social"})
 NO_GROUP = "(none)"
 
 
+#: Reads one file in a worker (module-level, so a spawned process can import it).
+Loader = Callable[[Path, ReadLimits], "RepFigures | Rejected"]
 #: progress(done, total) → False to stop early.
 Progress = Callable[[int, int], bool]
 
@@ -365,12 +367,24 @@ def load_figures(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RepFigures:
 
 
 def _load_or_reject(path: Path, limits: ReadLimits) -> RepFigures | Rejected:
+    """One file inside its guard: whatever goes wrong reading or summarising it is that
+    file's rejection reason, never the rollup's end (R11)."""
     try:
         return load_figures(path, limits)
     except PipelineFileError as exc:
         return Rejected(path, exc.reason)
     except MemoryError:
         return Rejected(path, "is too big to read in the memory available")
+    except RecursionError:
+        return Rejected(path, "is nested too deeply to be a pipeline file")
+    except Exception as exc:
+        return Rejected(path, f"could not be read ({_failure(exc)})")
+
+
+def _failure(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 160 else text[:157] + "…"
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
 # --- the team ------------------------------------------------------------------------
@@ -493,24 +507,53 @@ def _load_in_processes(
     workers: int,
     results: list[RepFigures | Rejected | None],
     progress: Progress | None,
+    load: Loader | None = None,
 ) -> None:
     import multiprocessing
 
     # "spawn": forking a process that runs Qt or other threads can deadlock.
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    load = load or _load_or_reject
     context = multiprocessing.get_context("spawn")
+    broken: list[int] = []
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures: dict[Future[RepFigures | Rejected], int] = {
-            pool.submit(_load_or_reject, path, limits): i for i, path in enumerate(paths)
+            pool.submit(load, path, limits): i for i, path in enumerate(paths)
         }
-        from concurrent.futures import as_completed
-
-        for done, future in enumerate(as_completed(futures), start=1):
+        for future in as_completed(futures):
             index = futures[future]
             try:
                 results[index] = future.result()
-            except Exception as exc:  # a worker died (out of memory…): that file is rejected
-                results[index] = Rejected(paths[index], f"could not be read ({exc.__class__.__name__})")
+            except BrokenProcessPool:
+                # A worker died (the OS killed it, a library aborted): every file still in
+                # the pool fails with it, so each is read again on its own below.
+                broken.append(index)
+                continue
+            except Exception as exc:
+                results[index] = Rejected(paths[index], f"could not be read ({_failure(exc)})")
+            done += 1
             if progress is not None and not progress(done, len(paths)):
                 for pending in futures:
                     pending.cancel()
-                break
+                return
+    for index in sorted(broken):
+        results[index] = _load_alone(paths[index], limits, context, load)
+        done += 1
+        if progress is not None and not progress(done, len(paths)):
+            return
+
+
+def _load_alone(path: Path, limits: ReadLimits, context: Any, load: Loader) -> RepFigures | Rejected:
+    """One file in a process of its own: if that dies too, the file is the culprit."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            return pool.submit(load, path, limits).result()
+        except BrokenProcessPool:
+            return Rejected(path, "made the reader process fail (out of memory, or a damaged file)")
+        except Exception as exc:
+            return Rejected(path, f"could not be read ({_failure(exc)})")

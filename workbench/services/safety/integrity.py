@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DatabaseError
 
 from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
 from workbench.store import Workbench
+from workbench.store.failures import sqlite_reason
 from workbench.store.interrupt import OperationCancelled, interrupt_when
 
 __all__ = ["IntegrityReport", "OperationCancelled", "check_file"]
@@ -44,9 +46,19 @@ def check_file(
     running statement is interrupted and :class:`OperationCancelled` raised."""
     report = IntegrityReport(wb.location)
     with wb.engine.connect() as conn, interrupt_when(conn, stop, "The file check"):
-        report.problems.extend(wb.integrity_problems(conn, full=full))
+        # On a damaged b-tree or payload page SQLite's check itself can stop with
+        # "malformed": that is a finding to list, not a crash.
+        try:
+            report.problems.extend(wb.integrity_problems(conn, full=full))
+        except DatabaseError as exc:
+            conn.rollback()
+            report.problems.append(f"the check stopped on damage: {sqlite_reason(exc)}")
         for model in (Account, Contact, Lead, Activity, FollowUp, Opportunity):
             table = table_of(model)
-            n = conn.execute(select(func.count()).select_from(table).where(table.c.deleted_at.is_(None)))
-            report.counts[table.name] = int(n.scalar_one())
+            try:
+                n = conn.execute(select(func.count()).select_from(table).where(table.c.deleted_at.is_(None)))
+                report.counts[table.name] = int(n.scalar_one())
+            except DatabaseError as exc:
+                conn.rollback()
+                report.problems.append(f"the {table.name} table cannot be read: {sqlite_reason(exc)}")
     return report

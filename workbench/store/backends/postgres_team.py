@@ -8,7 +8,10 @@ so the two group roles carry the database's name:
 * ``<db>_reps`` — members read/write their own leads, accounts, contacts, activities,
   follow-ups, opportunities and sequence enrolments (plus the history rows under them),
   and read accounts marked ``shared`` by a teammate; the team's configuration (stages,
-  sources, ICP criteria, sequences, settings) is read and edited together.
+  sources, ICP criteria, sequences, settings) and import history are read and edited
+  together — but never *deleted* by a rep (the app retires such rows; a ``DELETE`` would
+  cascade into every rep's checks and merges, and a cascade does not pass row-level
+  security), and every change is recorded in ``shared_change`` with the login that made it.
 * ``<db>_managers`` — members read every row of the team; they write nothing.
 
 New rows get their owner from the login (a ``BEFORE INSERT`` trigger fills an empty
@@ -53,6 +56,8 @@ SHARED_TABLES = (
     "sequence_step",
 )
 MEMBER_TABLE = "team_member"
+#: Who changed the shared configuration, when, and how (one row per changed row).
+CHANGE_TABLE = "shared_change"
 #: The login, as the policies compare it with ``owner``. ``current_user`` is of type
 #: ``name``, whose collation ("C") is not the column's: compared as it is, no index on
 #: ``owner`` can answer the policy, and every query of a rep read the whole team's rows
@@ -165,14 +170,56 @@ def install(conn: Connection) -> TeamRoles:
             ],
         )
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {reps}")
+    _change_log(conn, reps, managers)
     for table in SHARED_TABLES:
-        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {reps}")
+        # No DELETE: shared rows are referenced by every rep's rows (see the docstring).
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE ON {table} TO {reps}")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS workbench_shared_change ON {table}")
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER workbench_shared_change AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION workbench_record_shared_change()"
+        )
     conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {managers}")
     conn.exec_driver_sql(f"GRANT SELECT ON {MEMBER_TABLE}, alembic_version TO {reps}")
     conn.exec_driver_sql(f"REVOKE ALL ON {MEMBER_TABLE} FROM PUBLIC")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {reps}")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {reps}, {managers}")
     return roles
+
+
+def _change_log(conn: Connection, reps: str, managers: str) -> None:
+    """The shared configuration's change log: a trigger writes it as the login that made
+    the change (not a definer: ``who`` is checked by a policy, so nobody can forge it)."""
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} ("
+        " id BIGSERIAL PRIMARY KEY,"
+        " at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+        " who TEXT NOT NULL DEFAULT current_user,"
+        " table_name TEXT NOT NULL,"
+        " operation TEXT NOT NULL,"
+        " row_id BIGINT,"
+        " old JSONB,"
+        " new JSONB)"
+    )
+    conn.exec_driver_sql(
+        "CREATE OR REPLACE FUNCTION workbench_record_shared_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "DECLARE o JSONB; n JSONB; BEGIN "
+        "IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF; "
+        "IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF; "
+        f"INSERT INTO {CHANGE_TABLE} (who, table_name, operation, row_id, old, new) VALUES "
+        "(current_user, TG_TABLE_NAME, TG_OP, (COALESCE(n, o)->>'id')::bigint, o, n); "
+        "RETURN NULL; END $$"
+    )
+    _policies(
+        conn,
+        CHANGE_TABLE,
+        [
+            f"CREATE POLICY rep_read ON {CHANGE_TABLE} FOR SELECT TO {reps} USING (true)",
+            f"CREATE POLICY rep_record ON {CHANGE_TABLE} FOR INSERT TO {reps} WITH CHECK (who = {ME})",
+            f"CREATE POLICY manager_read ON {CHANGE_TABLE} FOR SELECT TO {managers} USING (true)",
+        ],
+    )
+    conn.exec_driver_sql(f"GRANT SELECT, INSERT ON {CHANGE_TABLE} TO {reps}")
 
 
 def _policies(conn: Connection, table: str, statements: list[str]) -> None:

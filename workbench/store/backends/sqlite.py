@@ -17,13 +17,15 @@ from sqlalchemy import Engine, event
 
 from workbench.store import migrate
 from workbench.store.backends import Backend
-from workbench.store.errors import CorruptFileError, StoreError
+from workbench.store.errors import CorruptFileError, ReadOnlyFileError, StoreError
+from workbench.store.failures import environment_message, is_damage, sqlite_reason
 from workbench.store.lock import WriterLock
 from workbench.store.sqlite_file import (
     checkpoint,
     create_empty_file,
     integrity_problems,
     make_engine,
+    readonly_media,
     recognise,
     restrict_permissions,
 )
@@ -94,6 +96,8 @@ def open_file(
 
     if readonly:
         return SqliteBackend(path, make_engine(path, readonly=True), None, created=False)
+    if exists and (readonly_media(path) or not os.access(path, os.W_OK)):
+        raise ReadOnlyFileError(path)
 
     lock = WriterLock(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +140,12 @@ def _quick_check(path: Path, engine: Engine) -> None:
         with engine.connect() as conn:
             problems = integrity_problems(conn, full=False)
     except DatabaseError as exc:
-        problems = [str(exc.orig)]
+        if not is_damage(exc):  # a full or failing disk is not a damaged file
+            engine.dispose()
+            raise StoreError(
+                environment_message(exc) or f"{path} cannot be read: {sqlite_reason(exc)}"
+            ) from None
+        problems = [sqlite_reason(exc)]
     if problems:
         engine.dispose()
         raise CorruptFileError(path, "; ".join(problems[:3]))

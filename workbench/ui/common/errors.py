@@ -6,19 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from workbench.store import StoreError
-
-_KNOWN = {
-    "database is locked": "Another program is writing to this workbench right now. "
-    "Nothing was lost: your input is still here — try again in a moment.",
-    "disk is full": "The disk is full. Nothing was saved and your workbench is intact; "
-    "free some space and try again.",
-    "readonly": "The workbench's folder is read-only. Nothing was saved; "
-    "check the folder's permissions or open the file from another folder.",
-    "disk i/o error": "The disk reported an error. Nothing was saved; your workbench is intact.",
-}
+from workbench.store.failures import failure_message
 
 CONNECTION_LOST = (
     "The connection to the team database was lost. Nothing was saved, and what you typed is "
@@ -72,14 +63,7 @@ def expected_message(exc: BaseException) -> str | None:
     refusal = _team_refusal(exc)
     if refusal is not None:
         return refusal
-    text = str(getattr(exc, "orig", exc)).lower()
-    if isinstance(exc, OperationalError | OSError):
-        for needle, message in _KNOWN.items():
-            if needle in text.replace("read-only", "readonly"):
-                return message
-        if isinstance(exc, OSError) and exc.errno in (28, 30):  # ENOSPC, EROFS
-            return _KNOWN["disk is full" if exc.errno == 28 else "readonly"]
-    return None
+    return failure_message(exc)  # full, read-only, locked, damaged: the store's one mapping
 
 
 def on_connection_lost(listener: ConnectionListener) -> None:

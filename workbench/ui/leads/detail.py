@@ -33,6 +33,7 @@ from workbench.services.leads.edit import LeadDetail, LeadFields, refusal
 from workbench.services.leads.qualification import QUESTIONS, Qualification, parse_answer
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.plain import plain
 from workbench.ui.leads import commands as lead_commands
 from workbench.ui.leads import labels as lead_labels
 from workbench.ui.leads.labels import answer_label, kind_label, question_label, reason_label, status_label
@@ -72,12 +73,12 @@ class LeadDetailPanel(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 0, 8, 8)
 
-        self.heading = QLabel(body)
+        self.heading = plain(QLabel(body))
         self.heading.setObjectName("areaTitle")
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.heading)
-        self.status_line = QLabel(body)
+        self.status_line = plain(QLabel(body))
         self.status_line.setWordWrap(True)
         layout.addWidget(self.status_line)
         facts = QFormLayout()
@@ -121,7 +122,7 @@ class LeadDetailPanel(QWidget):
         form.addRow(self.tr("&Source:"), self.source_combo)
         form.addRow(self.tr("Ca&mpaign:"), self.campaign_edit)
         account_row = QHBoxLayout()
-        self.account_label = QLabel(body)
+        self.account_label = plain(QLabel(body))
         self.account_label.setWordWrap(True)
         self.link_button = QToolButton(body)
         self.link_button.setText(self.tr("&Link…"))

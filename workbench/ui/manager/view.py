@@ -34,6 +34,7 @@ from workbench.services.manager.rollup import RepFigures, Rollup, roll_up
 from workbench.services.tables import ColumnKind
 from workbench.ui.common.area_base import Area, empty_state
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.plain import esc
 from workbench.ui.common.workers import Job, start
 from workbench.ui.manager.detail import RepDetail, table_view
 from workbench.ui.manager.figures import STYLE_REJECTED, STYLE_TOTAL, FiguresModel
@@ -431,7 +432,7 @@ class ManagerArea(Area):
         elif figures.path is None and not is_team:  # a rep's figures computed live
             self.detail_title.setText(
                 self.tr("<b>{0}</b> — live from the team database; period {1} to {2}").format(
-                    figures.rep, figures.period_from.isoformat(), figures.period_to.isoformat()
+                    esc(figures.rep), figures.period_from.isoformat(), figures.period_to.isoformat()
                 )
             )
         elif figures.path is None:
@@ -444,11 +445,11 @@ class ManagerArea(Area):
             currencies = ", ".join(sorted(figures.currencies))
             self.detail_title.setText(
                 self.tr("<b>{0}</b> — {1}; period {2} to {3}; amounts in {4}").format(
-                    figures.rep,
-                    figures.path.name,
+                    esc(figures.rep),
+                    esc(figures.path.name),
                     figures.period_from.isoformat(),
                     figures.period_to.isoformat(),
-                    currencies,
+                    esc(currencies),
                 )
             )
         self.detail.show_figures(self.rollup, figures)

@@ -33,6 +33,7 @@ from workbench.services.pipeline.board import Board, Card, board
 from workbench.services.pipeline.stages import Stage
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.plain import plain
 from workbench.ui.pipeline import moves
 from workbench.ui.pipeline.board_model import CARD_ROLE, BoardModel, money
 
@@ -205,13 +206,13 @@ class BoardColumnWidget(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 6)
         layout.setSpacing(2)
-        self.title = QLabel(self)
+        self.title = plain(QLabel(self))  # the stage's name: the rep's own text
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
         self.title.setWordWrap(True)  # "Won · last 30 days" in a narrow column
-        self.totals = QLabel(self)
+        self.totals = plain(QLabel(self))
         self.totals.setWordWrap(True)
         self.more = QLabel(self)
         self.more.setWordWrap(True)

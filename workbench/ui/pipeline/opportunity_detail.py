@@ -29,6 +29,7 @@ from workbench.services.tables import ColumnKind
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.money_input import AmountEdit
+from workbench.ui.common.plain import esc, plain
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
@@ -134,7 +135,7 @@ class OpportunityDetailView(QWidget):
         for edit in (self.name, self.amount, self.currency, self.next_step):
             edit.returnPressed.connect(self.save)
 
-        self.origin = QLabel(body)
+        self.origin = plain(QLabel(body))
         self.origin.setWordWrap(True)
         layout.addWidget(self.origin)
         layout.addWidget(QLabel(self.tr("<b>Stage history</b>"), body))
@@ -191,12 +192,12 @@ class OpportunityDetailView(QWidget):
         self.flags.setText("<br>".join(flags))
         self.flags.setVisible(bool(flags))
         stage_text = self.tr("Stage: <b>{0}</b> · in it for {1}").format(
-            info.stage.name, fmt.age_text(opp.stage_entered_at, self.ctx.clock())
+            esc(info.stage.name), fmt.age_text(opp.stage_entered_at, self.ctx.clock())
         )
         if opp.outcome != "open" and opp.closed_at is not None:
             reason = reason_text(self, opp.close_reason)
             stage_text += "<br>" + self.tr("Closed {0} — {1}").format(
-                fmt.date_text(opp.closed_at.date()), reason
+                fmt.date_text(opp.closed_at.date()), esc(reason)
             )
             if opp.close_note:
                 stage_text += f": {_escape(opp.close_note)}"
@@ -238,7 +239,7 @@ class OpportunityDetailView(QWidget):
                 opp.kind, fmt.date_text(opp.created_at.date())
             )
         parts = [opp.kind, opp.source, opp.campaign]
-        text = self.tr("From a lead: {0}").format(_escape(" · ".join(p for p in parts if p)))
+        text = self.tr("From a lead: {0}").format(" · ".join(p for p in parts if p))  # a plain label
         if opp.lead_received_at is not None:
             text += self.tr(", received {0}").format(fmt.datetime_text(opp.lead_received_at))
         return text + "."

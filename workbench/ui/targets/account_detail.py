@@ -28,6 +28,7 @@ from workbench.services.targets import actions as target_actions
 from workbench.services.targets.accounts import AccountError
 from workbench.services.targets.actions import AccountView
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.plain import esc, plain, web_link
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
@@ -192,7 +193,7 @@ class AccountDetailView(QWidget):
         return label
 
     def _build_header(self, body: QWidget, layout: QVBoxLayout) -> None:
-        self.name_label = QLabel(body)
+        self.name_label = plain(QLabel(body))
         self.name_label.setObjectName("areaTitle")
         self.name_label.setWordWrap(True)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -202,7 +203,7 @@ class AccountDetailView(QWidget):
         self.facts_label.setOpenExternalLinks(True)
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.facts_label)
-        self.state_label = QLabel(body)
+        self.state_label = plain(QLabel(body))
         self.state_label.setWordWrap(True)
         layout.addWidget(self.state_label)
         row = QHBoxLayout()
@@ -274,15 +275,16 @@ class AccountDetailView(QWidget):
         a = view.account
         self.name_label.setText(a.name)
         facts = []
+        # Rich text for the website's link: every fact is escaped, and the link goes only
+        # to a validated http(s) website (an imported "website" can be anything).
         if a.domain:
-            link = a.website if a.website.startswith(("http://", "https://")) else f"https://{a.domain}"
-            facts.append(f"<a href='{link}'>{a.domain}</a>")
+            facts.append(web_link(a.website, a.domain, a.domain))
         if a.industry:
-            facts.append(a.industry)
+            facts.append(esc(a.industry))
         if a.employees is not None:
-            facts.append(self.tr("{0} employees").format(QLocale().toString(a.employees)))
+            facts.append(esc(self.tr("{0} employees").format(QLocale().toString(a.employees))))
         if a.region:
-            facts.append(a.region)
+            facts.append(esc(a.region))
         self.facts_label.setText(" · ".join(facts) or self.tr("No website, industry, size or region yet."))
         state = [self.tr("Tier {0}").format(a.tier) if a.tier else self.tr("No tier")]
         state.append(labels.status_label(a.status))
