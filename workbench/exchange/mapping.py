@@ -38,6 +38,7 @@ class Field(StrEnum):
     CAMPAIGN = "campaign"
     KIND = "kind"
     RECEIVED_AT = "received_at"
+    COUNTRY = "country"  # decides how the row's phone is read; kept in notes
     NOTES = "notes"
     IGNORE = "ignore"
 
@@ -57,6 +58,7 @@ FIELD_LABELS: dict[Field, str] = {
     Field.CAMPAIGN: "Campaign",
     Field.KIND: "Kind (inbound/target/referral)",
     Field.RECEIVED_AT: "Received (date)",
+    Field.COUNTRY: "Country (reads the phone)",
     Field.NOTES: "Notes",
     Field.IGNORE: "Ignore",
 }
@@ -128,6 +130,9 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         registration date | registration time | registered | registered at | scan date | scan time |
         scanned at | date scanned | capture date | add time | added | date added | timestamp | submitted
         at | submission date | join time | date | erstellt am | date de creation | fecha de creacion"""
+    ),
+    Field.COUNTRY: _names(
+        """country | country region | country name | country code | nation | land | pays | pais | paese"""
     ),
     Field.NOTES: _names(
         """notes | note | description | comments | comment | remarks | lead notes | questions | question |

@@ -43,7 +43,11 @@ class ImportOptions:
     source: str | None = None
     campaign: str | None = None
     unmapped: Unmapped = Unmapped.NOTES
+    #: For rows that are the same person as a lead (the same email).
     on_duplicate: DupAction = DupAction.SKIP
+    #: For rows that may be (same phone, or same company and similar full name): the
+    #: rep reviews them in the preview; both are kept unless the rep says otherwise.
+    on_possible: DupAction = DupAction.KEEP
     #: Per duplicate group (:attr:`DuplicateGroup.key`), overriding ``on_duplicate``.
     choices: Mapping[str, DupAction] = field(default_factory=dict)
     #: None = guessed from the first rows.
@@ -66,11 +70,15 @@ class RowProblem:
 
 @dataclass
 class DuplicateGroup:
-    """Rows that are the same person: as a stored lead, or as an earlier row of the file."""
+    """Rows that are (or, when ``possible``, may be) the same person: as a stored lead,
+    or as an earlier row of the file. Keys: ``lead:ID`` / ``row:N``, with a ``?`` after
+    for a possible duplicate."""
 
     key: str
     reason: str
     in_file: bool
+    #: True for a *possible* duplicate (kept by default), False for the same email.
+    possible: bool = False
     #: The lead they duplicate ("name · company · email").
     existing: str = ""
     rows: list[int] = field(default_factory=list)

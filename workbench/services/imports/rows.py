@@ -32,6 +32,7 @@ from workbench.domain.normalize import (
     full_name,
     is_free_mail,
     person_key,
+    region_of_country,
     split_full_name,
 )
 from workbench.exchange.csv_safe import restore
@@ -195,11 +196,15 @@ class RowPreparer:
                 email_key = email_norm(email)
                 domain = email_domain(email)
         phone = cell(values, Field.PHONE) or cell(values, Field.MOBILE)
+        country = cell(values, Field.COUNTRY)
         e164 = ""
         if phone:
-            checked_phone = check_phone(phone, self.settings.phone_region)
-            if checked_phone.problem and not checked_phone.value.startswith("+"):
-                problems.append(f"phone {phone!r} kept as typed: {checked_phone.problem}")
+            # The row's own country reads its phone; else the rep's default region.
+            region = (region_of_country(country) if country else "") or self.settings.phone_region
+            checked_phone = check_phone(phone, region)
+            if checked_phone.problem:
+                # Kept as typed, never a made-up E.164 (issue 18: "999-4445" became +19994445).
+                problems.append(f"phone {phone!r} kept as typed: {checked_phone.problem} for {region}")
             else:
                 e164 = checked_phone.value
         company_domain = "" if is_free_mail(domain) else domain
@@ -220,6 +225,8 @@ class RowPreparer:
                 notes.append(text)
         if website:
             notes.append(f"Website: {website}")
+        if country:
+            notes.append(f"Country: {country}")
         for index, header in self._unmapped:
             if index < count and (text := _clean(values[index])):
                 notes.append(f"{header}: {text}")
@@ -250,7 +257,15 @@ class RowPreparer:
             "received_at": received,
             "notes": "\n".join(notes),
         }
-        keys = Keys(email_key, company_domain, company_key, person_key(name) if name else "")
+        keys = Keys(
+            email_key,
+            company_domain,
+            company_key,
+            person_key(name) if name else "",
+            person_key(first),
+            person_key(last),
+            e164,
+        )
         return Prepared(row.number, lead, keys, company_domain, tuple(problems))
 
 

@@ -65,6 +65,7 @@ from workbench.services.imports.options import (
     RowProblem,
 )
 from workbench.services.imports.rows import FileSettings, Prepared, RowPreparer, Unmapped
+from workbench.services.leads.duplicates import Verdict
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 from workbench.store.ids import reserve_ids
@@ -383,6 +384,7 @@ class _Run:
                     "campaign": options.campaign,
                     "unmapped": options.unmapped.value,
                     "on_duplicate": options.on_duplicate.value,
+                    "on_possible": options.on_possible.value,
                     "date_order": result.date_order.value,
                 },
                 ensure_ascii=False,
@@ -443,9 +445,13 @@ class _Run:
             outcome = "new"
             if match is not None:
                 result.duplicate_rows += 1
-                key = self._group_key(match.lead_id)
-                action = self.options.choices.get(key, self.options.on_duplicate)
-                if self.collect and self._group(key, match.reason, p.number):
+                possible = match.verdict is Verdict.POSSIBLE
+                # A possible duplicate is its own group ("row:3?"), so the rep's choice
+                # for the sure ones of the same lead never decides it.
+                key = self._group_key(match.lead_id) + ("?" if possible else "")
+                default = self.options.on_possible if possible else self.options.on_duplicate
+                action = self.options.choices.get(key, default)
+                if self.collect and self._group(key, match.reason, p.number, possible):
                     described.append((key, match.lead_id))
                 if action is DupAction.SKIP:
                     result.skipped_duplicates += 1
@@ -532,16 +538,16 @@ class _Run:
             PreviewRow(p.number, outcome, v["name"], v["company"], v["email"], v["received_at"], note)
         )
 
-    def _group(self, key: str, reason: str, number: int) -> bool:
+    def _group(self, key: str, reason: str, number: int, possible: bool) -> bool:
         """Add a row to its group; True when the group is new (and needs describing)."""
         groups = self.result.groups
         group = groups.get(key)
         if group is None:
             if len(groups) >= MAX_GROUPS:
                 return False
-            group = groups[key] = DuplicateGroup(key, reason, key.startswith("row:"))
+            group = groups[key] = DuplicateGroup(key, reason, key.startswith("row:"), possible)
             if group.in_file:
-                group.rows.append(int(key[4:]))
+                group.rows.append(int(key[4:].rstrip("?")))
             group.rows.append(number)
             return True
         if len(group.rows) < 100:
