@@ -16,6 +16,9 @@ from workbench.exchange.mapping import Field, preset_of
 from workbench.exchange.readers import FileFormat, ReadOptions
 from workbench.services.imports.rows import Unmapped
 
+#: Problems listed in :meth:`ImportResult.as_dict` (``import --json``).
+JSON_PROBLEMS = 1000
+
 
 class DupAction(StrEnum):
     """What to do with a row that duplicates a lead."""
@@ -36,6 +39,8 @@ class ImportCancelled(Exception):
 @dataclass(frozen=True)
 class ImportOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
+    #: The header's line as a spreadsheet shows it; None = found (report preambles skipped).
+    header_row: int | None = None
     #: The field of every column; None = guessed (then ``preset`` laid over the guesses).
     mapping: Sequence[Field | None] | None = None
     preset: Mapping[str, str] | None = None
@@ -66,6 +71,8 @@ class RowProblem:
     row: int
     message: str
     rejected: bool
+    #: The file's column the problem is in ("" when it is about the whole row).
+    column: str = ""
 
 
 @dataclass
@@ -143,6 +150,19 @@ class ImportResult:
     groups: dict[str, DuplicateGroup] = field(default_factory=dict)
     sample: list[PreviewRow] = field(default_factory=list)
     rejects_file: Path | None = None
+    #: Where the header was found, lines skipped above it, summary lines ignored below.
+    header_line: int = 1
+    preamble_lines: int = 0
+    footer_lines: int = 0
+
+    def layout(self) -> str:
+        """ "header on line 9; 8 lines above it skipped; 3 footer lines ignored"."""
+        parts = [f"header on line {self.header_line}"]
+        if self.preamble_lines:
+            parts.append(f"{self.preamble_lines} line{'s' * (self.preamble_lines != 1)} above it skipped")
+        if self.footer_lines:
+            parts.append(f"{self.footer_lines} footer line{'s' * (self.footer_lines != 1)} ignored")
+        return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +183,15 @@ class ImportResult:
             "backup": str(self.backup) if self.backup is not None else None,
             "backup_reused": self.backup_reused,
             "mapping": preset_of(self.headers, self.mapping),
+            "header_line": self.header_line,
+            "preamble_lines": self.preamble_lines,
+            "footer_lines": self.footer_lines,
+            # Per row, the first JSON_PROBLEMS (issue 18).
+            "problems": [
+                {"row": p.row, "column": p.column, "reason": p.message, "rejected": p.rejected}
+                for p in self.problems[:JSON_PROBLEMS]
+            ],
+            "problem_rows": self.warnings + self.rejected,
         }
 
     def discard_rejects(self) -> None:

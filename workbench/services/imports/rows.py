@@ -78,6 +78,8 @@ class Prepared(NamedTuple):
     link_domain: str
     #: Warnings, or the reasons of a rejection.
     problems: tuple[str, ...]
+    #: The file's column of each problem ("" when it is about the whole row).
+    columns: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> bool:
@@ -85,6 +87,7 @@ class Prepared(NamedTuple):
 
 
 _NO_KEYS = Keys()
+_LABEL_FIELDS = {"name": Field.LAST_NAME, "company": Field.COMPANY, "title": Field.TITLE}
 
 
 class RowPreparer:
@@ -98,6 +101,7 @@ class RowPreparer:
         now: datetime,
     ) -> None:
         self.width = len(headers)
+        self.headers = list(headers)
         self.settings = settings
         self.now = now
         first: dict[Field, int] = {}
@@ -127,6 +131,11 @@ class RowPreparer:
         self._source = (settings.source or "").strip()[: MAX_LENGTHS["source"]]
         self._campaign = (settings.campaign or "").strip()[: MAX_LENGTHS["campaign"]]
 
+    def header(self, field: Field) -> str:
+        """The file's column mapped to ``field`` ("" when none is)."""
+        index = self._col.get(field)
+        return self.headers[index] if index is not None and index < len(self.headers) else ""
+
     def _cell(self, values: list[str], field: Field) -> str:
         index = self._col.get(field)
         if index is None or index >= len(values):
@@ -148,6 +157,7 @@ class RowPreparer:
             return Prepared(row.number, None, _NO_KEYS, "", (f"the row cannot be read: {row.error}",))
         values = row.values
         problems: list[str] = []
+        where: list[str] = []  # the column of each problem
         count = len(values)
         if count > self.width and any(v.strip() for v in values[self.width :]):
             return Prepared(
@@ -159,6 +169,7 @@ class RowPreparer:
             )
         if count < self.width and self.settings.warn_short_rows:
             problems.append(f"the row has only {count} of {self.width} columns")
+            where.append("")
         cell = self._cell
         first, last = cell(values, Field.FIRST_NAME), cell(values, Field.LAST_NAME)
         if not first and not last:
@@ -166,8 +177,10 @@ class RowPreparer:
         name = full_name(first, last)
         company = cell(values, Field.COMPANY)
         rejections: list[str] = []
+        rejected_at: list[str] = []
         if not name and not company:
             rejections.append("no name and no company")
+            rejected_at.append("")
 
         received = self.now
         date_text = cell(values, Field.RECEIVED_AT)
@@ -176,6 +189,7 @@ class RowPreparer:
                 parsed = parse_date(date_text, self.settings.date_order)
             except DateError as exc:
                 rejections.append(f"the date {date_text!r} cannot be read ({exc})")
+                rejected_at.append(self.header(Field.RECEIVED_AT))
             else:
                 received = (
                     parsed.astimezone(UTC)
@@ -183,7 +197,7 @@ class RowPreparer:
                     else parsed.replace(tzinfo=self.settings.timezone).astimezone(UTC)
                 )
         if rejections:
-            return Prepared(row.number, None, _NO_KEYS, "", tuple(rejections))
+            return Prepared(row.number, None, _NO_KEYS, "", tuple(rejections), tuple(rejected_at))
 
         email = cell(values, Field.EMAIL)
         email_key = domain = ""
@@ -191,6 +205,7 @@ class RowPreparer:
             checked = check_email(email)
             if checked.problem:
                 problems.append(f"email {email!r} kept as typed: {checked.problem}")
+                where.append(self.header(Field.EMAIL))
             else:
                 email = checked.value
                 email_key = email_norm(email)
@@ -205,6 +220,7 @@ class RowPreparer:
             if checked_phone.problem:
                 # Kept as typed, never a made-up E.164 (issue 18: "999-4445" became +19994445).
                 problems.append(f"phone {phone!r} kept as typed: {checked_phone.problem} for {region}")
+                where.append(self.header(Field.PHONE) or self.header(Field.MOBILE))
             else:
                 e164 = checked_phone.value
         company_domain = "" if is_free_mail(domain) else domain
@@ -217,6 +233,7 @@ class RowPreparer:
             parsed_kind = parse_kind(kind_text) if kind_text else None
             if kind_text and parsed_kind is None:
                 problems.append(f"kind {kind_text!r} is not inbound, target or referral; inbound used")
+                where.append(self.header(Field.KIND))
             kind = (parsed_kind or LeadKind.INBOUND).value
 
         notes: list[str] = []
@@ -237,6 +254,7 @@ class RowPreparer:
         for label, text in (("name", name), ("company", company), ("title", title)):
             if len(text) > MAX_LENGTHS[label]:
                 problems.append(f"{label} cut to {MAX_LENGTHS[label]} characters")
+                where.append(self.header(_LABEL_FIELDS[label]) or self.header(Field.FULL_NAME))
         name, company, title = name[:300], company[:300], title[:300]
         company_key = company_norm(company) if company else ""
         lead = {
@@ -266,7 +284,7 @@ class RowPreparer:
             person_key(last),
             e164,
         )
-        return Prepared(row.number, lead, keys, company_domain, tuple(problems))
+        return Prepared(row.number, lead, keys, company_domain, tuple(problems), tuple(where))
 
 
 def _clean(text: str) -> str:

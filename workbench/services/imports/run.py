@@ -41,12 +41,13 @@ from workbench.domain import ImportBatch, Lead, LeadSource, new_uuid, table_of
 from workbench.domain.enums import ImportStatus, LeadStatus
 from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.dates import DateOrder, guess_order
+from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import (
     Field,
     MappingError,
     preset_of,
 )
-from workbench.exchange.readers import ReadError, SourceRow, open_table
+from workbench.exchange.readers import ReadError, SourceRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.imports.dedupe import DuplicateIndex
 from workbench.services.imports.file_preview import FilePreview, file_sha256, preview_file, resolve_mapping
@@ -86,6 +87,11 @@ _BATCH = table_of(ImportBatch)
 
 
 # --- the file ---------------------------------------------------------------------------
+def source_key(name: str) -> str:
+    """Sources match case- and space-insensitively ("Trade  Show" = "trade show")."""
+    return " ".join(name.split()).casefold()
+
+
 def previous_import(conn: Connection, file_hash: str) -> int | None:
     stmt = (
         select(_BATCH.c.id)
@@ -172,7 +178,7 @@ def run_import(
     options = options or ImportOptions()
     started = time.monotonic()
     try:
-        reader = open_table(path, options.read)
+        reader = open_report(path, options.read, options.header_row)
     except ReadError as exc:
         raise ImportRefused(f"{path.name} cannot be read: {exc}.") from exc
     rejects: _Rejects | None = None
@@ -196,6 +202,8 @@ def run_import(
             mapping=mapping,
             date_order=order,
             dry_run=options.dry_run,
+            header_line=reader.header_line,
+            preamble_lines=reader.preamble_lines,
         )
         if options.rejects_to is not None or options.keep_rejects:
             folder = options.rejects_to.parent if options.rejects_to is not None else None
@@ -219,6 +227,7 @@ def run_import(
             _back_up_first(wb, result, progress, clock)
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
+        result.footer_lines = reader.footer_lines
         if rejects is not None:
             rejects.close()
             if options.rejects_to is not None:
@@ -303,7 +312,10 @@ class _Run:
         self.now = clock()
         self.batch_id = 0
         self.added = AddedLeads()
-        self.sources: set[str] = set()
+        #: New sources in the file's spelling, in the order first seen.
+        self.sources: list[str] = []
+        #: Every source known so far by its key (:func:`source_key`) → the spelling kept.
+        self.spelling: dict[str, str] = {}
 
     # --- driver ------------------------------------------------------------------------
     def execute(
@@ -325,6 +337,7 @@ class _Run:
             try:
                 self.conn = conn
                 self.index = DuplicateIndex(conn)
+                self._read_sources()
                 self.linker = AccountLinker(conn)
                 self._start_batch()
                 chunk: list[SourceRow] = []
@@ -410,17 +423,35 @@ class _Run:
         )
         self._add_sources()
 
+    def _read_sources(self) -> None:
+        t = table_of(LeadSource)
+        for (name,) in self.conn.execute(select(t.c.name).order_by(t.c.position, t.c.id)):
+            self.spelling.setdefault(source_key(str(name)), str(name))
+
+    def _source(self, text: str) -> str:
+        """The rep's spelling of a source, whatever the file's case and spaces
+        ("Trade Show" → "trade show"); a new one is kept as the file first spells it."""
+        if not text:
+            return text
+        key = source_key(text)
+        known = self.spelling.get(key)
+        if known is not None:
+            return known
+        if len(self.spelling) > 100_000:  # a column of free text: leave it as it is
+            return text
+        self.spelling[key] = text
+        if len(self.sources) <= MAX_NEW_SOURCES:  # bounded: a file may put anything there
+            self.sources.append(text)
+        return text
+
     def _add_sources(self) -> None:
         if not self.sources or len(self.sources) > MAX_NEW_SOURCES:
             return  # a column of free text, not a list of sources: leave the list alone
         t = table_of(LeadSource)
-        known = {str(n).casefold() for n in self.conn.execute(select(t.c.name)).scalars()}
         position = int(self.conn.execute(select(func.max(t.c.position))).scalar_one_or_none() or 0)
-        for name in sorted(self.sources):
-            if name.casefold() not in known:
-                position += 1
-                self.conn.execute(insert(t).values(name=name, position=position, active=True))
-                known.add(name.casefold())
+        for name in self.sources:
+            position += 1
+            self.conn.execute(insert(t).values(name=name, position=position, active=True))
 
     # --- one chunk ---------------------------------------------------------------------
     def _chunk(self, rows: list[SourceRow]) -> None:
@@ -440,7 +471,7 @@ class _Run:
                 continue
             if p.problems:
                 result.warnings += 1
-                self._problems(p.number, p.problems, rejected=False)
+                self._problems(p, rejected=False)
             match = self.index.find(p.keys)
             outcome = "new"
             if match is not None:
@@ -459,13 +490,14 @@ class _Run:
                     continue
                 if action is DupAction.MERGE:
                     account = self.linker.account_for(p.link_domain, p.keys.company)
-                    incoming = dict(p.values, account_id=account)
+                    incoming = dict(p.values, account_id=account, source=self._source(p.values["source"]))
                     merges.append((MergeRequest(match.lead_id, incoming), p, match.reason))
                     continue
                 result.kept_duplicates += 1
                 outcome = "keep"
             lead_id = self.added.take(p.number)
             values = dict(p.values)
+            values["source"] = self._source(values["source"])
             values.update(
                 id=lead_id,
                 uuid=new_uuid(),
@@ -478,8 +510,6 @@ class _Run:
             pending[lead_id] = values
             self.index.add(p.keys, lead_id)
             result.inserted += 1
-            if values["source"] and len(self.sources) <= MAX_NEW_SOURCES:  # bounded: a file may
-                self.sources.add(values["source"])  # put anything in its "source" column
             self._sample(p, outcome, "; ".join(p.problems))
         if merges:
             self._merge(merges, pending)
@@ -517,18 +547,19 @@ class _Run:
         reason = "; ".join(p.problems)
         if self.rejects is not None:
             self.rejects.write(row.values, reason)
-        self._problems(p.number, p.problems, rejected=True)
+        self._problems(p, rejected=True)
         if self.collect and len(self.result.sample) < SAMPLE_ROWS:
             name, company, email = self.preparer.peek(row)
             self.result.sample.append(PreviewRow(p.number, "rejected", name, company, email, None, reason))
 
-    def _problems(self, number: int, messages: Sequence[str], *, rejected: bool) -> None:
+    def _problems(self, p: Prepared, *, rejected: bool) -> None:
         if not self.collect:
             return
         problems = self.result.problems
-        for message in messages:
+        for at, message in enumerate(p.problems):
             if len(problems) < MAX_PROBLEMS:
-                problems.append(RowProblem(number, message, rejected))
+                column = p.columns[at] if at < len(p.columns) else ""
+                problems.append(RowProblem(p.number, message, rejected, column))
 
     def _sample(self, p: Prepared, outcome: str, note: str) -> None:
         if not self.collect or len(self.result.sample) >= SAMPLE_ROWS or p.values is None:

@@ -215,6 +215,7 @@ class ImportWizard(QDialog):
         self.file_page.encoding.setCurrentIndex(0)
         self.file_page.delimiter.setCurrentIndex(0)
         self.file_page.sheet.clear()
+        self.file_page.header_row.setValue(0)
         self.reload_file()
 
     def read_options(self) -> ReadOptions:
@@ -226,7 +227,9 @@ class ImportWizard(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.preview_data = file_preview.preview_file(self.path, self.read_options())
+            self.preview_data = file_preview.preview_file(
+                self.path, self.read_options(), header_row=self.file_page.chosen_header_row()
+            )
         except ReadError as exc:
             self.preview_data = None
             self.file_page.show_preview(None, self.tr("This file cannot be read: {0}.").format(exc))
@@ -305,6 +308,7 @@ class ImportWizard(QDialog):
         order = page.date_order.currentData()
         return ImportOptions(
             read=self.read_options(),
+            header_row=self.file_page.chosen_header_row(),
             mapping=self.mapping(),
             kind=page.kind.currentData(),
             source=source or None,
