@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open_report(path, read, args.header_row) as reader:
             if preset_name is None:
-                resolve_mapping(reader.headers, options)
+                head = [row.values for _n, row in zip(range(50), reader.rows(), strict=False)]
+                resolve_mapping(reader.headers, options, samples=head)
     except ReadError as exc:
         raise CliError(f"{path.name} cannot be read: {exc}.") from exc
     except MappingError as exc:

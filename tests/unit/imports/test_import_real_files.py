@@ -166,3 +166,47 @@ def test_report_footers_are_not_rejected_rows(wb: Workbench, tmp_path: Path) -> 
     result = run(wb, write_csv(tmp_path / "sf.csv", rows))
     assert (result.rows, result.inserted, result.rejected, result.footer_lines) == (2, 2, 0, 3)
     assert result.layout() == "header on line 1; 3 footer lines ignored"
+
+
+def test_identifier_columns_are_kept_in_the_notes(wb: Workbench, tmp_path: Path) -> None:
+    rows = [
+        ["Attendee #", "Organization Id", "First Name", "Last Name", "Company", "Email", "Order Date"],
+        ["1001", "FAB0d41d5b5d22c", "Ana", "López", "Acme", "ana@acme.com", "2024-01-05"],
+        ["1002", "6F94879bDAfE5a6", "Bo", "Chen", "Beta", "bo@beta.io", "2024-01-06"],
+    ]
+    result = run(wb, write_csv(tmp_path / "event.csv", rows))
+    assert result.mapping[:2] == [None, None]
+    assert stored(wb, "name", "company", "notes", "received_at") == [
+        (
+            "Ana López",
+            "Acme",
+            "Attendee #: 1001\nOrganization Id: FAB0d41d5b5d22c",
+            datetime(2024, 1, 5, tzinfo=UTC),
+        ),
+        (
+            "Bo Chen",
+            "Beta",
+            "Attendee #: 1002\nOrganization Id: 6F94879bDAfE5a6",
+            datetime(2024, 1, 6, tzinfo=UTC),
+        ),
+    ]
+
+
+def test_a_company_list_is_not_bent_into_people(wb: Workbench, tmp_path: Path) -> None:
+    rows = [
+        ["Index", "Organization Id", "Name", "Website", "Country", "Industry", "Number of employees"],
+        ["1", "FAB0d41d5b5d22c", "Ferrell LLC", "https://price.net/", "Papua New Guinea", "Plastics", "3498"],
+        [
+            "2",
+            "6F94879bDAfE5a6",
+            "Mckinney, Riley and Day",
+            "http://www.hall-buchanan.info/",
+            "Finland",
+            "Glass",
+            "4952",
+        ],
+    ]
+    run(wb, write_csv(tmp_path / "organizations-100.csv", rows))
+    got = stored(wb, "name", "company", "notes")
+    assert [(n, c) for n, c, _notes in got] == [("", "Ferrell LLC"), ("", "Mckinney, Riley and Day")]
+    assert "Organization Id: FAB0d41d5b5d22c" in got[0][2] and "Industry: Plastics" in got[0][2]

@@ -23,17 +23,22 @@ def file_sha256(path: Path) -> str:
 
 
 def resolve_mapping(
-    headers: Sequence[str], options: ImportOptions, *, check: bool = True
+    headers: Sequence[str],
+    options: ImportOptions,
+    *,
+    check: bool = True,
+    samples: Sequence[Sequence[str]] = (),
 ) -> list[Field | None]:
     """The field of every column: the options' mapping, else a preset over the
-    guesses, else the guesses. Raises MappingError when no lead could be made."""
+    guesses, else the guesses (``samples``: first rows, to tell identifier columns).
+    Raises MappingError when no lead could be made."""
     if options.mapping is not None:
         mapping = list(options.mapping)[: len(headers)]
         mapping += [None] * (len(headers) - len(mapping))
     elif options.preset:
-        mapping = apply_preset(headers, options.preset)
+        mapping = apply_preset(headers, options.preset, samples)
     else:
-        mapping = guess_mapping(headers)
+        mapping = guess_mapping(headers, samples)
     if check:
         check_usable(mapping)
     return mapping
@@ -64,7 +69,7 @@ def preview_file(path: Path, read: ReadOptions, rows: int = 50, header_row: int 
             reader.format,
             reader.headers,
             found,
-            guess_mapping(reader.headers),
+            guess_mapping(reader.headers, [r.values for r in found]),
             reader.header_line,
             reader.preamble_lines,
         )

@@ -183,16 +183,17 @@ def run_import(
         raise ImportRefused(f"{path.name} cannot be read: {exc}.") from exc
     rejects: _Rejects | None = None
     try:
+        rows: Iterator[SourceRow] = reader.rows()
+        # The first rows tell identifier columns (mapping) and the day/month order.
+        head = list(islice(rows, DATE_SAMPLE_ROWS))
+        rows = chain(head, rows)
         try:
-            mapping = resolve_mapping(reader.headers, options)
+            mapping = resolve_mapping(reader.headers, options, samples=[r.values for r in head[:50]])
         except MappingError as exc:
             raise ImportRefused(f"{path.name} cannot be mapped: {exc}.") from exc
-        rows: Iterator[SourceRow] = reader.rows()
         order = options.date_order
         if order is None:
-            head = list(islice(rows, DATE_SAMPLE_ROWS))
             order = _guess_order(head, mapping)
-            rows = chain(head, rows)
         result = ImportResult(
             file_name=path.name,
             file_hash=file_sha256(path),

@@ -273,7 +273,10 @@ class ImportWizard(QDialog):
         headers = self.preview_data.headers
         if name:
             preset = import_history.presets(self.ctx.wb).get(name, {})
-            mapping = file_preview.resolve_mapping(headers, ImportOptions(preset=preset), check=False)
+            samples = [row.values for row in self.preview_data.rows]
+            mapping = file_preview.resolve_mapping(
+                headers, ImportOptions(preset=preset), check=False, samples=samples
+            )
         else:
             mapping = list(self.preview_data.mapping)
         self.mapping_page.model.set_mapping(mapping)
