@@ -129,9 +129,9 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         lead created date | lead created | became a lead date | received | received at | received date |
         registration date | registration time | registered | registered at | scan date | scan time |
         scanned at | date scanned | capture date | add time | added | date added | timestamp | submitted
-        at | submission date | join time | date | erstellt am | date de creation | fecha de creacion | order
-        date | purchase date | signup date | sign up date | date registered | lead date | submitted | submitted
-        on | created time | creation time | first seen"""
+        at | submission date | join time | date | erstellt am | date de creation | fecha de creacion |
+        order date | purchase date | signup date | sign up date | date registered | lead date | submitted |
+        submitted on | created time | creation time | first seen"""
     ),
     Field.COUNTRY: _names(
         """country | country region | country name | country code | nation | land | pays | pais | paese"""
