@@ -24,8 +24,9 @@ from workbench.cli.common import (
     say,
 )
 from workbench.exchange.dates import DateOrder
+from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import MappingError, parse_mapping_json
-from workbench.exchange.readers import ReadError, ReadOptions, open_table
+from workbench.exchange.readers import ReadError, ReadOptions
 from workbench.services.imports import history as import_history
 from workbench.services.imports.file_preview import resolve_mapping
 from workbench.services.imports.rows import Unmapped
@@ -55,6 +56,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--delimiter", help="the field delimiter: , ; | or tab (default: detected)")
     parser.add_argument("--sheet", metavar="NAME", help="the spreadsheet's sheet (default: the first)")
     parser.add_argument(
+        "--header-row",
+        metavar="N",
+        type=_line_number,
+        help="the line the column headers are on, as a spreadsheet numbers it (default: found)",
+    )
+    parser.add_argument(
         "--on-duplicate",
         choices=[a.value for a in DupAction],
         default=DupAction.SKIP.value,
@@ -82,6 +89,16 @@ def register(sub: Any) -> None:
     undo.set_defaults(handler=run_undo)
 
 
+def _line_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a line number (1, 2, 3…)")
+    return number
+
+
 def _mapping_arg(value: str | None) -> tuple[dict[str, str] | None, str | None]:
     """(preset dict, preset name to look up in the workbench)."""
     if not value:
@@ -106,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     preset, preset_name = _mapping_arg(args.mapping)
     options = ImportOptions(
         read=read,
+        header_row=args.header_row,
         preset=preset,
         kind=args.kind,
         source=args.source,
@@ -118,9 +136,10 @@ def run(args: argparse.Namespace) -> int:
     )
     # Read and map before the workbench is opened: a bad file writes nothing at all.
     try:
-        with open_table(path, read) as reader:
+        with open_report(path, read, args.header_row) as reader:
             if preset_name is None:
-                resolve_mapping(reader.headers, options)
+                head = [row.values for _n, row in zip(range(50), reader.rows(), strict=False)]
+                resolve_mapping(reader.headers, options, samples=head)
     except ReadError as exc:
         raise CliError(f"{path.name} cannot be read: {exc}.") from exc
     except MappingError as exc:
@@ -137,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(f"--mapping: no preset called {preset_name!r} (presets: {known})")
             options = _with_preset(options, saved[preset_name])
         try:
-            result = run_import(wb, path, options, progress=_progress)
+            # --json lists the problems per row, so they are collected then.
+            result = run_import(wb, path, options, progress=_progress, collect=bool(args.json))
         except ImportRefused as exc:
             raise CliError(str(exc)) from exc
         except ValueError as exc:
@@ -179,7 +199,9 @@ def _progress(update: ImportProgress) -> bool:
 
 
 def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
-    lines: list[str] = [f"{result.file_name}: {result.format.describe()}, {result.rows:,} rows"]
+    lines: list[str] = [
+        f"{result.file_name}: {result.format.describe()}, {result.rows:,} rows ({result.layout()})"
+    ]
     if result.already_imported is not None:
         lines.append(
             f"This file was imported before (batch {result.already_imported}); "

@@ -86,7 +86,8 @@ def check_email(email: str) -> Checked:
 
 @lru_cache(maxsize=65536)
 def check_phone(phone: str, region: str = "US") -> Checked:
-    """E.164 when the number parses and is possible; otherwise the text as typed, with why."""
+    """E.164 when the number is valid for ``region`` (or its own +country code);
+    otherwise the text as typed, with why."""
     text = phone.strip()
     if not text:
         return Checked("")
@@ -98,9 +99,58 @@ def check_phone(phone: str, region: str = "US") -> Checked:
         return Checked(text, f"not a phone number ({exc})")
     if not phonenumbers.is_possible_number(parsed):
         return Checked(text, "not a possible phone number")
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    problem = "" if phonenumbers.is_valid_number(parsed) else "number may be invalid"
-    return Checked(e164, problem)
+    if not phonenumbers.is_valid_number(parsed):
+        # Kept as typed: an E.164 form of a number that no region gives out (issue 18:
+        # "999-4445" became +19994445) would be an invented number.
+        return Checked(text, "not a valid number")
+    return Checked(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+@lru_cache(maxsize=1)
+def _regions_by_name() -> dict[str, str]:
+    import phonenumbers
+    from phonenumbers import geocoder
+
+    names: dict[str, str] = {}
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            names[strip_accents(geocoder.country_name_for_number(example, "en")).casefold()] = region
+    # Spellings files use that the phone library's English names do not.
+    names.update(
+        {
+            "usa": "US",
+            "united states of america": "US",
+            "uk": "GB",
+            "great britain": "GB",
+            "england": "GB",
+            "holland": "NL",
+            "the netherlands": "NL",
+            "deutschland": "DE",
+            "belgique": "BE",
+            "belgie": "BE",
+            "nederland": "NL",
+            "espana": "ES",
+            "suisse": "CH",
+            "schweiz": "CH",
+            "osterreich": "AT",
+            "italia": "IT",
+            "brasil": "BR",
+        }
+    )
+    return names
+
+
+@lru_cache(maxsize=4096)
+def region_of_country(country: str) -> str:
+    """A phone region (ISO 3166 alpha-2) from a country as files write it ("Belgium",
+    "BE", "be", "België"); "" when it names no country."""
+    import phonenumbers
+
+    text = " ".join(strip_accents(country).casefold().replace(".", "").split())
+    if len(text) == 2 and text.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return text.upper()
+    return _regions_by_name().get(text, "")
 
 
 def domain_of(website_or_domain: str) -> str:

@@ -11,8 +11,11 @@ The rule is reversible (:func:`restore`), so a pipeline file read back by the ap
 the rep's original text: text that already begins with quotes followed by a dangerous
 character gets one more quote, and :func:`restore` removes exactly one.
 
-Every CSV or XLSX writer of the app runs its text cells through :func:`neutralise`
-(:func:`safe_cell` for mixed rows, :func:`write_csv` for whole files).
+Every CSV writer of the app runs its text cells through :func:`neutralise`
+(:func:`safe_cell` for mixed rows, :func:`write_csv` for whole files). XLSX and JSON
+do not (issue 18): an XLSX string cell is never evaluated and JSON is data, so there
+the quote only showed as a stray apostrophe; the pipeline reader still removes it from
+files written before.
 """
 
 from __future__ import annotations

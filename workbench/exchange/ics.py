@@ -3,7 +3,9 @@
 Each follow-up is one ``VEVENT`` whose ``UID`` is derived from the follow-up's UUID,
 so importing a newer export *updates* the events already in the calendar instead of
 adding copies; ``SEQUENCE`` and ``LAST-MODIFIED`` grow with the follow-up's
-``updated_at`` so calendars accept the newer version. Written with the ``icalendar``
+``updated_at`` so calendars accept the newer version. A follow-up exported before and
+since done or trashed is written again as ``STATUS:CANCELLED`` with a higher
+``SEQUENCE``, so calendars drop it (issue 18). Written with the ``icalendar``
 library, through a temporary file (a failed export never leaves half a file).
 """
 
@@ -37,6 +39,16 @@ class CalendarItem:
     phone: str = ""
     email: str = ""
     minutes: int = 15
+    #: Done, trashed or deleted since an earlier export: the calendar should drop it.
+    cancelled: bool = False
+    #: None = from ``updated`` (seconds since 2020).
+    sequence: int | None = None
+
+
+def sequence_of(item: CalendarItem) -> int:
+    if item.sequence is not None:
+        return item.sequence
+    return max(int((_utc(item.updated) - _SEQUENCE_EPOCH).total_seconds()), 0)
 
 
 def uid_for(followup_uuid: str) -> str:
@@ -80,9 +92,12 @@ def calendar(items: Iterable[CalendarItem], *, now: datetime) -> icalendar.Calen
             event.add("description", description)
         updated = _utc(item.updated)
         event.add("last-modified", updated)
-        event.add("sequence", max(int((updated - _SEQUENCE_EPOCH).total_seconds()), 0))
-        event.add("status", "CONFIRMED")
+        event.add("sequence", sequence_of(item))
+        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+        if item.cancelled:
+            cal.add_component(event)
+            continue
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", _summary(item))

@@ -38,6 +38,7 @@ class Field(StrEnum):
     CAMPAIGN = "campaign"
     KIND = "kind"
     RECEIVED_AT = "received_at"
+    COUNTRY = "country"  # decides how the row's phone is read; kept in notes
     NOTES = "notes"
     IGNORE = "ignore"
 
@@ -57,6 +58,7 @@ FIELD_LABELS: dict[Field, str] = {
     Field.CAMPAIGN: "Campaign",
     Field.KIND: "Kind (inbound/target/referral)",
     Field.RECEIVED_AT: "Received (date)",
+    Field.COUNTRY: "Country (reads the phone)",
     Field.NOTES: "Notes",
     Field.IGNORE: "Ignore",
 }
@@ -127,7 +129,12 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         lead created date | lead created | became a lead date | received | received at | received date |
         registration date | registration time | registered | registered at | scan date | scan time |
         scanned at | date scanned | capture date | add time | added | date added | timestamp | submitted
-        at | submission date | join time | date | erstellt am | date de creation | fecha de creacion"""
+        at | submission date | join time | date | erstellt am | date de creation | fecha de creacion |
+        order date | purchase date | signup date | sign up date | date registered | lead date | submitted |
+        submitted on | created time | creation time | first seen"""
+    ),
+    Field.COUNTRY: _names(
+        """country | country region | country name | country code | nation | land | pays | pais | paese"""
     ),
     Field.NOTES: _names(
         """notes | note | description | comments | comment | remarks | lead notes | questions | question |
@@ -212,11 +219,74 @@ def guess_field(header: str) -> tuple[Field | None, int]:
 
 ColumnMapping = list[Field | None]
 
+#: Fields an identifier column must never feed (issue 18: "Organization Id" became the
+#: company "FAB0d41d5b5d22c", "Attendee #" the person's name).
+PERSON_FIELDS = frozenset(
+    {
+        Field.FIRST_NAME,
+        Field.LAST_NAME,
+        Field.FULL_NAME,
+        Field.COMPANY,
+        Field.EMAIL,
+        Field.PHONE,
+        Field.MOBILE,
+    }
+)
+_ID_HEADER = re.compile(
+    r"#|(?:^|[\s_.\-])(?:id|ids|uuid|guid|key)\s*$|^(?:record|row)\s*(?:no|num)", re.IGNORECASE
+)
+_CAMEL_ID = re.compile(r"[a-z](?:Id|ID|Uuid|UUID)$")  # "leadId", "contactID"
+_UUID_VALUE = re.compile(
+    r"^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$"
+)
+_HASH_VALUE = re.compile(r"^(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[0-9A-Za-z_\-]{12,}$")
+#: Headers of a company list's columns (a list of accounts, no people in it).
+_COMPANY_COLUMNS = frozenset(
+    _names(
+        """industry | sector | employees | number of employees | employee count | company size | size |
+        headcount | revenue | annual revenue | founded | year founded | headquarters | hq"""
+    )
+)
 
-def guess_mapping(headers: Sequence[str]) -> ColumnMapping:
+
+def is_identifier_header(header: str) -> bool:
+    """``Organization Id``, ``organization_id``, ``Attendee #``, ``Record ID``, ``leadId``."""
+    text = header.strip()
+    return bool(_ID_HEADER.search(text) or _CAMEL_ID.search(text))
+
+
+def looks_like_identifiers(values: Sequence[str]) -> bool:
+    """Most of a column's sampled values are UUIDs or hash-like codes (letters and
+    digits, no spaces, 12 or more) — record keys, not names."""
+    present = [v.strip() for v in values if v and v.strip()]
+    if len(present) < 2:
+        return False
+    keys = sum(1 for v in present if "@" not in v and (_UUID_VALUE.match(v) or _HASH_VALUE.match(v)))
+    return keys >= 0.8 * len(present)
+
+
+def guess_mapping(headers: Sequence[str], samples: Sequence[Sequence[str]] = ()) -> ColumnMapping:
     """One field (or ``None``) per column. A field that several columns claim goes to
-    the most confident (then the leftmost); the others stay unmapped."""
+    the most confident (then the leftmost); the others stay unmapped. Identifier
+    columns (by header, or by the ``samples`` rows' values) never map to a person,
+    company, email or phone field; their values stay in the notes like any unmapped
+    column's. In a list of companies (industry, size… and no person columns) "Name"
+    is the company."""
     guesses = [guess_field(h) for h in headers]
+    for index, (field, _score) in enumerate(guesses):
+        if field not in PERSON_FIELDS:
+            continue
+        column = [row[index] for row in samples if index < len(row)]
+        if is_identifier_header(headers[index]) or looks_like_identifiers(column):
+            guesses[index] = (None, 0)
+    fields = {f for f, _score in guesses}
+    keys = {header_key(h) for h in headers}
+    if (
+        Field.COMPANY not in fields
+        and not fields & {Field.FIRST_NAME, Field.LAST_NAME, Field.EMAIL, Field.TITLE}
+        and keys & _COMPANY_COLUMNS
+    ):
+        guesses = [(Field.COMPANY, s) if f is Field.FULL_NAME else (f, s) for f, s in guesses]
     best: dict[Field, tuple[int, int]] = {}
     for index, (field, score) in enumerate(guesses):
         if field is None or field in MULTI_COLUMN:
@@ -243,10 +313,12 @@ def parse_field(name: str) -> Field:
     raise MappingError(f"{name!r} is not a lead field (use one of: {', '.join(f.value for f in Field)})")
 
 
-def apply_preset(headers: Sequence[str], preset: Mapping[str, str]) -> ColumnMapping:
+def apply_preset(
+    headers: Sequence[str], preset: Mapping[str, str], samples: Sequence[Sequence[str]] = ()
+) -> ColumnMapping:
     """Guesses, overridden by a preset's ``{header: field}`` for the headers it names
     (matched exactly first, then by :func:`header_key`)."""
-    mapping = guess_mapping(headers)
+    mapping = guess_mapping(headers, samples)
     by_key = {header_key(h): f for h, f in preset.items()}
     for index, header in enumerate(headers):
         chosen = preset.get(header, by_key.get(header_key(header)))
@@ -319,6 +391,8 @@ __all__ = [
     "guess_field",
     "guess_mapping",
     "header_key",
+    "is_identifier_header",
+    "looks_like_identifiers",
     "parse_field",
     "parse_kind",
     "parse_mapping_json",

@@ -266,6 +266,8 @@ class TableReader:
 
     format: FileFormat
     headers: list[str]
+    #: The line (row number as a spreadsheet shows it) the headers were read from.
+    header_line: int = 1
 
     def rows(self) -> Iterator[SourceRow]:
         raise NotImplementedError
@@ -328,7 +330,7 @@ class CsvReader(TableReader):
                 raise ReadError(f"its header row cannot be read ({error})")
             if any(v.strip() for v in values):
                 self.headers = _clean_headers(values)
-                self._record = number
+                self._record = self.header_line = number
                 break
         if not self.headers:
             self.close()
@@ -430,7 +432,7 @@ class SpreadsheetReader(TableReader):
         for number, values, _error, _warning in self._records():
             if any(v.strip() for v in values):
                 self.headers = _clean_headers(values)
-                self._number = number
+                self._number = self.header_line = number
                 break
         if not self.headers:
             self.close()

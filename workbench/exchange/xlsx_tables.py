@@ -1,4 +1,7 @@
-"""Small tables to an XLSX workbook (one sheet each): typed cells, safe text, written atomically.
+"""Small tables to an XLSX workbook (one sheet each): typed cells, written atomically.
+
+Text is written as string cells exactly as it is: a string cell is never evaluated
+(``strings_to_formulas`` off), so the CSV rule's quote would only show (issue 18).
 
 For reports that fit in memory (a rollup, a chart's table). Big tables use the
 streaming pipeline-file writer instead.
@@ -15,7 +18,6 @@ from typing import Any
 import xlsxwriter
 
 from workbench.exchange.atomic import atomic_output, close_cleanly
-from workbench.exchange.csv_safe import neutralise
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -57,7 +59,7 @@ def write_xlsx_tables(path: Path, tables: Sequence[SheetTable]) -> None:
             for table in tables:
                 ws = book.add_worksheet(_sheet_name(table.name, taken))
                 for col, title in enumerate(table.columns):
-                    ws.write_string(0, col, neutralise(str(title)), header)
+                    ws.write_string(0, col, str(title), header)
                     ws.set_column(col, col, max(12, min(len(str(title)) + 4, 40)))
                 for r, row in enumerate(table.rows, start=1):
                     for c, value in enumerate(row):
@@ -82,4 +84,4 @@ def _write(ws: Any, r: int, c: int, value: Any, fmt: Any, formats: dict[str, Any
     elif isinstance(value, date):
         ws.write_datetime(r, c, datetime(value.year, value.month, value.day), fmt or formats["date"])
     else:
-        ws.write_string(r, c, neutralise(str(value)))
+        ws.write_string(r, c, str(value))

@@ -135,3 +135,50 @@ def test_accents_and_case_do_not_matter(case: tuple[str, Field], change: object)
     name, field = case
     assert header_key(change(name)) == name  # type: ignore[operator]
     assert guess_field(change(name))[0] is field  # type: ignore[operator]
+
+
+# --- issue 18: identifier columns, company lists, received dates ------------------------
+def test_identifier_columns_never_feed_a_person_field() -> None:
+    from workbench.exchange.mapping import guess_mapping
+
+    headers = ["Organization Id", "organization_id", "Attendee #", "Record ID", "Name", "Email", "leadId"]
+    mapping = guess_mapping(headers)
+    assert mapping[:4] == [None, None, None, None]
+    assert mapping[4:6] == [Field.FULL_NAME, Field.EMAIL] and mapping[6] is None
+
+
+def test_hash_and_uuid_values_make_an_identifier_column() -> None:
+    from workbench.exchange.mapping import guess_mapping, looks_like_identifiers
+
+    headers = ["Company", "Contact", "E-mail"]
+    samples = [
+        ["FAB0d41d5b5d22c", "Ana López", "ana@acme.com"],
+        ["6F94879bDAfE5a6", "Bo Chen", "bo@beta.io"],
+        ["5Cef8BFA16c5e3c", "Cy Orr", "cy@corp.com"],
+    ]
+    assert guess_mapping(headers, samples) == [None, Field.FULL_NAME, Field.EMAIL]
+    assert looks_like_identifiers(
+        ["3b241101-e2bb-4255-8caf-4136c566a962", "{3B241101-E2BB-4255-8CAF-4136C566A963}"]
+    )
+    assert not looks_like_identifiers(["Acme", "Beta Corp", "Gamma GmbH"])
+    assert not looks_like_identifiers(["ACME2024", "x"])  # one code among names is no identifier column
+
+
+def test_a_company_list_maps_name_to_the_company() -> None:
+    from workbench.exchange.mapping import guess_mapping
+
+    mapping = guess_mapping(
+        ["Index", "Organization Id", "Name", "Website", "Country", "Industry", "Number of employees"]
+    )
+    assert mapping[:4] == [None, None, Field.COMPANY, Field.WEBSITE]
+    assert guess_mapping(["Name", "Email", "Industry"])[0] is Field.FULL_NAME  # people: Name is a person
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Create Date", "Created", "Order Date", "Registration Time", "Join Time", "Date Added", "Submitted At"],
+)
+def test_usual_received_date_columns(header: str) -> None:
+    from workbench.exchange.mapping import guess_field
+
+    assert guess_field(header)[0] is Field.RECEIVED_AT

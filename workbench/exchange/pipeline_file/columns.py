@@ -223,6 +223,11 @@ def sheet_column(column: ColumnSpec, values: Sequence[Any]) -> Checked:
             else (lambda: _date_column(values))
         )
     if kind is ColumnType.BOOLEAN:
+        # LibreOffice keeps a boolean as a number with a TRUE/FALSE format, so a file it
+        # re-saved as ODS gives 0.0 and 1.0 (issue 18); those two numbers are flags.
+        if types & {float, int} and all(v in (0, 1) for v in values if type(v) in (float, int)):
+            values = tuple(bool(v) if type(v) in (float, int) else v for v in values)
+            types = (types - {float, int}) | {bool}
         if not types <= {bool, str} or not only_empty_text:
             raise _first(values, lambda v: not (type(v) is bool or v == ""), expected)
         return lambda: tuple(v is True for v in values)

@@ -4,8 +4,8 @@ The document is one object (see the schema): ``schema``, ``schema_version``,
 ``stages``, ``summary``, the five tables as arrays of row objects, and ``meta`` last —
 JSON objects are unordered, and putting ``meta`` at the end lets it carry the row
 counts without holding any table in memory. Times are ISO 8601 in UTC, dates
-``YYYY-MM-DD``. Text cells are neutralised exactly as in the XLSX form, so a JSON→CSV
-conversion by any tool stays safe and both forms hold the same content.
+``YYYY-MM-DD``. Text is the raw value (issue 18): JSON is data, never evaluated, and
+a reader of it must not have to know the CSV rule; only CSV writers quote formulas.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.pipeline_file.model import (
     SCHEMA_NAME,
     ColumnType,
@@ -42,7 +41,7 @@ def _iso_date(value: date | None) -> str | None:
 
 
 def _text(value: Any) -> str:
-    return neutralise(value) if value else ""
+    return value if value else ""
 
 
 def _plain(value: Any) -> Any:
@@ -88,7 +87,7 @@ class JsonPipelineWriter:
     def write_summary(self, meta: FileMeta, summary: Summary) -> None:
         stages = [
             {
-                "name": neutralise(s.name),
+                "name": s.name,
                 "position": s.position,
                 "probability": s.probability,
                 "kind": s.kind,
@@ -97,7 +96,7 @@ class JsonPipelineWriter:
             for s in meta.stages
         ]
         self._out.write(',\n"stages": ' + json.dumps(stages, ensure_ascii=False))
-        self._out.write(',\n"summary": ' + json.dumps(_neutralised(summary.as_json()), ensure_ascii=False))
+        self._out.write(',\n"summary": ' + json.dumps(summary.as_json(), ensure_ascii=False))
 
     def write_table(
         self,
@@ -127,16 +126,5 @@ class JsonPipelineWriter:
 
     def close(self, meta: FileMeta) -> None:
         data = meta.as_json()
-        data["rep"] = neutralise(data["rep"])
         self._out.write(',\n"meta": ' + json.dumps(data, ensure_ascii=False) + "}\n")
         self._out.close()
-
-
-def _neutralised(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
-    if isinstance(value, list):
-        return [_neutralised(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _neutralised(v) for k, v in value.items()}
-    return value

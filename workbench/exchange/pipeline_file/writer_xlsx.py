@@ -4,8 +4,10 @@ xlsxwriter's ``constant_memory`` mode writes each row to a temporary file as soo
 the next row starts, so memory stays flat whatever the number of rows; the price is
 that rows must come in order, one sheet at a time — which is how the export service
 produces them. Cells are real spreadsheet values: dates and times as dates (UTC),
-amounts and probabilities as numbers, flags as booleans; text goes through
-:func:`~workbench.exchange.csv_safe.neutralise` so no spreadsheet runs it as a formula.
+amounts and probabilities as numbers, flags as booleans, text as string cells exactly as
+stored. A string cell is never evaluated (only CSV needs the OWASP quote, issue 18: the
+quote showed as a stray apostrophe before every ``+1 415…`` in every spreadsheet), and
+xlsxwriter's ``strings_to_formulas`` is off, so ``=…`` text stays text.
 
 The writer writes the file it is given; the export service hands it a temporary path
 and renames it into place only when everything succeeded.
@@ -28,7 +30,6 @@ import xlsxwriter
 import xlsxwriter.exceptions
 
 from workbench.exchange.atomic import close_cleanly
-from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.pipeline_file.model import (
     META_SHEET,
     SCHEMA_NAME,
@@ -150,7 +151,7 @@ class XlsxPipelineWriter:
         self.sheet_names.append(SUMMARY_SHEET)
         ws.set_column(0, 0, 34)
         ws.set_column(1, 6, 15)
-        ws.write_string(0, 0, neutralise(f"Pipeline of {meta.rep}"), self.title)
+        ws.write_string(0, 0, f"Pipeline of {meta.rep}", self.title)
         row = 2
         head: list[tuple[str, Any]] = [
             ("Rep", meta.rep),
@@ -160,15 +161,15 @@ class XlsxPipelineWriter:
             ("Currency", meta.currency),
         ]
         for label, value in [*head, *summary.figures]:
-            ws.write_string(row, 0, neutralise(label), self.bold)
+            ws.write_string(row, 0, label, self.bold)
             self._write_any(ws, row, 1, value, "")
             row += 1
         for table in summary.tables:
             row += 1
-            ws.write_string(row, 0, neutralise(table.title), self.bold)
+            ws.write_string(row, 0, table.title, self.bold)
             row += 1
             for col, name in enumerate(table.columns):
-                ws.write_string(row, col, neutralise(name), self.header)
+                ws.write_string(row, col, name, self.header)
             row += 1
             for values in table.rows:
                 for col, value in enumerate(values):
@@ -188,7 +189,7 @@ class XlsxPipelineWriter:
         elif isinstance(value, date):
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date_fmt)
         else:
-            ws.write_string(row, col, neutralise(str(value)))
+            ws.write_string(row, col, str(value))
 
     # --- tables -------------------------------------------------------------------
     def _cell_writer(self, ws: Any, column: ColumnSpec) -> Writer:
@@ -199,7 +200,7 @@ class XlsxPipelineWriter:
 
             def text(r: int, c: int, v: Any) -> None:
                 if v:
-                    write_string(r, c, neutralise(v))
+                    write_string(r, c, v)
 
             return text
         if kind is ColumnType.UUID:
@@ -313,7 +314,7 @@ class XlsxPipelineWriter:
                 json.dumps(
                     [
                         {
-                            "name": neutralise(s.name),
+                            "name": s.name,
                             "position": s.position,
                             "probability": s.probability,
                             "kind": s.kind,
@@ -332,7 +333,7 @@ class XlsxPipelineWriter:
             ws.write_string(row, 0, key)
             if key in ("rep", "currency", "app_version"):
                 if value:
-                    ws.write_string(row, 1, neutralise(str(value)))
+                    ws.write_string(row, 1, str(value))
             elif key in ("stages", "schema"):
                 ws.write_string(row, 1, str(value))
             else:

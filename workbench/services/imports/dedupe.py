@@ -1,20 +1,20 @@
-"""De-duplication for bulk imports: the rules of :mod:`workbench.services.leads.duplicates`,
-made to scale to a million rows against a million stored leads.
+"""De-duplication for bulk imports: the rules of :mod:`workbench.services.leads.duplicates`
+(:func:`~workbench.services.leads.duplicates.verdict`), made to scale to a million rows
+against a million stored leads.
 
-Same person when (cheapest first):
-
-1. the same email (``email_norm``), or
-2. the same company — email domain when not free mail (or the website's domain), or
-   the normalised company name — **and** a similar person name (rapidfuzz
-   ``token_sort_ratio`` ≥ :data:`~workbench.services.leads.duplicates.NAME_SIMILARITY`).
+* the same email (``email_norm``) is the same person;
+* without an email on one side, the same E.164 phone, or the same company (email
+  domain when not free mail, or the website's domain, or the normalised company name)
+  and a similar *full* name, is a *possible* duplicate — the rep reviews it and both
+  are kept by default; two different emails never match.
 
 How it scales (blocking): rows arrive in chunks. For each chunk, :meth:`prefetch`
 reads the stored candidates with a few indexed ``IN (…)`` queries — by email, by
-domain, by company key — bounded per key. Candidates are kept in memory per *block*
-(a domain or company key), sub-divided by the initial of the name's first word in
-alphabetical order, so each row is compared fuzzily with a handful of names, never
-with the whole file. Rows that the import adds are registered with :meth:`add`, so
-later rows of the same file find them too; earlier chunks are already in the
+phone, by domain, by company key — bounded per key. Name candidates are kept in
+memory per *block* (a domain or company key), sub-divided by the initial of the name's
+first word in alphabetical order, so each row is compared with a handful of names,
+never with the whole file. Rows that the import adds are registered with :meth:`add`,
+so later rows of the same file find them too; earlier chunks are already in the
 database, where the next chunk's queries see them (same transaction).
 """
 
@@ -29,8 +29,16 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, select
 
 from workbench.domain import Lead, table_of
-from workbench.domain.normalize import person_key
-from workbench.services.leads.duplicates import NAME_SIMILARITY, SAME_COMPANY_SIMILAR_NAME, SAME_EMAIL
+from workbench.domain.normalize import person_key, split_full_name
+from workbench.services.leads.duplicates import (
+    NAME_SIMILARITY,
+    SAME_EMAIL,
+    SAME_PHONE,
+    SIMILAR_FULL_NAME,
+    Person,
+    Verdict,
+    full_name_score,
+)
 
 L: Any = table_of(Lead).c
 
@@ -45,6 +53,10 @@ CANDIDATES_PER_KEY = 500
 CACHE_LIMIT = 300_000
 #: Keys per ``IN (…)`` query (SQLite's default limit on variables is far above).
 _IN_CHUNK = 900
+#: Whole-name similarity below which a candidate is not looked at more closely (the
+#: rule itself then asks first and last name to be similar each).
+_PREFILTER = NAME_SIMILARITY - 25
+_SEP = "\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +67,21 @@ class Keys:
     domain: str = ""  # company domain (never free mail), else ""
     company: str = ""  # company_norm
     person: str = ""  # person_key of the full name
+    first: str = ""  # person_key of the first name
+    last: str = ""  # person_key of the last name
+    phone: str = ""  # E.164 of a valid number, else ""
+
+    @property
+    def full(self) -> bool:
+        """Both a first and a last name: only then can a name be evidence."""
+        return bool(self.first and self.last)
 
 
 class Match(NamedTuple):
     lead_id: int
     reason: str
     score: float
+    verdict: Verdict = Verdict.SAME
 
 
 def initial(person: str) -> str:
@@ -70,35 +91,52 @@ def initial(person: str) -> str:
     return min(words)[:1] if words else ""
 
 
+def _name_of(first: str, last: str) -> str:
+    return f"{first}{_SEP}{last}"
+
+
 class _Block:
-    """Names of one domain or company, by initial: parallel lists of names and ids (no
-    tuple per candidate), since a million-row import keeps millions of them."""
+    """Names of one domain or company, by initial: parallel lists of names ("first\tlast"),
+    ids and whether the lead has an email (no tuple per candidate), since a
+    million-row import keeps millions of them."""
 
     __slots__ = ("by_initial", "size")
 
     def __init__(self) -> None:
-        self.by_initial: dict[str, tuple[list[str], array[int]]] = {}
+        self.by_initial: dict[str, tuple[list[str], array[int], bytearray]] = {}
         self.size = 0
 
-    def add(self, person: str, lead_id: int) -> None:
-        key = initial(person)
+    def add(self, first: str, last: str, lead_id: int, has_email: bool) -> None:
+        key = initial(f"{first} {last}")
         entries = self.by_initial.get(key)
         if entries is None:
-            entries = self.by_initial[key] = ([], array("q"))
-        entries[0].append(person)
+            entries = self.by_initial[key] = ([], array("q"), bytearray())
+        entries[0].append(_name_of(first, last))
         entries[1].append(lead_id)
+        entries[2].append(1 if has_email else 0)
         self.size += 1
 
-    def best(self, person: str) -> tuple[int, float] | None:
-        entries = self.by_initial.get(initial(person))
+    def best(self, keys: Keys) -> tuple[int, float] | None:
+        entries = self.by_initial.get(initial(keys.person))
         if not entries:
             return None
-        names, ids = entries
-        found = process.extractOne(person, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY)
-        if found is None:
-            return None
-        _name, score, index = found
-        return ids[index], float(score)
+        names, ids, emails = entries
+        me = Person(first=keys.first, last=keys.last)
+        best: tuple[int, float] | None = None
+        for _name, _score, index in process.extract(
+            _name_of(keys.first, keys.last),
+            names,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=_PREFILTER,
+            limit=8,
+        ):
+            if keys.email and emails[index]:
+                continue  # two different emails: different people
+            first, _sep, last = names[index].partition(_SEP)
+            score = full_name_score(me, Person(first=first, last=last))
+            if score >= NAME_SIMILARITY and (best is None or score > best[1]):
+                best = ids[index], score
+        return best
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -108,11 +146,13 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
 
 
 class DuplicateIndex:
-    """Finds the lead (stored, or added earlier by this import) a row duplicates."""
+    """Finds the lead (stored, or added earlier by this import) a row is or may be."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._emails: dict[str, int] = {}
+        #: E.164 → (lead id, whether that lead has an email).
+        self._phones: dict[str, tuple[int, bool]] = {}
         self._blocks: dict[tuple[str, str], _Block] = {}
         self._cached = 0
         self._after_rebuild = 0
@@ -121,6 +161,7 @@ class DuplicateIndex:
     def prefetch(self, rows: Sequence[Keys]) -> None:
         """Read the stored candidates of a chunk of rows (call before :meth:`find`)."""
         self._emails = {}
+        self._phones = {}
         rebuild = self._cached > self._after_rebuild + CACHE_LIMIT
         if rebuild:
             self._blocks.clear()
@@ -134,13 +175,25 @@ class DuplicateIndex:
                 if deleted_at is None:
                     known = self._emails.get(email)
                     self._emails[email] = int(lead_id) if known is None else min(known, int(lead_id))
-        with_person = [k for k in rows if k.person]
+        phones = {k.phone for k in rows if k.phone}
+        for part in _chunks(phones):
+            stmt = select(L.phone_e164, L.id, L.email_norm, L.deleted_at).where(L.phone_e164.in_(part))
+            for phone, lead_id, email, deleted_at in self._conn.execute(stmt):
+                if deleted_at is None:
+                    self._phone_seen(phone, int(lead_id), bool(email))
+        with_person = [k for k in rows if k.full]
         domains = {k.domain for k in with_person if k.domain and ("d", k.domain) not in self._blocks}
         companies = {k.company for k in with_person if k.company and ("c", k.company) not in self._blocks}
         self._fetch_blocks("d", L.email_domain, domains)
         self._fetch_blocks("c", L.company_norm, companies)
         if rebuild:
             self._after_rebuild = self._cached
+
+    def _phone_seen(self, phone: str, lead_id: int, has_email: bool) -> None:
+        known = self._phones.get(phone)
+        # A lead without an email is the better candidate (it can match any row).
+        if known is None or (known[1] and not has_email) or (known[1] == has_email and lead_id < known[0]):
+            self._phones[phone] = (lead_id, has_email)
 
     def _fetch_blocks(self, kind: str, column: Any, keys: set[str]) -> None:
         for key in keys:
@@ -149,17 +202,19 @@ class DuplicateIndex:
             # Newest first, so the leads this import added in earlier chunks are among
             # the candidates kept for a crowded key.
             stmt = (
-                select(column, L.id, L.name, L.deleted_at)
+                select(column, L.id, L.first_name, L.last_name, L.name, L.email_norm, L.deleted_at)
                 .where(column.in_(part))
                 .order_by(column, L.id.desc())
             )
-            for key, lead_id, name, deleted_at in self._conn.execute(stmt):
+            for key, lead_id, first, last, name, email, deleted_at in self._conn.execute(stmt):
                 block = self._blocks[(kind, key)]
                 if deleted_at is not None or block.size >= CANDIDATES_PER_KEY:
                     continue
-                person = person_key(name or "")
-                if person:
-                    block.add(person, int(lead_id))
+                if not (first or last):
+                    first, last = split_full_name(name or "")
+                first, last = person_key(first or ""), person_key(last or "")
+                if first and last:
+                    block.add(first, last, int(lead_id), bool(email))
                     self._cached += 1
 
     # --- matching -----------------------------------------------------------------------
@@ -167,8 +222,12 @@ class DuplicateIndex:
         if keys.email:
             lead_id = self._emails.get(keys.email)
             if lead_id is not None:
-                return Match(lead_id, SAME_EMAIL, 100.0)
-        if not keys.person:
+                return Match(lead_id, SAME_EMAIL, 100.0, Verdict.SAME)
+        if keys.phone:
+            found_phone = self._phones.get(keys.phone)
+            if found_phone is not None and not (keys.email and found_phone[1]):
+                return Match(found_phone[0], SAME_PHONE, 100.0, Verdict.POSSIBLE)
+        if not keys.full:
             return None
         best: tuple[int, float] | None = None
         for block_key in (("d", keys.domain), ("c", keys.company)):
@@ -177,18 +236,20 @@ class DuplicateIndex:
             block = self._blocks.get(block_key)
             if block is None:
                 continue
-            found = block.best(keys.person)
+            found = block.best(keys)
             if found is not None and (best is None or found[1] > best[1]):
                 best = found
         if best is None:
             return None
-        return Match(best[0], SAME_COMPANY_SIMILAR_NAME, best[1])
+        return Match(best[0], SIMILAR_FULL_NAME, best[1], Verdict.POSSIBLE)
 
     def add(self, keys: Keys, lead_id: int) -> None:
         """Register a lead this import adds, so later rows match it."""
         if keys.email:
             self._emails.setdefault(keys.email, lead_id)
-        if not keys.person:
+        if keys.phone:
+            self._phone_seen(keys.phone, lead_id, bool(keys.email))
+        if not keys.full:
             return
         for block_key in (("d", keys.domain), ("c", keys.company)):
             if block_key[1]:
@@ -196,7 +257,7 @@ class DuplicateIndex:
                 # block made here would hide the stored candidates it never read.
                 block = self._blocks.get(block_key)
                 if block is not None:
-                    block.add(keys.person, lead_id)
+                    block.add(keys.first, keys.last, lead_id, bool(keys.email))
                     self._cached += 1
 
 

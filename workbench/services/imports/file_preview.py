@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import Field, apply_preset, check_usable, guess_mapping
-from workbench.exchange.readers import FileFormat, ReadOptions, SourceRow, preview
+from workbench.exchange.readers import FileFormat, ReadOptions, SourceRow
 from workbench.services.imports.options import ImportOptions
 
 
@@ -22,17 +23,22 @@ def file_sha256(path: Path) -> str:
 
 
 def resolve_mapping(
-    headers: Sequence[str], options: ImportOptions, *, check: bool = True
+    headers: Sequence[str],
+    options: ImportOptions,
+    *,
+    check: bool = True,
+    samples: Sequence[Sequence[str]] = (),
 ) -> list[Field | None]:
     """The field of every column: the options' mapping, else a preset over the
-    guesses, else the guesses. Raises MappingError when no lead could be made."""
+    guesses, else the guesses (``samples``: first rows, to tell identifier columns).
+    Raises MappingError when no lead could be made."""
     if options.mapping is not None:
         mapping = list(options.mapping)[: len(headers)]
         mapping += [None] * (len(headers) - len(mapping))
     elif options.preset:
-        mapping = apply_preset(headers, options.preset)
+        mapping = apply_preset(headers, options.preset, samples)
     else:
-        mapping = guess_mapping(headers)
+        mapping = guess_mapping(headers, samples)
     if check:
         check_usable(mapping)
     return mapping
@@ -40,15 +46,32 @@ def resolve_mapping(
 
 @dataclass(frozen=True)
 class FilePreview:
-    """A file's format, headers, first rows and the guessed mapping."""
+    """A file's format, headers (on ``header_line``), first rows and the guessed mapping."""
 
     format: FileFormat
     headers: list[str]
     rows: list[SourceRow]
     mapping: list[Field | None]
+    header_line: int = 1
+    preamble_lines: int = 0
 
 
-def preview_file(path: Path, read: ReadOptions, rows: int = 50) -> FilePreview:
+def preview_file(path: Path, read: ReadOptions, rows: int = 50, header_row: int | None = None) -> FilePreview:
     """The first rows of ``path`` with guessed mapping; raises ReadError."""
-    found = preview(path, read, rows)
-    return FilePreview(found.format, found.headers, found.rows, guess_mapping(found.headers))
+    reader = open_report(path, read, header_row)
+    try:
+        found: list[SourceRow] = []
+        for row in reader.rows():
+            found.append(row)
+            if len(found) >= rows:
+                break
+        return FilePreview(
+            reader.format,
+            reader.headers,
+            found,
+            guess_mapping(reader.headers, [r.values for r in found]),
+            reader.header_line,
+            reader.preamble_lines,
+        )
+    finally:
+        reader.close()

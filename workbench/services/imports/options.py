@@ -16,6 +16,9 @@ from workbench.exchange.mapping import Field, preset_of
 from workbench.exchange.readers import FileFormat, ReadOptions
 from workbench.services.imports.rows import Unmapped
 
+#: Problems listed in :meth:`ImportResult.as_dict` (``import --json``).
+JSON_PROBLEMS = 1000
+
 
 class DupAction(StrEnum):
     """What to do with a row that duplicates a lead."""
@@ -36,6 +39,8 @@ class ImportCancelled(Exception):
 @dataclass(frozen=True)
 class ImportOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
+    #: The header's line as a spreadsheet shows it; None = found (report preambles skipped).
+    header_row: int | None = None
     #: The field of every column; None = guessed (then ``preset`` laid over the guesses).
     mapping: Sequence[Field | None] | None = None
     preset: Mapping[str, str] | None = None
@@ -43,7 +48,11 @@ class ImportOptions:
     source: str | None = None
     campaign: str | None = None
     unmapped: Unmapped = Unmapped.NOTES
+    #: For rows that are the same person as a lead (the same email).
     on_duplicate: DupAction = DupAction.SKIP
+    #: For rows that may be (same phone, or same company and similar full name): the
+    #: rep reviews them in the preview; both are kept unless the rep says otherwise.
+    on_possible: DupAction = DupAction.KEEP
     #: Per duplicate group (:attr:`DuplicateGroup.key`), overriding ``on_duplicate``.
     choices: Mapping[str, DupAction] = field(default_factory=dict)
     #: None = guessed from the first rows.
@@ -62,15 +71,21 @@ class RowProblem:
     row: int
     message: str
     rejected: bool
+    #: The file's column the problem is in ("" when it is about the whole row).
+    column: str = ""
 
 
 @dataclass
 class DuplicateGroup:
-    """Rows that are the same person: as a stored lead, or as an earlier row of the file."""
+    """Rows that are (or, when ``possible``, may be) the same person: as a stored lead,
+    or as an earlier row of the file. Keys: ``lead:ID`` / ``row:N``, with a ``?`` after
+    for a possible duplicate."""
 
     key: str
     reason: str
     in_file: bool
+    #: True for a *possible* duplicate (kept by default), False for the same email.
+    possible: bool = False
     #: The lead they duplicate ("name · company · email").
     existing: str = ""
     rows: list[int] = field(default_factory=list)
@@ -137,6 +152,19 @@ class ImportResult:
     rejects_file: Path | None = None
     #: Why the rejected rows could not be saved (the import itself was committed).
     rejects_problem: str = ""
+    #: Where the header was found, lines skipped above it, summary lines ignored below.
+    header_line: int = 1
+    preamble_lines: int = 0
+    footer_lines: int = 0
+
+    def layout(self) -> str:
+        """ "header on line 9; 8 lines above it skipped; 3 footer lines ignored"."""
+        parts = [f"header on line {self.header_line}"]
+        if self.preamble_lines:
+            parts.append(f"{self.preamble_lines} line{'s' * (self.preamble_lines != 1)} above it skipped")
+        if self.footer_lines:
+            parts.append(f"{self.footer_lines} footer line{'s' * (self.footer_lines != 1)} ignored")
+        return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +186,15 @@ class ImportResult:
             "backup_reused": self.backup_reused,
             "mapping": preset_of(self.headers, self.mapping),
             "rejects_problem": self.rejects_problem or None,
+            "header_line": self.header_line,
+            "preamble_lines": self.preamble_lines,
+            "footer_lines": self.footer_lines,
+            # Per row, the first JSON_PROBLEMS (issue 18).
+            "problems": [
+                {"row": p.row, "column": p.column, "reason": p.message, "rejected": p.rejected}
+                for p in self.problems[:JSON_PROBLEMS]
+            ],
+            "problem_rows": self.warnings + self.rejected,
         }
 
     def discard_rejects(self) -> None:

@@ -32,6 +32,7 @@ from workbench.domain.normalize import (
     full_name,
     is_free_mail,
     person_key,
+    region_of_country,
     split_full_name,
 )
 from workbench.exchange.csv_safe import restore
@@ -77,6 +78,8 @@ class Prepared(NamedTuple):
     link_domain: str
     #: Warnings, or the reasons of a rejection.
     problems: tuple[str, ...]
+    #: The file's column of each problem ("" when it is about the whole row).
+    columns: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> bool:
@@ -84,6 +87,7 @@ class Prepared(NamedTuple):
 
 
 _NO_KEYS = Keys()
+_LABEL_FIELDS = {"name": Field.LAST_NAME, "company": Field.COMPANY, "title": Field.TITLE}
 
 
 class RowPreparer:
@@ -97,6 +101,7 @@ class RowPreparer:
         now: datetime,
     ) -> None:
         self.width = len(headers)
+        self.headers = list(headers)
         self.settings = settings
         self.now = now
         first: dict[Field, int] = {}
@@ -126,6 +131,11 @@ class RowPreparer:
         self._source = (settings.source or "").strip()[: MAX_LENGTHS["source"]]
         self._campaign = (settings.campaign or "").strip()[: MAX_LENGTHS["campaign"]]
 
+    def header(self, field: Field) -> str:
+        """The file's column mapped to ``field`` ("" when none is)."""
+        index = self._col.get(field)
+        return self.headers[index] if index is not None and index < len(self.headers) else ""
+
     def _cell(self, values: list[str], field: Field) -> str:
         index = self._col.get(field)
         if index is None or index >= len(values):
@@ -147,6 +157,7 @@ class RowPreparer:
             return Prepared(row.number, None, _NO_KEYS, "", (f"the row cannot be read: {row.error}",))
         values = row.values
         problems: list[str] = []
+        where: list[str] = []  # the column of each problem
         count = len(values)
         if count > self.width and any(v.strip() for v in values[self.width :]):
             return Prepared(
@@ -158,8 +169,10 @@ class RowPreparer:
             )
         if count < self.width and self.settings.warn_short_rows:
             problems.append(f"the row has only {count} of {self.width} columns")
+            where.append("")
         if row.warning:
             problems.append(row.warning)
+            where.append("")
         cell = self._cell
         first, last = cell(values, Field.FIRST_NAME), cell(values, Field.LAST_NAME)
         if not first and not last:
@@ -167,8 +180,10 @@ class RowPreparer:
         name = full_name(first, last)
         company = cell(values, Field.COMPANY)
         rejections: list[str] = []
+        rejected_at: list[str] = []
         if not name and not company:
             rejections.append("no name and no company")
+            rejected_at.append("")
 
         received = self.now
         date_text = cell(values, Field.RECEIVED_AT)
@@ -177,6 +192,7 @@ class RowPreparer:
                 parsed = parse_date(date_text, self.settings.date_order)
             except DateError as exc:
                 rejections.append(f"the date {date_text!r} cannot be read ({exc})")
+                rejected_at.append(self.header(Field.RECEIVED_AT))
             else:
                 received = (
                     parsed.astimezone(UTC)
@@ -184,7 +200,7 @@ class RowPreparer:
                     else parsed.replace(tzinfo=self.settings.timezone).astimezone(UTC)
                 )
         if rejections:
-            return Prepared(row.number, None, _NO_KEYS, "", tuple(rejections))
+            return Prepared(row.number, None, _NO_KEYS, "", tuple(rejections), tuple(rejected_at))
 
         email = cell(values, Field.EMAIL)
         email_key = domain = ""
@@ -192,16 +208,22 @@ class RowPreparer:
             checked = check_email(email)
             if checked.problem:
                 problems.append(f"email {email!r} kept as typed: {checked.problem}")
+                where.append(self.header(Field.EMAIL))
             else:
                 email = checked.value
                 email_key = email_norm(email)
                 domain = email_domain(email)
         phone = cell(values, Field.PHONE) or cell(values, Field.MOBILE)
+        country = cell(values, Field.COUNTRY)
         e164 = ""
         if phone:
-            checked_phone = check_phone(phone, self.settings.phone_region)
-            if checked_phone.problem and not checked_phone.value.startswith("+"):
-                problems.append(f"phone {phone!r} kept as typed: {checked_phone.problem}")
+            # The row's own country reads its phone; else the rep's default region.
+            region = (region_of_country(country) if country else "") or self.settings.phone_region
+            checked_phone = check_phone(phone, region)
+            if checked_phone.problem:
+                # Kept as typed, never a made-up E.164 (issue 18: "999-4445" became +19994445).
+                problems.append(f"phone {phone!r} kept as typed: {checked_phone.problem} for {region}")
+                where.append(self.header(Field.PHONE) or self.header(Field.MOBILE))
             else:
                 e164 = checked_phone.value
         company_domain = "" if is_free_mail(domain) else domain
@@ -214,6 +236,7 @@ class RowPreparer:
             parsed_kind = parse_kind(kind_text) if kind_text else None
             if kind_text and parsed_kind is None:
                 problems.append(f"kind {kind_text!r} is not inbound, target or referral; inbound used")
+                where.append(self.header(Field.KIND))
             kind = (parsed_kind or LeadKind.INBOUND).value
 
         notes: list[str] = []
@@ -222,6 +245,8 @@ class RowPreparer:
                 notes.append(text)
         if website:
             notes.append(f"Website: {website}")
+        if country:
+            notes.append(f"Country: {country}")
         for index, header in self._unmapped:
             if index < count and (text := _clean(values[index])):
                 notes.append(f"{header}: {text}")
@@ -232,6 +257,7 @@ class RowPreparer:
         for label, text in (("name", name), ("company", company), ("title", title)):
             if len(text) > MAX_LENGTHS[label]:
                 problems.append(f"{label} cut to {MAX_LENGTHS[label]} characters")
+                where.append(self.header(_LABEL_FIELDS[label]) or self.header(Field.FULL_NAME))
         name, company, title = name[:300], company[:300], title[:300]
         company_key = company_norm(company) if company else ""
         lead = {
@@ -252,8 +278,16 @@ class RowPreparer:
             "received_at": received,
             "notes": "\n".join(notes),
         }
-        keys = Keys(email_key, company_domain, company_key, person_key(name) if name else "")
-        return Prepared(row.number, lead, keys, company_domain, tuple(problems))
+        keys = Keys(
+            email_key,
+            company_domain,
+            company_key,
+            person_key(name) if name else "",
+            person_key(first),
+            person_key(last),
+            e164,
+        )
+        return Prepared(row.number, lead, keys, company_domain, tuple(problems), tuple(where))
 
 
 def _clean(text: str) -> str:

@@ -41,12 +41,13 @@ from workbench.domain import ImportBatch, Lead, LeadSource, new_uuid, table_of
 from workbench.domain.enums import ImportStatus, LeadStatus
 from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.dates import DateOrder, guess_order
+from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import (
     Field,
     MappingError,
     preset_of,
 )
-from workbench.exchange.readers import ReadError, SourceRow, open_table
+from workbench.exchange.readers import ReadError, SourceRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.imports.dedupe import DuplicateIndex
 from workbench.services.imports.file_preview import FilePreview, file_sha256, preview_file, resolve_mapping
@@ -65,6 +66,7 @@ from workbench.services.imports.options import (
     RowProblem,
 )
 from workbench.services.imports.rows import FileSettings, Prepared, RowPreparer, Unmapped
+from workbench.services.leads.duplicates import Verdict
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 from workbench.store.ids import reserve_ids
@@ -85,6 +87,11 @@ _BATCH = table_of(ImportBatch)
 
 
 # --- the file ---------------------------------------------------------------------------
+def source_key(name: str) -> str:
+    """Sources match case- and space-insensitively ("Trade  Show" = "trade show")."""
+    return " ".join(name.split()).casefold()
+
+
 def previous_import(conn: Connection, file_hash: str) -> int | None:
     stmt = (
         select(_BATCH.c.id)
@@ -177,21 +184,22 @@ def run_import(
     options = options or ImportOptions()
     started = time.monotonic()
     try:
-        reader = open_table(path, options.read)
+        reader = open_report(path, options.read, options.header_row)
     except ReadError as exc:
         raise ImportRefused(f"{path.name} cannot be read: {exc}.") from exc
     rejects: _Rejects | None = None
     try:
+        rows: Iterator[SourceRow] = reader.rows()
+        # The first rows tell identifier columns (mapping) and the day/month order.
+        head = list(islice(rows, DATE_SAMPLE_ROWS))
+        rows = chain(head, rows)
         try:
-            mapping = resolve_mapping(reader.headers, options)
+            mapping = resolve_mapping(reader.headers, options, samples=[r.values for r in head[:50]])
         except MappingError as exc:
             raise ImportRefused(f"{path.name} cannot be mapped: {exc}.") from exc
-        rows: Iterator[SourceRow] = reader.rows()
         order = options.date_order
         if order is None:
-            head = list(islice(rows, DATE_SAMPLE_ROWS))
             order = _guess_order(head, mapping)
-            rows = chain(head, rows)
         result = ImportResult(
             file_name=path.name,
             file_hash=file_sha256(path),
@@ -201,6 +209,8 @@ def run_import(
             mapping=mapping,
             date_order=order,
             dry_run=options.dry_run,
+            header_line=reader.header_line,
+            preamble_lines=reader.preamble_lines,
         )
         if options.rejects_to is not None or options.keep_rejects:
             folder = options.rejects_to.parent if options.rejects_to is not None else None
@@ -224,6 +234,7 @@ def run_import(
             _back_up_first(wb, result, progress, clock)
         run = _Run(wb, result, options, preparer, rejects, collect, clock)
         run.execute(rows, reader.fraction, progress, started)
+        result.footer_lines = reader.footer_lines
         if rejects is not None:
             # The import is committed by now: a rejects file that cannot be finished
             # (disk full) is reported as that, never as "nothing was written".
@@ -316,7 +327,10 @@ class _Run:
         self.now = clock()
         self.batch_id = 0
         self.added = AddedLeads()
-        self.sources: set[str] = set()
+        #: New sources in the file's spelling, in the order first seen.
+        self.sources: list[str] = []
+        #: Every source known so far by its key (:func:`source_key`) → the spelling kept.
+        self.spelling: dict[str, str] = {}
 
     # --- driver ------------------------------------------------------------------------
     def execute(
@@ -338,6 +352,7 @@ class _Run:
             try:
                 self.conn = conn
                 self.index = DuplicateIndex(conn)
+                self._read_sources()
                 self.linker = AccountLinker(conn)
                 self._start_batch()
                 chunk: list[SourceRow] = []
@@ -397,6 +412,7 @@ class _Run:
                     "campaign": options.campaign,
                     "unmapped": options.unmapped.value,
                     "on_duplicate": options.on_duplicate.value,
+                    "on_possible": options.on_possible.value,
                     "date_order": result.date_order.value,
                 },
                 ensure_ascii=False,
@@ -422,17 +438,35 @@ class _Run:
         )
         self._add_sources()
 
+    def _read_sources(self) -> None:
+        t = table_of(LeadSource)
+        for (name,) in self.conn.execute(select(t.c.name).order_by(t.c.position, t.c.id)):
+            self.spelling.setdefault(source_key(str(name)), str(name))
+
+    def _source(self, text: str) -> str:
+        """The rep's spelling of a source, whatever the file's case and spaces
+        ("Trade Show" → "trade show"); a new one is kept as the file first spells it."""
+        if not text:
+            return text
+        key = source_key(text)
+        known = self.spelling.get(key)
+        if known is not None:
+            return known
+        if len(self.spelling) > 100_000:  # a column of free text: leave it as it is
+            return text
+        self.spelling[key] = text
+        if len(self.sources) <= MAX_NEW_SOURCES:  # bounded: a file may put anything there
+            self.sources.append(text)
+        return text
+
     def _add_sources(self) -> None:
         if not self.sources or len(self.sources) > MAX_NEW_SOURCES:
             return  # a column of free text, not a list of sources: leave the list alone
         t = table_of(LeadSource)
-        known = {str(n).casefold() for n in self.conn.execute(select(t.c.name)).scalars()}
         position = int(self.conn.execute(select(func.max(t.c.position))).scalar_one_or_none() or 0)
-        for name in sorted(self.sources):
-            if name.casefold() not in known:
-                position += 1
-                self.conn.execute(insert(t).values(name=name, position=position, active=True))
-                known.add(name.casefold())
+        for name in self.sources:
+            position += 1
+            self.conn.execute(insert(t).values(name=name, position=position, active=True))
 
     # --- one chunk ---------------------------------------------------------------------
     def _chunk(self, rows: list[SourceRow]) -> None:
@@ -452,14 +486,18 @@ class _Run:
                 continue
             if p.problems:
                 result.warnings += 1
-                self._problems(p.number, p.problems, rejected=False)
+                self._problems(p, rejected=False)
             match = self.index.find(p.keys)
             outcome = "new"
             if match is not None:
                 result.duplicate_rows += 1
-                key = self._group_key(match.lead_id)
-                action = self.options.choices.get(key, self.options.on_duplicate)
-                if self.collect and self._group(key, match.reason, p.number):
+                possible = match.verdict is Verdict.POSSIBLE
+                # A possible duplicate is its own group ("row:3?"), so the rep's choice
+                # for the sure ones of the same lead never decides it.
+                key = self._group_key(match.lead_id) + ("?" if possible else "")
+                default = self.options.on_possible if possible else self.options.on_duplicate
+                action = self.options.choices.get(key, default)
+                if self.collect and self._group(key, match.reason, p.number, possible):
                     described.append((key, match.lead_id))
                 if action is DupAction.SKIP:
                     result.skipped_duplicates += 1
@@ -467,13 +505,14 @@ class _Run:
                     continue
                 if action is DupAction.MERGE:
                     account = self.linker.account_for(p.link_domain, p.keys.company)
-                    incoming = dict(p.values, account_id=account)
+                    incoming = dict(p.values, account_id=account, source=self._source(p.values["source"]))
                     merges.append((MergeRequest(match.lead_id, incoming), p, match.reason))
                     continue
                 result.kept_duplicates += 1
                 outcome = "keep"
             lead_id = self.added.take(p.number)
             values = dict(p.values)
+            values["source"] = self._source(values["source"])
             values.update(
                 id=lead_id,
                 uuid=new_uuid(),
@@ -486,8 +525,6 @@ class _Run:
             pending[lead_id] = values
             self.index.add(p.keys, lead_id)
             result.inserted += 1
-            if values["source"] and len(self.sources) <= MAX_NEW_SOURCES:  # bounded: a file may
-                self.sources.add(values["source"])  # put anything in its "source" column
             self._sample(p, outcome, "; ".join(p.problems))
         if merges:
             self._merge(merges, pending)
@@ -525,18 +562,19 @@ class _Run:
         reason = "; ".join(p.problems)
         if self.rejects is not None:
             self.rejects.write(row.values, reason)
-        self._problems(p.number, p.problems, rejected=True)
+        self._problems(p, rejected=True)
         if self.collect and len(self.result.sample) < SAMPLE_ROWS:
             name, company, email = self.preparer.peek(row)
             self.result.sample.append(PreviewRow(p.number, "rejected", name, company, email, None, reason))
 
-    def _problems(self, number: int, messages: Sequence[str], *, rejected: bool) -> None:
+    def _problems(self, p: Prepared, *, rejected: bool) -> None:
         if not self.collect:
             return
         problems = self.result.problems
-        for message in messages:
+        for at, message in enumerate(p.problems):
             if len(problems) < MAX_PROBLEMS:
-                problems.append(RowProblem(number, message, rejected))
+                column = p.columns[at] if at < len(p.columns) else ""
+                problems.append(RowProblem(p.number, message, rejected, column))
 
     def _sample(self, p: Prepared, outcome: str, note: str) -> None:
         if not self.collect or len(self.result.sample) >= SAMPLE_ROWS or p.values is None:
@@ -546,16 +584,16 @@ class _Run:
             PreviewRow(p.number, outcome, v["name"], v["company"], v["email"], v["received_at"], note)
         )
 
-    def _group(self, key: str, reason: str, number: int) -> bool:
+    def _group(self, key: str, reason: str, number: int, possible: bool) -> bool:
         """Add a row to its group; True when the group is new (and needs describing)."""
         groups = self.result.groups
         group = groups.get(key)
         if group is None:
             if len(groups) >= MAX_GROUPS:
                 return False
-            group = groups[key] = DuplicateGroup(key, reason, key.startswith("row:"))
+            group = groups[key] = DuplicateGroup(key, reason, key.startswith("row:"), possible)
             if group.in_file:
-                group.rows.append(int(key[4:]))
+                group.rows.append(int(key[4:].rstrip("?")))
             group.rows.append(number)
             return True
         if len(group.rows) < 100:

@@ -89,8 +89,7 @@ def refusal(values: LeadFields) -> str:
 def phone_e164(phone: str, region: str = "US") -> str:
     """E.164 form when the number parses, else empty (the typed text is kept separately)."""
     checked = check_phone(phone, region)
-    value = checked.value
-    return value if value.startswith("+") and value[1:].isdigit() else ""
+    return "" if checked.problem else checked.value
 
 
 def _columns(values: LeadFields, region: str) -> dict[str, Any]:

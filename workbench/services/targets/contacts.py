@@ -114,9 +114,7 @@ def _apply(contact: Contact, data: ContactInput, phone_region: str) -> None:
     contact.email = checked_email.value if not checked_email.problem else email
     contact.email_norm = email_norm(contact.email)
     contact.phone = data.phone.strip()
-    contact.phone_e164 = (
-        "" if checked_phone.problem and not checked_phone.value.startswith("+") else checked_phone.value
-    )
+    contact.phone_e164 = "" if checked_phone.problem else checked_phone.value
     contact.linkedin_url = data.linkedin_url.strip()
     contact.notes = data.notes.strip()
 

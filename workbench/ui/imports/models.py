@@ -174,7 +174,9 @@ class GroupsModel(QAbstractTableModel):
         self.endResetModel()
 
     def action_of(self, row: int) -> DupAction:
-        return self.choices.get(self.groups[row].key, self.default)
+        group = self.groups[row]
+        # A possible duplicate is kept unless the rep says otherwise (issue 18).
+        return self.choices.get(group.key, DupAction.KEEP if group.possible else self.default)
 
     def set_action(self, rows: Sequence[int], action: DupAction) -> None:
         for row in rows:
@@ -214,9 +216,11 @@ class GroupsModel(QAbstractTableModel):
                     rows = ", ".join(str(r) for r in group.rows[:12])
                     return rows + (" …" if len(group.rows) > 12 else "")
                 if column == 1:
-                    where = tr("row {0} of this file").format(group.key[4:]) if group.in_file else ""
+                    where = tr("row {0} of this file").format(group.rows[0]) if group.in_file else ""
                     return f"{group.existing} ({where})" if where else group.existing
                 if column == 2:
+                    if group.possible:
+                        return tr("maybe the same person: {0}").format(tr(group.reason))
                     return tr(group.reason)
                 if column == 3:
                     return action_label(self.action_of(index.row()))

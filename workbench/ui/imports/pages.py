@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from workbench.exchange.dates import DateOrder
 from workbench.exchange.mapping import FIELD_LABELS, Field
 from workbench.exchange.readers import DELIMITER_NAMES, ENCODINGS, Preview
+from workbench.services.imports.file_preview import FilePreview
 from workbench.services.imports.options import DupAction, ImportResult
 from workbench.services.imports.rows import Unmapped
 from workbench.ui.common.widgets import configure_big_table
@@ -123,9 +125,16 @@ class FilePage(QWidget):
             ],
         )
         self.sheet = QComboBox(self)
+        # Reports put a title and details above the header; 0 = found automatically.
+        self.header_row = QSpinBox(self)
+        self.header_row.setObjectName("importHeaderRow")
+        self.header_row.setRange(0, 100_000)
+        self.header_row.setSpecialValueText(self.tr("Find automatically"))
+        self.header_row.setToolTip(self.tr("The line the column headers are on, as a spreadsheet numbers it"))
         form.addRow(self.tr("&Encoding:"), self.encoding)
         form.addRow(self.tr("&Delimiter:"), self.delimiter)
         form.addRow(self.tr("&Sheet:"), self.sheet)
+        form.addRow(self.tr("&Header on line:"), self.header_row)
         layout.addLayout(form)
         self.detected = QLabel(self)
         self.detected.setWordWrap(True)
@@ -139,9 +148,10 @@ class FilePage(QWidget):
         layout.addWidget(self.table, 1)
         for combo in (self.encoding, self.delimiter, self.sheet):
             combo.activated.connect(lambda _i: self.optionsChanged.emit())
+        self.header_row.editingFinished.connect(self.optionsChanged.emit)
         self.show_preview(None)
 
-    def show_preview(self, preview: Preview | None, error: str = "") -> None:
+    def show_preview(self, preview: Preview | FilePreview | None, error: str = "") -> None:
         self.error.setText(error)
         if preview is None:
             self.detected.setText(
@@ -154,8 +164,17 @@ class FilePage(QWidget):
             self.sheet.setEnabled(False)
             return
         fmt = preview.format
+        line = getattr(preview, "header_line", 1)
+        skipped = getattr(preview, "preamble_lines", 0)
+        where = (
+            self.tr("header on line {0} ({1} lines above it skipped)").format(line, skipped)
+            if skipped
+            else self.tr("header on line {0}").format(line)
+        )
         self.detected.setText(
-            self.tr("Read as {0}; {1} columns. The first rows:").format(fmt.describe(), len(preview.headers))
+            self.tr("Read as {0}; {1} columns, {2}. The first rows:").format(
+                fmt.describe(), len(preview.headers), where
+            )
         )
         self.rows_model = raw_rows_model(preview.headers, self)
         self.rows_model.set_items(preview.rows)
@@ -170,6 +189,10 @@ class FilePage(QWidget):
         self.sheet.setCurrentIndex(max(self.sheet.findData(fmt.sheet), 0))
         self.sheet.setEnabled(len(fmt.sheets) > 1)
         self.sheet.blockSignals(False)
+
+    def chosen_header_row(self) -> int | None:
+        """The header line the rep chose (None = find it)."""
+        return self.header_row.value() or None
 
     def chosen(self) -> tuple[str | None, str | None, str | None]:
         """Encoding, delimiter and sheet the rep chose (None = detect)."""
@@ -365,7 +388,7 @@ class PreviewPage(QWidget):
             f"{result.rejected:,}",
             f"{result.warnings:,}",
         )
-        self.status.setText(text)
+        self.status.setText(text + "<br>" + self.tr("Read with {0}.").format(result.layout()))
 
 
 class ProgressPage(QWidget):

@@ -215,6 +215,7 @@ class ImportWizard(QDialog):
         self.file_page.encoding.setCurrentIndex(0)
         self.file_page.delimiter.setCurrentIndex(0)
         self.file_page.sheet.clear()
+        self.file_page.header_row.setValue(0)
         self.reload_file()
 
     def read_options(self) -> ReadOptions:
@@ -226,7 +227,9 @@ class ImportWizard(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.preview_data = file_preview.preview_file(self.path, self.read_options())
+            self.preview_data = file_preview.preview_file(
+                self.path, self.read_options(), header_row=self.file_page.chosen_header_row()
+            )
         except ReadError as exc:
             self.preview_data = None
             self.file_page.show_preview(None, self.tr("This file cannot be read: {0}.").format(exc))
@@ -270,7 +273,10 @@ class ImportWizard(QDialog):
         headers = self.preview_data.headers
         if name:
             preset = import_history.presets(self.ctx.wb).get(name, {})
-            mapping = file_preview.resolve_mapping(headers, ImportOptions(preset=preset), check=False)
+            samples = [row.values for row in self.preview_data.rows]
+            mapping = file_preview.resolve_mapping(
+                headers, ImportOptions(preset=preset), check=False, samples=samples
+            )
         else:
             mapping = list(self.preview_data.mapping)
         self.mapping_page.model.set_mapping(mapping)
@@ -305,6 +311,7 @@ class ImportWizard(QDialog):
         order = page.date_order.currentData()
         return ImportOptions(
             read=self.read_options(),
+            header_row=self.file_page.chosen_header_row(),
             mapping=self.mapping(),
             kind=page.kind.currentData(),
             source=source or None,

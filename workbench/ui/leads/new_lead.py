@@ -153,11 +153,19 @@ class NewLeadDialog(QDialog):
             label.setText(problems.get(key, ""))
             label.setVisible(key in problems)
         matches = duplicates.find_duplicates(
-            self.ctx.wb, name=values.name, company=values.company, email=values.email
+            self.ctx.wb,
+            name=values.name,
+            company=values.company,
+            email=values.email,
+            phone=values.phone,
+            phone_region=leads.phone_region(self.ctx.wb),
         )
         self.duplicates_list.clear()
         for match in matches:
-            why = self.tr("same email") if match.reason == duplicates.SAME_EMAIL else self.tr("similar name")
+            why = {
+                duplicates.SAME_EMAIL: self.tr("same email"),
+                duplicates.SAME_PHONE: self.tr("same phone — maybe the same person"),
+            }.get(match.reason, self.tr("similar full name — maybe the same person"))
             who = " · ".join(p for p in (match.name, match.company) if p)
             item = QListWidgetItem(
                 f"{who} ({status_label(match.status)})\n{match.email}  — {why}".rstrip(), self.duplicates_list
