@@ -150,7 +150,10 @@ def run_followups(args: argparse.Namespace) -> int:
     from workbench.services.outreach.followups import export_ics, open_followups
 
     now = system_clock()
-    with open_for_read(args) as wb:
+    # The .ics export writes too: it remembers what it exported, so a later export can
+    # cancel what has been done or trashed since (calendars drop those events).
+    opener = open_for_write if args.ics is not None else open_for_read
+    with opener(args) as wb:
         items = open_followups(wb)
         written = None
         if args.ics is not None:

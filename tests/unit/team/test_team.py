@@ -684,7 +684,7 @@ def test_sequences_are_shared_and_enrolments_owned_by_the_rep(team_db: Team) -> 
     from workbench.services.records import RecordKind, RecordRef
     from workbench.services.sequences import enrol, templates
 
-    ana, ben = team.add_member(team_db.admin, "Ana Rep"), team.add_member(team_db.admin, "Ben Rep")
+    ana, ben = team.add_member(team_db.admin, "Sequence Ana"), team.add_member(team_db.admin, "Sequence Ben")
     now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     with team_db.login(ana) as wb:
         with wb.session() as s:

@@ -55,6 +55,9 @@ SHARED_TABLES = (
     "outreach_sequence",
     "sequence_step",
 )
+#: Shared rows that no owned row points at: editing a sequence rewrites its steps, so
+#: reps may delete them (still recorded in the change log, and no cascade leaves them).
+SHARED_DELETABLE = ("sequence_step",)
 MEMBER_TABLE = "team_member"
 #: Who changed the shared configuration, when, and how (one row per changed row).
 CHANGE_TABLE = "shared_change"
@@ -173,7 +176,8 @@ def install(conn: Connection) -> TeamRoles:
     _change_log(conn, reps, managers)
     for table in SHARED_TABLES:
         # No DELETE: shared rows are referenced by every rep's rows (see the docstring).
-        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE ON {table} TO {reps}")
+        rights = "SELECT, INSERT, UPDATE, DELETE" if table in SHARED_DELETABLE else "SELECT, INSERT, UPDATE"
+        conn.exec_driver_sql(f"GRANT {rights} ON {table} TO {reps}")
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS workbench_shared_change ON {table}")
         conn.exec_driver_sql(
             f"CREATE TRIGGER workbench_shared_change AFTER INSERT OR UPDATE OR DELETE ON {table} "

@@ -66,6 +66,7 @@ class Area(QWidget):
 def empty_state(text: str, parent: QWidget | None = None) -> QLabel:
     """A friendly sentence for an empty view: what it is for and what to do."""
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it may name a record or a file
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setObjectName("emptyState")
