@@ -200,13 +200,14 @@ class SafetyActions(QObject):
 
         def failed(exc: BaseException) -> None:
             self._close_dialog(dialog)
+            if isinstance(exc, StoreError | OSError) and not isinstance(exc, OperationCancelled):
+                QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
+            reopened = self._reopen(path)  # the file as it is now, whatever went wrong
             if isinstance(exc, OperationCancelled):
+                # After the reopen, which starts a new undo history and says so.
                 self.window.statusBar().showMessage(
                     self.tr("Restore cancelled: your workbench is as it was."), 15_000
                 )
-            elif isinstance(exc, StoreError | OSError):
-                QMessageBox.warning(self.window, self.tr("Restore failed"), str(exc))
-            reopened = self._reopen(path)  # the file as it is now, whatever went wrong
             if not isinstance(exc, StoreError | OSError):
                 raise exc  # a bug: the crash hook logs and shows it
             if reopened:

@@ -247,9 +247,8 @@ class MainWindow(QMainWindow):
     def _history_restarts(self) -> None:
         # The journal's steps belong to the file as this window last saw it: nothing
         # from before a (re)open can be undone, and the rep is told so rather than
-        # finding Undo silently greyed out. A message already showing (a restore that was
-        # cancelled and reopened the file) says more, so it stays.
-        if self.ctx.has_workbench and not self.statusBar().currentMessage():
+        # finding Undo silently greyed out.
+        if self.ctx.has_workbench:
             self.statusBar().showMessage(
                 self.tr(
                     "Undo history starts here: changes made before this file was opened cannot be undone."
