@@ -35,6 +35,8 @@ TABLES = (
     "icp_criterion",
     "lead_source",
     "setting",
+    "enrolment",
+    "enrolment_event",
 )
 
 
@@ -132,9 +134,40 @@ def test_nothing_happens_after_the_anchor(small_demo: Path) -> None:
         ("lead", "received_at"),
         ("stage_change", "at"),
         ("lead", "status_changed_at"),
+        ("enrolment", "enrolled_at"),
+        ("enrolment", "ended_at"),
+        ("enrolment_event", "at"),
     ):
         latest = query(small_demo, f"SELECT max({column}) FROM {table}")[0][0]
         assert latest is not None and latest <= ANCHOR_TEXT, (table, column)
+
+
+def test_sequences_have_a_year_behind_them(small_demo: Path) -> None:
+    """A first look at Sequences, Today and Insights shows people part-way through both
+    default sequences, finished ones and ones stopped by a reply or a meeting."""
+    states = dict(query(small_demo, "SELECT state, count(*) FROM enrolment GROUP BY state"))
+    assert states.get("active", 0) >= 5 and states.get("finished", 0) >= 5
+    reasons = {r for (r,) in query(small_demo, "SELECT DISTINCT stop_reason FROM enrolment")}
+    assert {"replied", "meeting booked", "not interested"} <= reasons
+    teams = query(
+        small_demo,
+        "SELECT count(DISTINCT e.account_id) FROM enrolment e JOIN contact c ON c.id = e.contact_id"
+        " WHERE e.state = 'active'",
+    )[0][0]
+    assert teams >= 2  # target buying teams in the eight-touch sequence
+    due_now = query(
+        small_demo,
+        "SELECT count(*) FROM enrolment WHERE state = 'active' AND next_due_at <= ?",
+        ANCHOR_TEXT,
+    )[0][0]
+    assert due_now >= 3  # Today has sequence steps to work
+    # Everyone enrolled was open at the time: a stopped lead's last step came before it stopped.
+    late = query(
+        small_demo,
+        "SELECT count(*) FROM enrolment e JOIN enrolment_event v ON v.enrolment_id = e.id"
+        " WHERE e.state = 'stopped' AND v.at > e.ended_at",
+    )[0][0]
+    assert late == 0
 
 
 # --- consistency ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from workbench.domain import (
     table_of,
 )
 from workbench.services.demo import story as story_mod
-from workbench.services.demo import story_outreach, story_pipeline
+from workbench.services.demo import story_outreach, story_pipeline, story_sequences
 from workbench.services.demo.base import (
     DemoRandom,
     Rows,
@@ -205,6 +205,8 @@ def _fill(
     rows.insert_all(conn, check)
     check()
     refresh_touch_columns(conn, TOUCH_CHANNELS)
+    check()
+    story_sequences.enrol_story(conn, rng, anchor)
     if options.size != "large":
         stage_links.relink(conn)
     else:
