@@ -51,6 +51,9 @@ report = {
     "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
     "inside": room.contains(frame),
     "areas": {},
+    # every area's title whole in the navigation: its widest item (icon, text, padding)
+    # plus the item margins inside the column's viewport
+    "navigation": [window.nav.viewport().width(), window.nav.sizeHintForColumn(0) + 12],
 }
 for entry in AREAS:
     area = window.show_area(entry.key)
@@ -132,5 +135,7 @@ def test_every_area_fits_a_laptop_screen(
     leads = report["areas"]["leads"]["shown"]
     assert all(leads[k] for k in ("name", "status", "age", "speed", "next_followup")), leads
     assert report["manager_files"] == 1
+    room, needed = report["navigation"]
+    assert room >= needed, f"area titles cut off in the navigation: {room} px for {needed}"
     board = report["areas"]["pipeline"]["shown"]
     assert board["Won"] and board["Lost"], board

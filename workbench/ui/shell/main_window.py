@@ -76,10 +76,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(entry.key), self.tr(entry.title), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
-        # As wide as the longest title in this font (125–200 %, a translation), at least 150.
-        widest = max(self.nav.fontMetrics().horizontalAdvance(self.tr(e.title)) for e in AREAS)
-        icon_room = self.nav.iconSize().width() + self.nav.fontMetrics().averageCharWidth() * 6
-        self.nav.setFixedWidth(max(150, widest + icon_room))
+        self.fit_navigation()
         self.nav.currentRowChanged.connect(self._on_nav)
         # A click on an area goes on into it; arrowing through the list stays in the list.
         self.nav.itemClicked.connect(
@@ -374,10 +371,19 @@ class MainWindow(QMainWindow):
         if (x, y) != (self.x(), self.y()):
             self.move(x, y)
 
+    def fit_navigation(self) -> None:
+        """The navigation column as wide as its widest item (125–200 %, a translation), at
+        least 150. The item's size hint holds its icon, text and the theme's padding;
+        the theme's item margin (theme.py) and a little air come on top."""
+        self.nav.ensurePolished()  # the theme's style sheet gives the list its larger font
+        widest = self.nav.sizeHintForColumn(0)
+        self.nav.setFixedWidth(max(150, widest + 2 * 6 + 2 * self.nav.frameWidth() + 8))
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
+            self.fit_navigation()  # again: a theme or font set after construction
             self.fit_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
