@@ -207,3 +207,17 @@ def test_pickers_show_the_configured_reasons(qtbot: QtBot, wb: Workbench) -> Non
     close.reason.setCurrentIndex(1)
     close.accept()
     assert close.answer().reason == "security"
+
+
+def test_the_dialog_fits_a_laptop_screen(qtbot: QtBot, window: MainWindow) -> None:
+    """Every page, the reasons' three lists included, fits 1366 × 768 with the dialog's
+    buttons in view (the won list beside the other two pushed OK and Cancel off it)."""
+    dialog = open_settings(qtbot, window)
+    for _ in dialog.pages:
+        qtbot.keyClick(dialog, Qt.Key.Key_PageDown, CTRL)
+        need = dialog.minimumSizeHint()
+        assert need.width() <= 1366 - 60 and need.height() <= 768 - 80, (
+            type(dialog.stack.currentWidget()).__name__,
+            need,
+        )
+    dialog.reject()

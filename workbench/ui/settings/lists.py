@@ -213,17 +213,17 @@ class ReasonsPage(SettingsPage):
             self, reset=lambda: [self._disqualify_words(r.value) for r in DisqualifyReason]
         )
         left.addWidget(self.disqualify_list)
-        won_column = QVBoxLayout()
-        won_column.addWidget(QLabel(self.tr("<b>Deal won</b>"), self))
+        # Two columns, won above lost: three list editors side by side were 1,300 px
+        # wide and pushed the dialog's buttons off a 1366 × 768 screen.
+        right.addWidget(QLabel(self.tr("<b>Deal won</b>"), self))
         self.won_list = NameListEditor(self, reset=lambda: [self._won_words(r) for r in reasons.WON_DEFAULTS])
-        won_column.addWidget(self.won_list)
+        right.addWidget(self.won_list)
         right.addWidget(QLabel(self.tr("<b>Deal lost</b>"), self))
         self.close_list = NameListEditor(
             self, reset=lambda: [self._close_words(r.value) for r in CloseReason]
         )
         right.addWidget(self.close_list)
         row.addLayout(left)
-        row.addLayout(won_column)
         row.addLayout(right)
         layout.addLayout(row, 1)
         self._loaded: tuple[list[str], ...] = ()
