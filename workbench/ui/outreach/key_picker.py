@@ -45,6 +45,11 @@ class KeyPicker(QFrame):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            # A checked button takes the theme's padding (theme.py: 10 px a side and a
+            # border) while the layout keeps the unchecked size: room for it up front, or
+            # the chosen channel reads "C…l".
+            text_w = button.fontMetrics().horizontalAdvance(button.text())
+            button.setMinimumWidth(max(button.sizeHint().width(), text_w + 2 * 10 + 2 + 6))
             button.clicked.connect(lambda _checked=False, v=value: self._clicked(v))
             self.group.addButton(button)
             self.buttons[value] = button
