@@ -193,6 +193,7 @@ def _as_dict(
                 "reached": seq.reached[position],
                 "done": seq.done[position],
                 "skipped": seq.skipped[position],
+                "passed": seq.passed[position],
                 "replied_after": seq.replied_after[position + 1],
                 "reply_rate": rate(seq.replied_after[position + 1], seq.passed[position]),
                 "reply_rate_ci": _ci(seq.replied_after[position + 1], seq.passed[position]),

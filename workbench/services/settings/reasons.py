@@ -98,6 +98,34 @@ def close_reasons(wb: Workbench) -> list[str]:
         return close_reasons_in(session)
 
 
+WON_LIST = "won"
+LOST_LIST = "lost"
+
+
+def lists_in(session: Session) -> dict[str, frozenset[str]]:
+    """Each list's reasons (built-in and the rep's), case-folded: what :func:`list_of` reads."""
+    won = (*WON_DEFAULTS, *won_reasons_in(session))
+    lost = (*(r.value for r in CloseReason), *close_reasons_in(session))
+    return {
+        WON_LIST: frozenset(r.casefold() for r in won),
+        LOST_LIST: frozenset(r.casefold() for r in lost),
+    }
+
+
+def list_of(reason: str, outcome: str, lists: dict[str, frozenset[str]]) -> str:
+    """Which list a closed deal's ``reason`` came from: "won" or "lost", "" when it is on
+    neither (an open deal, or a reason since removed from its list).
+
+    The deal's own outcome's list first — price, timing and other are on both — so a
+    won deal's reason reads "won" unless only the loss list has it (a file from before
+    the lists were separate kept its won deals' text reasons)."""
+    text = " ".join(str(reason or "").split()).casefold()
+    if not text or outcome not in (WON_LIST, LOST_LIST):
+        return ""
+    order = (WON_LIST, LOST_LIST) if outcome == WON_LIST else (LOST_LIST, WON_LIST)
+    return next((name for name in order if text in lists[name]), "")
+
+
 def accepted(reason: str, shown: Sequence[str], builtin: Iterable[str]) -> str | None:
     """``reason`` as it is stored when it is a built-in or a listed one (any case),
     else None."""
