@@ -136,3 +136,34 @@ def accepted(reason: str, shown: Sequence[str], builtin: Iterable[str]) -> str |
         if known.casefold() == text.casefold():
             return known
     return None
+
+
+def shown_lists_in(session: Session) -> dict[str, list[str]]:
+    """The two lists a closed deal's reason comes from, as the pickers show them."""
+    return {WON_LIST: won_reasons_in(session), LOST_LIST: close_reasons_in(session)}
+
+
+def check_close_reason(session: Session, reason: str, outcome: str) -> str:
+    """``reason`` as stored for a deal closed as ``outcome`` ("won" or "lost"): it must
+    be on that outcome's own list. :class:`ReasonError` names the list — and the field's
+    limit, or the other list when the reason is on that one."""
+    text = " ".join(str(reason or "").split())
+    shown = shown_lists_in(session)
+    builtin = {WON_LIST: WON_DEFAULTS, LOST_LIST: tuple(r.value for r in CloseReason)}
+    choices = ", ".join(shown[outcome])
+    if not text:
+        raise ReasonError(f"Give a reason from the {outcome} list: {choices}.")
+    if len(text) > MAX_LENGTH:
+        raise ReasonError(f"A reason has at most {MAX_LENGTH} characters ({len(text)} given).")
+    known = accepted(text, shown[outcome], builtin[outcome])
+    if known is not None:
+        return known
+    other = LOST_LIST if outcome == WON_LIST else WON_LIST
+    if accepted(text, shown[other], builtin[other]) is not None:
+        raise ReasonError(
+            f"“{text}” is on the {other} list, not the {outcome} list; a {outcome} deal's reason is one of: "
+            f"{choices}."
+        )
+    raise ReasonError(
+        f"“{text}” is not on the {outcome} list ({choices}); add it there first (Settings → Reasons)."
+    )
