@@ -9,7 +9,13 @@ from PySide6.QtGui import QBrush
 from pytestqt.qtbot import QtBot
 
 from tests.gui.manager.test_manager import open_manager, wait_loaded
+from tests.support import pipeline_data as data
 from tests.support import sequence_files as sf
+from workbench.domain import StageKind
+from workbench.services.clock import fixed_clock
+from workbench.services.manager.export import export_pipeline
+from workbench.services.pipeline import stages
+from workbench.store import Workbench
 from workbench.ui.manager.view import ManagerArea
 
 
@@ -67,3 +73,20 @@ def test_files_without_sequences_explain_the_empty_tab(qtbot: QtBot, tmp_path: P
     assert area.sequence_stack.currentWidget() is area.sequence_hint
     assert "earlier version" in area.sequence_hint.text()
     assert area.sequence_model.rowCount() == 0
+
+
+def test_the_drill_down_names_each_close_reasons_list(qtbot: QtBot, wb: Workbench, tmp_path: Path) -> None:
+    ids = data.build(wb)
+    stages.close(wb, ids.opps["O1"], StageKind.LOST, "no budget", clock=fixed_clock(data.NOW))
+    path = tmp_path / "dana.xlsx"
+    export_pipeline(wb, path, clock=fixed_clock(data.NOW))
+    area = open_manager(qtbot)
+    area.add_paths([path])
+    wait_loaded(qtbot, area)
+    assert area.select_rep("Dana Rep")
+    area.drill_down()
+    model = area.detail.opportunity_model
+    qtbot.waitUntil(lambda: model.rowCount() == 4, timeout=20_000)
+    rows = {model.row_values(r)[0]: model.row_values(r) for r in range(4)}
+    assert rows["Deal O1"][-2:] == ("no budget", "lost reasons")
+    assert rows["Deal O4"][-2:] == ("", "")  # open: no reason, no list
