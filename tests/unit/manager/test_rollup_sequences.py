@@ -11,10 +11,15 @@ from typing import Any
 import pytest
 
 from tests.support import sequence_files as sf
+from tests.unit.sequences.test_sequence_stats import _build as build_sequences
 from workbench.cli import main
+from workbench.services.clock import fixed_clock
 from workbench.services.insights.wilson import wilson_interval
+from workbench.services.manager.export import export_pipeline
 from workbench.services.manager.report import rollup_tables, rollup_text, write_rollup
 from workbench.services.manager.rollup import MIN_GROUP, roll_up
+from workbench.services.manager.team_rollup import live_rollup
+from workbench.store import Workbench
 
 
 @pytest.fixture(params=["xlsx", "json"])
@@ -177,3 +182,15 @@ def test_rollup_cli_of_only_hostile_files_exits_2(tmp_path: Path, capsys: pytest
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"rejected {bad}:" in captured.err and "no pipeline file could be loaded" in captured.err
+
+
+def test_live_rollup_carries_the_same_sequences_as_the_file(wb: Workbench, tmp_path: Path) -> None:
+    build_sequences(wb)
+    out = export_pipeline(wb, tmp_path / "rep.json", clock=fixed_clock(sf.NOW)).path
+    from_file = roll_up([out]).reps[0].sequences
+    live = live_rollup(wb, clock=fixed_clock(sf.NOW)).reps[0].sequences
+    assert [s.as_dict() for s in live] == [s.as_dict() for s in from_file]
+    assert [(s.name, s.enrolled, s.replies, s.won) for s in live] == [
+        ("New inbound", 4, 2, 1),
+        ("Target account contact", 1, 0, 0),
+    ]

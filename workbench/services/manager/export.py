@@ -329,10 +329,13 @@ def _with_reason_lists(
         rows.close()
 
 
-def sequence_rows(session: Any, min_enrolled: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def sequence_rows(
+    session: Any, min_enrolled: int, *, owner: str | None = None
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The Sequences and Sequence steps tables: Insights' figures per sequence and per
-    step, all time (a sequence deleted without enrolments has nothing to compare)."""
-    found = sequence_stats.compute(session, Period(), min_enrolled)["sequences"]
+    step, all time (a sequence deleted without enrolments has nothing to compare);
+    ``owner``: one rep's enrolments only (the live rollup of a team database)."""
+    found = sequence_stats.compute(session, Period(), min_enrolled, owner=owner)["sequences"]
     per_sequence = [
         (
             s["uuid"],

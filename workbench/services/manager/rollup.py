@@ -39,6 +39,8 @@ from workbench.exchange.pipeline_file import (
     PipelineFile,
     PipelineFileError,
     ReadLimits,
+    SequenceRow,
+    SequenceStepRow,
     read_pipeline_file,
 )
 from workbench.services.insights.wilson import rate, wilson_interval
@@ -527,8 +529,14 @@ def _sequences(pf: PipelineFile) -> list[SequenceFigures]:
     """The file's sequences with their steps (an older file has neither table)."""
     if "sequences" not in pf.tables:
         return []
+    steps = pf.rows("sequence_steps") if "sequence_steps" in pf.tables else []
+    return sequences_of(pf.rows("sequences"), steps)
+
+
+def sequences_of(rows: Iterable[SequenceRow], steps: Iterable[SequenceStepRow]) -> list[SequenceFigures]:
+    """Sequence figures from the rows of the Sequences and Sequence steps tables."""
     by_uuid: dict[str, SequenceFigures] = {}
-    for row in pf.rows("sequences"):
+    for row in rows:
         by_uuid[row.sequence_uuid] = SequenceFigures(
             name=" ".join(row.sequence.split()) or "(no name)",
             enrolled=row.enrolled,
@@ -542,13 +550,12 @@ def _sequences(pf: PipelineFile) -> list[SequenceFigures]:
             opportunities=row.opportunities,
             won=row.won,
         )
-    if "sequence_steps" in pf.tables:
-        for step in pf.rows("sequence_steps"):
-            seq = by_uuid.get(step.sequence_uuid)
-            if seq is not None:
-                seq.steps.append(
-                    StepFigures(step.step, step.channel, step.reached, step.passed, step.replied_after)
-                )
+    for step in steps:
+        seq = by_uuid.get(step.sequence_uuid)
+        if seq is not None:
+            seq.steps.append(
+                StepFigures(step.step, step.channel, step.reached, step.passed, step.replied_after)
+            )
     # Two sequences of one name in a file (one retired, a copy) are one line to compare.
     merged: dict[str, SequenceFigures] = {}
     for seq in by_uuid.values():
