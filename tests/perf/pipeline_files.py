@@ -79,6 +79,7 @@ def rows_for(seed: int, leads: int, opportunities: int, activities: int) -> dict
                 created,
                 closed,
                 "price" if outcome == "lost" else "",
+                "lost" if outcome == "lost" else "",
                 rng.choice(KINDS),
                 rng.choice(SOURCES),
                 "",

@@ -1,8 +1,11 @@
-"""``workbench convert`` (a lead into an opportunity) and ``workbench pipeline`` (the board in numbers)."""
+"""``workbench convert`` (a lead into an opportunity) and ``workbench pipeline`` (the board in
+numbers; ``pipeline won`` / ``pipeline lost`` close a deal with a reason from that outcome's own
+list, ``pipeline reasons`` shows both lists)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from workbench.cli.common import (
@@ -14,9 +17,11 @@ from workbench.cli.common import (
     open_for_write,
     say,
 )
-from workbench.services.pipeline import account_deals, convert
+from workbench.domain import StageKind
+from workbench.services.pipeline import account_deals, closing, convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.board import summary
+from workbench.services.settings import reasons
 
 
 def register(sub: Any) -> None:
@@ -41,6 +46,42 @@ def register(sub: Any) -> None:
     )
     json_arg(parser)
     parser.set_defaults(handler=run_pipeline)
+    actions = parser.add_subparsers(dest="pipeline_action", metavar="ACTION", required=False)
+    for outcome in (StageKind.WON, StageKind.LOST):
+        close = actions.add_parser(
+            outcome.value,
+            help=f"close a deal as {outcome.value}, with a reason from the {outcome.value} list",
+        )
+        close.add_argument("opportunity", metavar="OPPORTUNITY_UUID", help="the deal's id (its uuid)")
+        close.add_argument(
+            "--reason",
+            required=True,
+            metavar="TEXT",
+            help=f"why it was {outcome.value}: one of the {outcome.value} list "
+            f"(at most {reasons.MAX_LENGTH} characters; see: workbench pipeline reasons)",
+        )
+        if outcome is StageKind.LOST:
+            close.add_argument(
+                "--lost-to",
+                default="",
+                metavar="NAME",
+                help=f"the competitor it went to (at most {closing.LOST_TO_MAX} characters)",
+            )
+        close.add_argument("--note", default="", metavar="TEXT", help="what happened (needed for 'other')")
+        close.add_argument("--on", metavar="DATE", help="the close date, YYYY-MM-DD (default: today)")
+        close.add_argument(
+            "--keep-work",
+            action="store_true",
+            help="keep the deal's open follow-ups and next step (default: marked done with it)",
+        )
+        json_arg(close)
+        close.set_defaults(handler=run_close, outcome=outcome)
+    listing = actions.add_parser("reasons", help="the won and the lost reasons a closed deal picks from")
+    json_arg(listing)
+    listing.set_defaults(handler=run_reasons)
+    # ``--db`` after the action (``pipeline won X --db f``) works like before it.
+    for action in actions.choices.values():
+        action.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _plan_lines(plan: convert.ConversionPlan) -> list[str]:
@@ -144,4 +185,74 @@ def run_pipeline(args: argparse.Namespace) -> int:
     print(
         f"open: {data.open_count} deals, {_money(data.open_totals)}; weighted {_money(data.weighted_totals)}"
     )
+    return 0
+
+
+def _close_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"--on {text!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def run_close(args: argparse.Namespace) -> int:
+    outcome: StageKind = args.outcome
+    lost_to = getattr(args, "lost_to", "")
+    closed_on = _close_day(args.on)
+    try:
+        closing.check_lost_to(lost_to)
+    except closing.ClosingError as exc:
+        raise CliError(str(exc)) from exc
+    if args.reason == reasons.OTHER and not args.note.strip():
+        raise CliError("The reason 'other' needs a --note saying what happened.")
+    with open_for_write(args) as wb:
+        try:
+            opportunity_id = account_deals.deal_id_for_uuid(wb, args.opportunity)
+            with wb.reading() as session:
+                # Checked here first: the message names the list and the field's limit.
+                reason = reasons.check_close_reason(session, args.reason, outcome.value)
+            changed = pipeline.close(
+                wb,
+                opportunity_id,
+                outcome,
+                reason,
+                note=args.note,
+                closed_on=closed_on,
+                finish_work=not args.keep_work,
+                lost_to=lost_to,
+            )
+            opp = pipeline.get_opportunity(wb, opportunity_id)
+        except (pipeline.PipelineError, reasons.ReasonError) as exc:
+            raise CliError(str(exc)) from exc
+    if not changed:
+        say(f"“{opp.name}” was already {outcome.value}; nothing changed")
+    else:
+        competitor = f", lost to {opp.lost_to}" if opp.lost_to else ""
+        say(f"“{opp.name}” {outcome.value}: {opp.close_reason} (from the {outcome.value} list){competitor}")
+    if args.json:
+        emit_json(
+            {
+                "opportunity": opp.uuid,
+                "name": opp.name,
+                "outcome": str(opp.outcome),
+                "changed": changed,
+                "reason": opp.close_reason,
+                "reason_list": outcome.value,
+                "lost_to": opp.lost_to,
+                "closed_at": opp.closed_at.isoformat() if opp.closed_at else None,
+            }
+        )
+    return 0
+
+
+def run_reasons(args: argparse.Namespace) -> int:
+    with open_for_read(args) as wb, wb.reading() as session:
+        lists = reasons.shown_lists_in(session)
+    if args.json:
+        emit_json({"max_length": reasons.MAX_LENGTH, **lists})
+        return 0
+    for name, items in lists.items():
+        print(f"{name}: {', '.join(items)}")
     return 0

@@ -133,6 +133,12 @@ def report_lines(result: dict[str, Any]) -> list[str]:
         f"{_num(act['touches_per_opportunity'])} per opportunity, "
         f"{_num(act['touches_per_won'])} per won deal",
     ]
+    lost = result.get("lost_reasons") or {"lost": 0, "reasons": []}
+    if lost["reasons"]:
+        lines += ["", f"lost reasons ({lost['lost']:,} deals lost):"]
+        for entry in lost["reasons"][:15]:
+            source = f"from the {entry['list']} list" if entry.get("list") else "on neither list now"
+            lines.append(f"  {entry['reason'][:40]:<40} {entry['count']:>6,}  ({source})")
     pipe = result["pipeline"]
     lines += [
         "",

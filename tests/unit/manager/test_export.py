@@ -21,7 +21,19 @@ from workbench.services.manager.export import ExportCancelled, ExportError, expo
 from workbench.store import Workbench
 
 CLOCK = fixed_clock(data.NOW)
-SHEETS = ["Summary", "Opportunities", "Leads", "Activities", "Targets", "Follow-ups", "_meta"]
+SHEETS = [
+    "Summary",
+    "Opportunities",
+    "Leads",
+    "Activities",
+    "Targets",
+    "Follow-ups",
+    "Sequences",
+    "Sequence steps",
+    "_meta",
+]
+#: A new file's two default sequences (5 and 8 steps), nobody enrolled yet.
+DEFAULT_SEQUENCES = {"sequences": 2, "sequence_steps": 13}
 
 
 @pytest.fixture
@@ -44,6 +56,7 @@ def test_xlsx_reread_by_openpyxl_has_sheets_types_and_layout(filled: Workbench, 
         "activities": 7,
         "targets": 2,
         "follow_ups": 2,
+        **DEFAULT_SEQUENCES,
     }
     assert result.period_from == data.PERIOD_FROM and result.period_to == date(2026, 3, 2)
 
@@ -207,15 +220,23 @@ def test_progress_reaches_the_total(filled: Workbench, tmp_path: Path) -> None:
     export_pipeline(
         filled, tmp_path / "p.xlsx", clock=CLOCK, progress=lambda d, t: seen.append((d, t)) or True
     )
-    assert seen[-1] == (20, 20)
+    assert seen[-1] == (35, 35)  # 20 rows of the five tables, 15 of the sequences
 
 
 def test_empty_workbench_exports_headers_only(wb: Workbench, tmp_path: Path) -> None:
     out = tmp_path / "empty.xlsx"
     result = export_pipeline(wb, out, clock=CLOCK, rep="New Rep")
-    assert sum(result.row_counts.values()) == 0
+    assert result.row_counts == {
+        "opportunities": 0,
+        "leads": 0,
+        "activities": 0,
+        "targets": 0,
+        "follow_ups": 0,
+        **DEFAULT_SEQUENCES,
+    }
     back = read_pipeline_file(out)
     assert back.rows("leads") == [] and back.meta.rep == "New Rep"
+    assert [r.enrolled for r in back.rows("sequences")] == [0, 0]
 
 
 def test_times_survive_the_spreadsheet_to_the_millisecond(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ writers take their sheets and columns from it, the reader checks files against i
 """
 
 from workbench.exchange.pipeline_file.model import (
+    ALL_TABLE_KEYS,
+    OPTIONAL_TABLE_KEYS,
     SCHEMA_NAME,
     SCHEMA_VERSION,
     SHEET_ROW_LIMIT,
@@ -15,6 +17,8 @@ from workbench.exchange.pipeline_file.model import (
     LeadRow,
     OpportunityRow,
     PipelineFile,
+    SequenceRow,
+    SequenceStepRow,
     StageInfo,
     TableData,
     TableSpec,
@@ -27,7 +31,9 @@ from workbench.exchange.pipeline_file.summary import Summary, SummaryTable
 from workbench.exchange.zip_guard import DEFAULT_LIMITS, ReadLimits
 
 __all__ = [
+    "ALL_TABLE_KEYS",
     "DEFAULT_LIMITS",
+    "OPTIONAL_TABLE_KEYS",
     "SCHEMA_NAME",
     "SCHEMA_VERSION",
     "SHEET_ROW_LIMIT",
@@ -40,6 +46,8 @@ __all__ = [
     "PipelineFile",
     "PipelineFileError",
     "ReadLimits",
+    "SequenceRow",
+    "SequenceStepRow",
     "StageInfo",
     "Summary",
     "SummaryTable",

@@ -23,7 +23,12 @@ SHEET_ROW_LIMIT = 1_048_576
 META_SHEET = "_meta"
 SUMMARY_SHEET = "Summary"
 
+#: The tables every pipeline file has.
 TABLE_KEYS = ("opportunities", "leads", "activities", "targets", "follow_ups")
+#: Tables added later (not in the schema's top-level ``required``): a file written
+#: before them loads, each read as an empty table.
+OPTIONAL_TABLE_KEYS = ("sequences", "sequence_steps")
+ALL_TABLE_KEYS = TABLE_KEYS + OPTIONAL_TABLE_KEYS
 
 
 class ColumnType(StrEnum):
@@ -45,6 +50,19 @@ class ColumnSpec:
     enum: frozenset[str] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: Added after the first files (not in the table's ``required``): a file without
+    #: it loads, every row reading ``default``.
+    optional: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowRule:
+    """Per row: the sum of the ``total`` columns is at most the ``at_most`` column (a
+    count of people can never exceed the people it is a part of)."""
+
+    total: tuple[str, ...]
+    at_most: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +71,8 @@ class TableSpec:
     sheet: str
     description: str
     columns: tuple[ColumnSpec, ...]
+    optional: bool = False
+    rules: tuple[RowRule, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -79,7 +99,7 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _column(key: str, prop: dict[str, Any]) -> ColumnSpec:
+def _column(key: str, prop: dict[str, Any], required: set[str]) -> ColumnSpec:
     types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
     nullable = "null" in types
     base = next(t for t in types if t != "null")
@@ -93,18 +113,42 @@ def _column(key: str, prop: dict[str, Any]) -> ColumnSpec:
     else:
         kind = ColumnType(base)
     enum = frozenset(prop["enum"]) if "enum" in prop else None
-    return ColumnSpec(key, prop["title"], kind, nullable, enum, prop.get("minimum"), prop.get("maximum"))
+    optional = key not in required
+    return ColumnSpec(
+        key,
+        prop["title"],
+        kind,
+        nullable,
+        enum,
+        prop.get("minimum"),
+        prop.get("maximum"),
+        optional,
+        prop.get("default") if optional else None,
+    )
 
 
 @cache
 def tables() -> tuple[TableSpec, ...]:
-    """The five tables of a pipeline file, in sheet order."""
+    """The tables of a pipeline file, in sheet order (the optional ones last)."""
     props = schema()["properties"]
+    required_tables = set(schema()["required"])
     specs = []
-    for key in TABLE_KEYS:
+    for key in ALL_TABLE_KEYS:
         table = props[key]
-        columns = tuple(_column(k, p) for k, p in table["items"]["properties"].items())
-        specs.append(TableSpec(key, table["x-sheet"], table.get("description", ""), columns))
+        items = table["items"]
+        required = set(items.get("required", ()))
+        columns = tuple(_column(k, p, required) for k, p in items["properties"].items())
+        rules = tuple(RowRule(tuple(r["sum"]), r["at_most"]) for r in table.get("x-row-rules", ()))
+        specs.append(
+            TableSpec(
+                key,
+                table["x-sheet"],
+                table.get("description", ""),
+                columns,
+                key not in required_tables,
+                rules,
+            )
+        )
     return tuple(specs)
 
 
@@ -179,6 +223,7 @@ class OpportunityRow:
     created_at: datetime
     closed_at: datetime | None
     close_reason: str
+    close_reason_list: str
     kind: str
     source: str
     campaign: str
@@ -258,12 +303,45 @@ class FollowUpRow:
     opportunity_uuid: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SequenceRow:
+    sequence_uuid: str
+    sequence: str
+    retired: bool
+    enrolled: int
+    active: int
+    paused: int
+    finished: int
+    stopped: int
+    replied: int
+    meeting_booked: int
+    not_interested: int
+    opportunities: int
+    won: int
+    most_replies_after_step: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceStepRow:
+    sequence_uuid: str
+    sequence: str
+    step: int
+    channel: str
+    reached: int
+    done: int
+    skipped: int
+    passed: int
+    replied_after: int
+
+
 ROW_TYPES: dict[str, type[Any]] = {
     "opportunities": OpportunityRow,
     "leads": LeadRow,
     "activities": ActivityRow,
     "targets": TargetRow,
     "follow_ups": FollowUpRow,
+    "sequences": SequenceRow,
+    "sequence_steps": SequenceStepRow,
 }
 
 

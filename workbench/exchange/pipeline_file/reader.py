@@ -19,7 +19,11 @@ has proved otherwise:
   "not a pipeline file" — and a version newer than this app's is refused with a hint
   to update;
 * every sheet must have every column of its table (unknown extra columns are ignored)
-  and every cell must fit its column's type.
+  and every cell must fit its column's type; counts of people obey their table's row
+  rules (no more replied than stopped, no more won than opportunities);
+* a column or table added to the schema after the first files is optional: a file
+  written by an earlier version lacks it and still loads (the column reads as its
+  default, the table as empty) — colleagues do not all update on the same day.
 
 Any failure raises :class:`PipelineFileError` whose ``reason`` is a sentence for the
 manager; the rollup lists the file as rejected with it and goes on with the others.
@@ -46,7 +50,9 @@ from workbench.exchange.pipeline_file.columns import (
     sheet_column,
 )
 from workbench.exchange.pipeline_file.model import (
+    ALL_TABLE_KEYS,
     META_SHEET,
+    OPTIONAL_TABLE_KEYS,
     SCHEMA_NAME,
     SCHEMA_VERSION,
     SHEET_ROW_LIMIT,
@@ -121,7 +127,7 @@ def sniff_format(path: Path) -> str:
 def read_pipeline_file(
     path: Path | str,
     *,
-    tables: Iterable[str] = TABLE_KEYS,
+    tables: Iterable[str] = ALL_TABLE_KEYS,
     columns: Wanted = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> PipelineFile:
@@ -244,7 +250,8 @@ def _read_scanned(
                 raise PipelineFileError(path, f"sheet '{name}' is empty (no header row)")
             _check_header(path, name, [h.strip() for h in sheet.header], spec)
             for column in columns:
-                gathered[column.key].extend(sheet.columns[column.title])
+                # An optional column an older file lacks reads as empty cells (its default).
+                gathered[column.key].extend(sheet.columns.get(column.title, ("",) * sheet.count))
             origins.append((name, count))
             count += sheet.count
         _check_count(path, spec, meta, count)
@@ -256,11 +263,12 @@ def _read_scanned(
 
 
 def _parts(path: Path, spec: TableSpec, names: Container[str]) -> list[str]:
-    """The sheets a table is written on ("Leads", "Leads (2)", …)."""
+    """The sheets a table is written on ("Leads", "Leads (2)", …); none for an optional
+    table an older file does not have."""
     parts: list[str] = []
     while continuation_sheet(spec.sheet, len(parts) + 1) in names:
         parts.append(continuation_sheet(spec.sheet, len(parts) + 1))
-    if not parts:
+    if not parts and not spec.optional:
         raise PipelineFileError(path, f"has no '{spec.sheet}' sheet")
     return parts
 
@@ -320,6 +328,8 @@ def _meta_from_pairs(path: Path, pairs: dict[str, Any], source: str) -> FileMeta
             for s in stages_data
         ]
         counts = {key: _int(pairs[f"rows.{key}"]) for key in TABLE_KEYS}
+        # An optional table's count is there when the table is (files since it exists).
+        counts |= {key: _int(pairs[f"rows.{key}"]) for key in OPTIONAL_TABLE_KEYS if f"rows.{key}" in pairs}
         return _checked_meta(
             FileMeta(
                 rep=restore(_text(pairs["rep"])).strip(),
@@ -410,7 +420,10 @@ def _columns_of(
             body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
         transposed = list(zip(*body, strict=False)) if body else [() for _ in range(width)]
         for column in spec.columns:
-            gathered[column.key].extend(transposed[header.index(column.title)])
+            if column.title in header:
+                gathered[column.key].extend(transposed[header.index(column.title)])
+            else:  # an optional column an older file lacks: empty cells, its default
+                gathered[column.key].extend(("",) * len(body))
         origins.append((name, offset))
         offset += len(body)
     return {k: tuple(v) for k, v in gathered.items()}, origins
@@ -421,7 +434,7 @@ def _check_header(path: Path, name: str, header: list[str], spec: TableSpec) -> 
     doubled = sorted({t for t in header if t and header.count(t) > 1})
     if doubled:
         raise PipelineFileError(path, f"sheet '{name}' has the column(s) {', '.join(doubled)} twice")
-    missing = [t for t in spec.titles if t not in seen]
+    missing = [c.title for c in spec.columns if c.title not in seen and not c.optional]
     if missing:
         raise PipelineFileError(path, f"sheet '{name}' has the wrong columns: {', '.join(missing)} missing")
 
@@ -449,7 +462,30 @@ def _checked(
             columns[column.key] = convert(column, raw[column.key])
         except BadCell as bad:
             raise PipelineFileError(path, f"{where(bad.index)}, column '{column.title}': {bad}") from None
-    return TableData(spec, LazyColumns(columns), count)
+    data = TableData(spec, LazyColumns(columns), count)
+    _check_rules(path, data, where)
+    return data
+
+
+def _check_rules(path: Path, data: TableData, where: Any) -> None:
+    """The table's row rules, over the columns that were read (all of a rule's or none)."""
+    titles = {c.key: c.title for c in data.spec.columns}
+    for rule in data.spec.rules:
+        keys = (*rule.total, rule.at_most)
+        if not all(k in data.columns for k in keys):
+            continue
+        parts = [data.columns[k] for k in rule.total]
+        limit = data.columns[rule.at_most]
+        # Integer columns are checked and converted already: a plain sweep of sums.
+        sums = list(map(sum, zip(*parts, strict=True))) if len(parts) > 1 else list(parts[0])
+        for index, (total, most) in enumerate(zip(sums, limit, strict=True)):
+            if total > most:
+                named = " + ".join(f"'{titles[k]}'" for k in rule.total)
+                raise PipelineFileError(
+                    path,
+                    f"{where(index)}: {named} is {total:,}, more than its '{titles[rule.at_most]}' "
+                    f"({most:,})",
+                )
 
 
 def _read_general(
@@ -470,6 +506,7 @@ def _read_general(
             parts = [(name, _sheet_rows(path, book, name, budget)) for name in _parts(path, spec, names)]
             raw, origins = _columns_of(path, spec, parts)
             count = len(raw[spec.keys[0]])
+            origins = origins or [(spec.sheet, 0)]
             _check_count(path, spec, meta, count)
             tables[spec.key] = _checked(
                 path, spec, chosen[spec.key], raw, count, sheet_column, lambda i, o=origins: _where(o, i)
@@ -496,7 +533,7 @@ def _envelope_validator() -> Any:
     from jsonschema import Draft202012Validator
 
     envelope = copy.deepcopy(schema())
-    for key in TABLE_KEYS:
+    for key in ALL_TABLE_KEYS:
         envelope["properties"][key] = {"type": "array"}
     return Draft202012Validator(envelope)
 
@@ -532,19 +569,19 @@ def _read_json(
         )
     _meta_from_pairs(path, pairs, "the file")  # newer-version check before the full validation
     # The envelope only: rows are checked column by column below, far faster.
-    envelope = {k: ([] if k in TABLE_KEYS and isinstance(v, list) else v) for k, v in document.items()}
+    envelope = {k: ([] if k in ALL_TABLE_KEYS and isinstance(v, list) else v) for k, v in document.items()}
     errors = sorted(_envelope_validator().iter_errors(envelope), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "the document"
         raise PipelineFileError(path, f"does not match the schema at {where}: {first.message}")
     meta = _meta_from_pairs(path, pairs, "the file")
-    rows_total = sum(len(document[key]) for key in TABLE_KEYS)
+    rows_total = sum(len(document.get(key, ())) for key in ALL_TABLE_KEYS)
     if rows_total > limits.max_rows:
         raise PipelineFileError(path, f"has more rows than the {limits.max_rows:,} a file may hold")
     tables: dict[str, TableData] = {}
     for spec in wanted:
-        rows = document[spec.key]
+        rows = document.get(spec.key, [])  # an optional table is absent from older files
         count = len(rows)
         _check_count(path, spec, meta, count)
         raw = _json_columns(path, spec, chosen[spec.key], rows)
@@ -568,15 +605,27 @@ def _json_columns(
     try:
         values = list(map(getter, rows))
     except (KeyError, TypeError):
-        for index, row in enumerate(rows):
-            if not isinstance(row, dict):
-                raise PipelineFileError(path, f"{spec.key}[{index}] is not an object") from None
-            absent = [k for k in keys if k not in row]
-            if absent:
-                raise PipelineFileError(path, f"{spec.key}[{index}] lacks {', '.join(absent)}") from None
-        raise
+        values = _json_rows_slowly(path, spec, chosen, rows)
     if not values:
         return {k: () for k in keys}
     if len(keys) == 1:
         return {keys[0]: tuple(values)}
     return dict(zip(keys, zip(*values, strict=True), strict=True))
+
+
+def _json_rows_slowly(
+    path: Path, spec: TableSpec, chosen: tuple[ColumnSpec, ...], rows: list[Any]
+) -> list[Any]:
+    """Row by row: an optional column an older file lacks reads as its default; any
+    other gap is the file's fault, named by row."""
+    keys = tuple(c.key for c in chosen)
+    values: list[Any] = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise PipelineFileError(path, f"{spec.key}[{index}] is not an object")
+        absent = [c.key for c in chosen if c.key not in row and not c.optional]
+        if absent:
+            raise PipelineFileError(path, f"{spec.key}[{index}] lacks {', '.join(absent)}")
+        picked = tuple(row.get(c.key, c.default) for c in chosen)
+        values.append(picked if len(keys) > 1 else picked[0])
+    return values

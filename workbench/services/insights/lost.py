@@ -1,5 +1,7 @@
 """Why deals were lost, and to whom: lost opportunities closed in the period, counted
-per close reason and per competitor (``opportunity.lost_to``, "" when none named)."""
+per close reason and per competitor (``opportunity.lost_to``, "" when none named). Each
+reason names the list it is on ("lost"; "won" for a deal closed before the lists were
+separate, "" for a reason since removed)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlmodel import Session
 
 from workbench.domain import Opportunity, OpportunityOutcome, table_of
 from workbench.services.insights.common import Period
+from workbench.services.settings import reasons as reason_lists
 
 OC: Any = table_of(Opportunity).c
 
@@ -32,6 +35,9 @@ def compute(session: Session, period: Period) -> dict[str, Any]:
         if lost_to:
             entry["lost_to"].append({"name": str(lost_to), "count": int(count)})
             competitors[str(lost_to)] = competitors.get(str(lost_to), 0) + int(count)
+    lists = reason_lists.lists_in(session)
+    for entry in by_reason.values():
+        entry["list"] = reason_lists.list_of(entry["reason"], "lost", lists)
     reasons = sorted(by_reason.values(), key=lambda e: (-e["count"], e["reason"]))
     ranked = sorted(competitors.items(), key=lambda item: (-item[1], item[0].casefold()))
     return {

@@ -59,12 +59,18 @@ class _Seq:
     replied_after: Counter[int] = field(default_factory=Counter)
 
 
-def _outcomes(session: Session, period: Period) -> dict[int, tuple[bool, bool]]:
+def _enrolments(period: Period, owner: str | None) -> Any:
+    """The enrolments counted: live, enrolled in the period, of one rep when ``owner`` is
+    given (the manager's live rollup of a team database)."""
+    live = and_(E.deleted_at.is_(None), period.where(E.enrolled_at))
+    return live if owner is None else and_(live, E.owner == owner)
+
+
+def _outcomes(session: Session, period: Period, owner: str | None) -> dict[int, tuple[bool, bool]]:
     """Enrolment id → (has an opportunity since enrolling, has a won one)."""
     found: dict[int, tuple[bool, bool]] = {}
     live = and_(
-        E.deleted_at.is_(None),
-        period.where(E.enrolled_at),
+        _enrolments(period, owner),
         OP.deleted_at.is_(None),
         OP.created_at >= E.enrolled_at,
     )
@@ -88,13 +94,13 @@ def _outcomes(session: Session, period: Period) -> dict[int, tuple[bool, bool]]:
     return found
 
 
-def compute(session: Session, period: Period, min_enrolled: int) -> dict[str, Any]:
+def compute(
+    session: Session, period: Period, min_enrolled: int, *, owner: str | None = None
+) -> dict[str, Any]:
     stats: dict[int, _Seq] = defaultdict(_Seq)
-    outcomes = _outcomes(session, period)
+    outcomes = _outcomes(session, period, owner)
     rows = session.execute(
-        select(E.id, E.sequence_id, E.state, E.step, E.stop_reason).where(
-            E.deleted_at.is_(None), period.where(E.enrolled_at)
-        )
+        select(E.id, E.sequence_id, E.state, E.step, E.stop_reason).where(_enrolments(period, owner))
     )
     for enrolment_id, sequence_id, state, step, reason in rows:
         seq = stats[int(sequence_id)]
@@ -116,7 +122,7 @@ def compute(session: Session, period: Period, min_enrolled: int) -> dict[str, An
         select(E.sequence_id, EV.step, EV.what)
         .select_from(table_of(EnrolmentEvent))
         .join(table_of(Enrolment), E.id == EV.enrolment_id)
-        .where(E.deleted_at.is_(None), period.where(E.enrolled_at), EV.what.in_(("done", "skipped")))
+        .where(_enrolments(period, owner), EV.what.in_(("done", "skipped")))
     )
     for sequence_id, step, what in events:
         seq = stats[int(sequence_id)]
@@ -193,6 +199,7 @@ def _as_dict(
                 "reached": seq.reached[position],
                 "done": seq.done[position],
                 "skipped": seq.skipped[position],
+                "passed": seq.passed[position],
                 "replied_after": seq.replied_after[position + 1],
                 "reply_rate": rate(seq.replied_after[position + 1], seq.passed[position]),
                 "reply_rate_ci": _ci(seq.replied_after[position + 1], seq.passed[position]),

@@ -8,10 +8,14 @@ only when complete: a failure, a full disk or Cancel leaves no half file (R6).
 What the file holds (the schema describes every column):
 
 * Opportunities — every live one, open and closed, with its effective probability,
-  weighted amount and stale flag as the Pipeline area shows them;
+  weighted amount and stale flag as the Pipeline area shows them, and which of the
+  rep's lists (won or lost reasons) its close reason is on;
 * Leads — every live lead, with its opportunity's UUID when converted;
 * Activities — those of the period (``since`` … export day; default the last 90 days);
 * Targets — the target accounts; Follow-ups — open ones and those due in the period;
+* Sequences and Sequence steps — what works, per sequence and per step, all time (the
+  Insights section :mod:`workbench.services.insights.sequences`), so the manager's
+  rollup compares the reps' sequences;
 * Summary — the headline figures and tables of :mod:`workbench.services.manager.summary`
   (the Insights service's numbers).
 """
@@ -45,9 +49,12 @@ from workbench.exchange.pipeline_file import SHEET_ROW_LIMIT, FileMeta, StageInf
 from workbench.exchange.pipeline_file.writer_json import JsonPipelineWriter
 from workbench.exchange.pipeline_file.writer_xlsx import XlsxPipelineWriter
 from workbench.services.clock import Clock, system_clock
+from workbench.services.insights import sequences as sequence_stats
+from workbench.services.insights.common import Period
 from workbench.services.manager.summary import build_summary
 from workbench.services.pipeline.board import stale_condition_for
 from workbench.services.pipeline.stages import stages_in
+from workbench.services.settings import reasons
 from workbench.services.settings import values as settings
 from workbench.store import Workbench
 
@@ -159,6 +166,8 @@ def opportunities_query(stale: Any) -> Select[Any]:
             OC.created_at,
             OC.closed_at,
             OC.close_reason,
+            # Which list the reason is on: filled in by ``_with_reason_lists``.
+            literal(""),
             OC.kind,
             OC.source,
             OC.campaign,
@@ -303,6 +312,68 @@ def follow_ups_query(start: datetime, now: datetime) -> Select[Any]:
     )
 
 
+#: Where the outcome, the reason and its list sit in a row of ``opportunities_query``.
+_OUTCOME, _REASON, _REASON_LIST = 6, 19, 20
+
+
+def _with_reason_lists(
+    rows: Generator[Any, None, None], lists: dict[str, frozenset[str]]
+) -> Generator[tuple[Any, ...], None, None]:
+    """The opportunities' rows with the list each close reason came from."""
+    try:
+        for row in rows:
+            values = tuple(row)
+            label = reasons.list_of(values[_REASON], str(values[_OUTCOME]), lists)
+            yield (*values[:_REASON_LIST], label, *values[_REASON_LIST + 1 :])
+    finally:
+        rows.close()
+
+
+def sequence_rows(
+    session: Any, min_enrolled: int, *, owner: str | None = None
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The Sequences and Sequence steps tables: Insights' figures per sequence and per
+    step, all time (a sequence deleted without enrolments has nothing to compare);
+    ``owner``: one rep's enrolments only (the live rollup of a team database)."""
+    found = sequence_stats.compute(session, Period(), min_enrolled, owner=owner)["sequences"]
+    per_sequence = [
+        (
+            s["uuid"],
+            s["name"],
+            s["retired"],
+            s["enrolled"],
+            s["active"],
+            s["paused"],
+            s["finished"],
+            s["stopped"],
+            s["replied"],
+            s["meeting_booked"],
+            s["not_interested"],
+            s["opportunities"],
+            s["won"],
+            s["most_replies_after_step"],
+        )
+        for s in found
+    ]
+    per_step = []
+    for s in found:
+        for step in s["steps"]:
+            per_step.append(
+                (
+                    s["uuid"],
+                    s["name"],
+                    step["step"],
+                    step["channel"],
+                    step["reached"],
+                    step["done"],
+                    step["skipped"],
+                    step["passed"],
+                    step["replied_after"],
+                )
+            )
+    return per_sequence, per_step
+
+
 def _count(conn: Any, stmt: Select[Any]) -> int:
     return int(conn.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
 
@@ -338,6 +409,9 @@ def export_pipeline(
         stale_days = int(settings.get(session, "pipeline.stale_days"))
         currency = str(settings.get(session, "profile.currency") or "USD")
         summary = build_summary(session, now=now, period_from=start_day, period_to=today)
+        lists = reasons.lists_in(session)
+        min_enrolled = int(settings.get(session, "insights.min_group_leads") or 0)
+        sequences, sequence_steps = sequence_rows(session, min_enrolled)
 
     queries = {
         "opportunities": opportunities_query(stale),
@@ -359,7 +433,7 @@ def export_pipeline(
     try:
         with atomic_output(out) as tmp, wb.engine.connect() as conn:
             totals = {key: _count(conn, stmt) for key, stmt in queries.items()}
-            grand_total = sum(totals.values())
+            grand_total = sum(totals.values()) + len(sequences) + len(sequence_steps)
             done_before = 0
 
             def report(done: int) -> None:
@@ -375,6 +449,8 @@ def export_pipeline(
                 writer.write_summary(meta, summary)
                 for key, stmt in queries.items():
                     rows = _stream(conn, stmt)
+                    if key == "opportunities":
+                        rows = _with_reason_lists(rows, lists)
                     try:
                         meta.row_counts[key] = writer.write_table(table(key), rows, report)
                     finally:
@@ -382,6 +458,9 @@ def export_pipeline(
                         # garbage collector after a failed write (disk full) it logged
                         # "Error closing cursor" with a traceback.
                         rows.close()
+                    done_before += meta.row_counts[key]
+                for key, small in (("sequences", sequences), ("sequence_steps", sequence_steps)):
+                    meta.row_counts[key] = writer.write_table(table(key), small, report)
                     done_before += meta.row_counts[key]
                 writer.close(meta)
     except OSError as exc:

@@ -1,8 +1,8 @@
 """A rollup as tables — for the CLI's text, and for ``--out`` files (XLSX, CSV, JSON).
 
 Every output holds the same numbers as :meth:`Rollup.as_dict`: one row per rep plus
-the team, pipeline by stage, conversion by kind and source, touches per week, what
-changed, and the files that were loaded or rejected.
+the team, pipeline by stage, conversion by kind and source, touches per week, the
+reps' sequences side by side, what changed, and the files that were loaded or rejected.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from workbench.exchange.atomic import atomic_output
 from workbench.exchange.csv_safe import write_csv
 from workbench.exchange.xlsx_tables import SheetTable, write_xlsx_tables
 from workbench.services.manager.changes import latest_changes
-from workbench.services.manager.rollup import RepFigures, Rollup
+from workbench.services.manager.rollup import MIN_GROUP, RepFigures, Rollup, SequenceFigures
 
 OUT_FORMATS = (".xlsx", ".csv", ".json")
 
@@ -133,6 +133,49 @@ def rollup_tables(rollup: Rollup) -> list[ReportTable]:
         ("", "date", "int"),
         keys=2,
     )
+    sequences = ReportTable(
+        "Sequences",
+        (
+            "Sequence",
+            "Rep",
+            "Enrolled",
+            "Active",
+            "Finished",
+            "Stopped by reply",
+            "Stopped by meeting",
+            "Stopped as not interested",
+            "Opportunities",
+            "Won",
+            "Reply or meeting rate",
+            "Meeting rate",
+            "Opportunity rate",
+            "Won rate",
+            f"At least {MIN_GROUP} enrolled",
+        ),
+        [
+            _sequence_row(c.name, rep, f)
+            for c in rollup.sequence_comparison()
+            for rep, f in [*c.reps, ("Team", c.team)]
+        ],
+        (
+            "",
+            "",
+            "int",
+            "int",
+            "int",
+            "int",
+            "int",
+            "int",
+            "int",
+            "int",
+            "percent",
+            "percent",
+            "percent",
+            "percent",
+            "",
+        ),
+        keys=2,
+    )
     changes = ReportTable(
         "What changed",
         ("Rep", "Opportunity", "Change", "Account", "Before", "After", "Older file", "Newer file"),
@@ -151,7 +194,36 @@ def rollup_tables(rollup: Rollup) -> list[ReportTable]:
         ("", "", "", "datetime", ""),
         keys=2,
     )
-    return [reps, stages, *conversions, weeks, changes, files]
+    return [reps, stages, *conversions, weeks, sequences, changes, files]
+
+
+def _sequence_row(name: str, rep: str, f: SequenceFigures) -> tuple[Any, ...]:
+    r = f.rates()
+    return (
+        name,
+        rep,
+        f.enrolled,
+        f.active,
+        f.finished,
+        f.replied,
+        f.meeting_booked,
+        f.not_interested,
+        f.opportunities,
+        f.won,
+        r["reply_rate"],
+        r["meeting_rate"],
+        r["opportunity_rate"],
+        r["won_rate"],
+        "yes" if f.meaningful else "no",
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def _ci(bounds: list[float] | None) -> str:
+    return "" if bounds is None else f" [{bounds[0] * 100:.0f}–{bounds[1] * 100:.0f} %]"
 
 
 def _long_rows(tables: list[ReportTable]) -> Iterator[tuple[Any, ...]]:
@@ -194,4 +266,14 @@ def rollup_text(rollup: Rollup) -> str:
     for c in latest_changes(rollup.histories()):
         counts = ", ".join(f"{n} {kind}" for kind, n in c.counts().items() if n)
         lines.append(f"{c.rep} since {c.older_at:%Y-%m-%d}: {counts or 'no changes'}")
+    for compared in rollup.sequence_comparison():
+        lines.append(f"sequence {compared.name}:")
+        for rep, seq in [*compared.reps, ("Team", compared.team)]:
+            r = seq.rates()
+            few = "" if seq.meaningful else f"  (fewer than {MIN_GROUP} enrolled)"
+            lines.append(
+                f"  {rep}: {seq.enrolled} enrolled, reply {_pct(r['reply_rate'])}{_ci(r['reply_rate_ci'])}, "
+                f"meeting {_pct(r['meeting_rate'])}{_ci(r['meeting_rate_ci'])}, "
+                f"{seq.opportunities} opportunities, {seq.won} won{few}"
+            )
     return "\n".join(lines)

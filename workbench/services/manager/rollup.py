@@ -10,6 +10,11 @@ and the team's come from the rep's **latest** file; the earlier ones feed
 :func:`what_changed`. Definitions are those of the exported Summary (see
 :mod:`workbench.services.manager.summary`); the figures are computed here from the
 rows, never read from the Summary a file claims.
+
+Sequences are compared by name across reps (:meth:`Rollup.sequence_comparison`): each
+rep's enrolled, reply, meeting, opportunity and won rates with their Wilson intervals,
+greyed below :data:`MIN_GROUP` enrolled like every small group. A file written before
+pipeline files carried sequences simply has none.
 """
 
 from __future__ import annotations
@@ -34,15 +39,18 @@ from workbench.exchange.pipeline_file import (
     PipelineFile,
     PipelineFileError,
     ReadLimits,
+    SequenceRow,
+    SequenceStepRow,
     read_pipeline_file,
 )
+from workbench.services.insights.wilson import rate, wilson_interval
 from workbench.services.manager.changes import latest_changes
 
 #: Files of these kinds are picked up from a folder.
 FILE_SUFFIXES = (".xlsx", ".json")
 #: Worker processes take seconds to start; below this much to read they cost more than they save.
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024
-ROLLUP_TABLES = ("opportunities", "leads", "activities")
+ROLLUP_TABLES = ("opportunities", "leads", "activities", "sequences", "sequence_steps")
 #: The only columns the figures use: the reader reads and checks just these.
 ROLLUP_COLUMNS = {
     "opportunities": (
@@ -67,6 +75,9 @@ ROLLUP_COLUMNS = {
 #: files does not need.
 TOUCH_CHANNELS = frozenset({"call", "email", "meeting", "social"})
 NO_GROUP = "(none)"
+#: Fewer enrolled than this and a rep's sequence figures are greyed: Insights' default
+#: ``insights.min_group_leads`` (a test holds them equal; a file does not carry it).
+MIN_GROUP = 20
 
 
 #: Reads one file in a worker (module-level, so a spawned process can import it).
@@ -104,6 +115,138 @@ class Conversion:
 
 
 @dataclass(slots=True)
+class StepFigures:
+    step: int
+    channel: str
+    reached: int = 0
+    passed: int = 0
+    replied_after: int = 0
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Of those who went past the step, the share who replied right after it."""
+        return rate(self.replied_after, self.passed)
+
+
+def _interval(successes: int, trials: int) -> list[float] | None:
+    bounds = wilson_interval(successes, trials) if 0 <= successes <= trials else None
+    return None if bounds is None else list(bounds)
+
+
+@dataclass(slots=True)
+class SequenceFigures:
+    """One sequence of one rep (or the team): how the people enrolled fared."""
+
+    name: str
+    enrolled: int = 0
+    active: int = 0
+    paused: int = 0
+    finished: int = 0
+    stopped: int = 0
+    replied: int = 0
+    meeting_booked: int = 0
+    not_interested: int = 0
+    opportunities: int = 0
+    won: int = 0
+    steps: list[StepFigures] = field(default_factory=list)
+
+    @property
+    def replies(self) -> int:
+        """Replied or booked a meeting: what a sequence is for (Insights' reply rate)."""
+        return self.replied + self.meeting_booked
+
+    @property
+    def meaningful(self) -> bool:
+        return self.enrolled >= MIN_GROUP
+
+    def add(self, other: SequenceFigures) -> None:
+        for name in (
+            "enrolled",
+            "active",
+            "paused",
+            "finished",
+            "stopped",
+            "replied",
+            "meeting_booked",
+            "not_interested",
+            "opportunities",
+            "won",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        mine = {s.step: s for s in self.steps}
+        for theirs in other.steps:
+            step = mine.get(theirs.step)
+            if step is None:
+                step = mine[theirs.step] = StepFigures(theirs.step, theirs.channel)
+                self.steps.append(step)
+            step.reached += theirs.reached
+            step.passed += theirs.passed
+            step.replied_after += theirs.replied_after
+        self.steps.sort(key=lambda s: s.step)
+
+    def rates(self) -> dict[str, Any]:
+        """The compared figures: counts, rates over the enrolled and their intervals."""
+        n = self.enrolled
+        out: dict[str, Any] = {
+            "enrolled": n,
+            "active": self.active,
+            "finished": self.finished,
+            "stopped": self.stopped,
+            "stopped_by": {
+                "replied": self.replied,
+                "meeting_booked": self.meeting_booked,
+                "not_interested": self.not_interested,
+            },
+            "opportunities": self.opportunities,
+            "won": self.won,
+            "meaningful": self.meaningful,
+        }
+        for key, successes in (
+            ("reply_rate", self.replies),
+            ("meeting_rate", self.meeting_booked),
+            ("opportunity_rate", self.opportunities),
+            ("won_rate", self.won),
+        ):
+            out[key] = rate(successes, n)
+            out[f"{key}_ci"] = _interval(successes, n)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            **self.rates(),
+            "steps": [
+                {
+                    "step": s.step,
+                    "channel": s.channel,
+                    "reached": s.reached,
+                    "passed": s.passed,
+                    "replied_after": s.replied_after,
+                    "reply_rate": s.reply_rate,
+                    "reply_rate_ci": _interval(s.replied_after, s.passed),
+                }
+                for s in self.steps
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceComparison:
+    """One sequence name across the reps that have it, and the team's total."""
+
+    name: str
+    reps: list[tuple[str, SequenceFigures]]
+    team: SequenceFigures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sequence": self.name,
+            "reps": [{"rep": rep, **f.rates()} for rep, f in self.reps],
+            "team": self.team.rates(),
+        }
+
+
+@dataclass(slots=True)
 class RepFigures:
     """What one pipeline file (or the team) adds up to."""
 
@@ -128,6 +271,8 @@ class RepFigures:
     stale_amount: float = 0.0
     #: Speed to lead of every touched lead, in hours (kept for the team's median).
     speeds: array[float] = field(default_factory=lambda: array("d"))
+    #: The rep's sequences (none in a file from before files carried them).
+    sequences: list[SequenceFigures] = field(default_factory=list)
     files: int = 1
 
     @property
@@ -192,6 +337,7 @@ class RepFigures:
             },
             "speed_to_lead_hours": {"median": self.speed_median_hours, "leads": len(self.speeds)},
             "stale": {"count": self.stale_count, "amount": self.stale_amount},
+            "sequences": [s.as_dict() for s in self.sequences],
         }
 
 
@@ -231,6 +377,20 @@ class Rollup:
         reps = self.reps
         return combine(reps, "Team") if reps else None
 
+    def sequence_comparison(self) -> list[SequenceComparison]:
+        """Every sequence name (any case) any rep's latest file has: each such rep's
+        figures and the team's sum, sequences in name order, reps in rep order."""
+        found: dict[str, SequenceComparison] = {}
+        for figures in self.reps:
+            for seq in figures.sequences:
+                key = rep_key(seq.name)
+                compared = found.get(key)
+                if compared is None:
+                    compared = found[key] = SequenceComparison(seq.name, [], SequenceFigures(seq.name))
+                compared.reps.append((figures.rep, seq))
+                compared.team.add(seq)
+        return [found[k] for k in sorted(found)]
+
     def as_dict(self) -> dict[str, Any]:
         team = self.team
         return {
@@ -241,6 +401,10 @@ class Rollup:
             "reps": [r.as_dict() for r in self.reps],
             "team": None if team is None else team.as_dict(),
             "changes": [c.as_dict() for c in latest_changes(self.histories())],
+            "sequences": {
+                "min_enrolled": MIN_GROUP,
+                "compared": [c.as_dict() for c in self.sequence_comparison()],
+            },
         }
 
 
@@ -357,7 +521,51 @@ def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
     for day, n in Counter(map(datetime.date, touch_times)).items():
         weeks[day - timedelta(days=day.weekday())] += n
     figures.touches_per_week = dict(sorted(weeks.items()))
+    figures.sequences = _sequences(pf)
     return figures
+
+
+def _sequences(pf: PipelineFile) -> list[SequenceFigures]:
+    """The file's sequences with their steps (an older file has neither table)."""
+    if "sequences" not in pf.tables:
+        return []
+    steps = pf.rows("sequence_steps") if "sequence_steps" in pf.tables else []
+    return sequences_of(pf.rows("sequences"), steps)
+
+
+def sequences_of(rows: Iterable[SequenceRow], steps: Iterable[SequenceStepRow]) -> list[SequenceFigures]:
+    """Sequence figures from the rows of the Sequences and Sequence steps tables."""
+    by_uuid: dict[str, SequenceFigures] = {}
+    for row in rows:
+        by_uuid[row.sequence_uuid] = SequenceFigures(
+            name=" ".join(row.sequence.split()) or "(no name)",
+            enrolled=row.enrolled,
+            active=row.active,
+            paused=row.paused,
+            finished=row.finished,
+            stopped=row.stopped,
+            replied=row.replied,
+            meeting_booked=row.meeting_booked,
+            not_interested=row.not_interested,
+            opportunities=row.opportunities,
+            won=row.won,
+        )
+    for step in steps:
+        seq = by_uuid.get(step.sequence_uuid)
+        if seq is not None:
+            seq.steps.append(
+                StepFigures(step.step, step.channel, step.reached, step.passed, step.replied_after)
+            )
+    # Two sequences of one name in a file (one retired, a copy) are one line to compare.
+    merged: dict[str, SequenceFigures] = {}
+    for seq in by_uuid.values():
+        key = rep_key(seq.name)
+        if key in merged:
+            merged[key].add(seq)
+        else:
+            seq.steps.sort(key=lambda s: s.step)
+            merged[key] = seq
+    return list(merged.values())
 
 
 def load_figures(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RepFigures:
@@ -399,6 +607,7 @@ def combine(parts: Sequence[RepFigures], rep: str) -> RepFigures:
         files=len(parts),
     )
     stages: dict[str, StageFigures] = {}
+    sequences: dict[str, SequenceFigures] = {}
     for part in parts:
         team.currencies |= part.currencies
         team.leads += part.leads
@@ -421,6 +630,12 @@ def combine(parts: Sequence[RepFigures], rep: str) -> RepFigures:
                 mine.setdefault(name, Conversion()).add(c)
         for week, n in part.touches_per_week.items():
             team.touches_per_week[week] = team.touches_per_week.get(week, 0) + n
+        for seq in part.sequences:
+            total_seq = sequences.get(rep_key(seq.name))
+            if total_seq is None:
+                total_seq = sequences[rep_key(seq.name)] = SequenceFigures(seq.name)
+            total_seq.add(seq)
+    team.sequences = [sequences[k] for k in sorted(sequences)]
     team.stages = list(stages.values())
     team.touches_per_week = dict(sorted(team.touches_per_week.items()))
     return team

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
-from workbench.domain import Activity, Lead, Opportunity, PipelineStage, table_of
+from workbench.domain import Activity, Enrolment, Lead, Opportunity, PipelineStage, table_of
+from workbench.exchange.pipeline_file import SequenceRow, SequenceStepRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.insights.common import NONE_KEY
-from workbench.services.manager.export import _midnight, default_rep_name, period_start
-from workbench.services.manager.rollup import Conversion, RepFigures, Rollup, StageFigures
+from workbench.services.manager.export import _midnight, default_rep_name, period_start, sequence_rows
+from workbench.services.manager.rollup import Conversion, RepFigures, Rollup, StageFigures, sequences_of
 from workbench.services.outreach.touches import TOUCH_CHANNELS
 from workbench.services.pipeline.board import stale_condition_for
 from workbench.services.pipeline.stages import stages_in
@@ -39,6 +40,7 @@ OC: Any = table_of(Opportunity).c
 S: Any = table_of(PipelineStage).c
 L: Any = table_of(Lead).c
 ACT: Any = table_of(Activity).c
+E: Any = table_of(Enrolment).c
 
 
 def live_rollup(wb: Workbench, *, since: date | None = None, clock: Clock = system_clock) -> Rollup:
@@ -74,6 +76,15 @@ def live_rollup(wb: Workbench, *, since: date | None = None, clock: Clock = syst
         _pipeline(conn, rep, stale, start, end)
         _conversion(conn, rep)
         _activity(conn, rep, start)
+        # Each rep's sequences as their file would carry them (the templates are shared).
+        for (owner,) in conn.execute(select(E.owner).where(E.deleted_at.is_(None)).distinct()):
+            rep(owner)
+        min_enrolled = int(settings.get(session, "insights.min_group_leads") or 0)
+        for owner, figures_of_rep in figures.items():
+            rows, steps = sequence_rows(session, min_enrolled, owner=owner)
+            figures_of_rep.sequences = sequences_of(
+                [SequenceRow(*r) for r in rows], [SequenceStepRow(*r) for r in steps]
+            )
         for figures_of_rep in figures.values():
             if not figures_of_rep.currencies:
                 figures_of_rep.currencies = {currency}

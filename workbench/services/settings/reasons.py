@@ -98,6 +98,34 @@ def close_reasons(wb: Workbench) -> list[str]:
         return close_reasons_in(session)
 
 
+WON_LIST = "won"
+LOST_LIST = "lost"
+
+
+def lists_in(session: Session) -> dict[str, frozenset[str]]:
+    """Each list's reasons (built-in and the rep's), case-folded: what :func:`list_of` reads."""
+    won = (*WON_DEFAULTS, *won_reasons_in(session))
+    lost = (*(r.value for r in CloseReason), *close_reasons_in(session))
+    return {
+        WON_LIST: frozenset(r.casefold() for r in won),
+        LOST_LIST: frozenset(r.casefold() for r in lost),
+    }
+
+
+def list_of(reason: str, outcome: str, lists: dict[str, frozenset[str]]) -> str:
+    """Which list a closed deal's ``reason`` came from: "won" or "lost", "" when it is on
+    neither (an open deal, or a reason since removed from its list).
+
+    The deal's own outcome's list first — price, timing and other are on both — so a
+    won deal's reason reads "won" unless only the loss list has it (a file from before
+    the lists were separate kept its won deals' text reasons)."""
+    text = " ".join(str(reason or "").split()).casefold()
+    if not text or outcome not in (WON_LIST, LOST_LIST):
+        return ""
+    order = (WON_LIST, LOST_LIST) if outcome == WON_LIST else (LOST_LIST, WON_LIST)
+    return next((name for name in order if text in lists[name]), "")
+
+
 def accepted(reason: str, shown: Sequence[str], builtin: Iterable[str]) -> str | None:
     """``reason`` as it is stored when it is a built-in or a listed one (any case),
     else None."""
@@ -108,3 +136,34 @@ def accepted(reason: str, shown: Sequence[str], builtin: Iterable[str]) -> str |
         if known.casefold() == text.casefold():
             return known
     return None
+
+
+def shown_lists_in(session: Session) -> dict[str, list[str]]:
+    """The two lists a closed deal's reason comes from, as the pickers show them."""
+    return {WON_LIST: won_reasons_in(session), LOST_LIST: close_reasons_in(session)}
+
+
+def check_close_reason(session: Session, reason: str, outcome: str) -> str:
+    """``reason`` as stored for a deal closed as ``outcome`` ("won" or "lost"): it must
+    be on that outcome's own list. :class:`ReasonError` names the list — and the field's
+    limit, or the other list when the reason is on that one."""
+    text = " ".join(str(reason or "").split())
+    shown = shown_lists_in(session)
+    builtin = {WON_LIST: WON_DEFAULTS, LOST_LIST: tuple(r.value for r in CloseReason)}
+    choices = ", ".join(shown[outcome])
+    if not text:
+        raise ReasonError(f"Give a reason from the {outcome} list: {choices}.")
+    if len(text) > MAX_LENGTH:
+        raise ReasonError(f"A reason has at most {MAX_LENGTH} characters ({len(text)} given).")
+    known = accepted(text, shown[outcome], builtin[outcome])
+    if known is not None:
+        return known
+    other = LOST_LIST if outcome == WON_LIST else WON_LIST
+    if accepted(text, shown[other], builtin[other]) is not None:
+        raise ReasonError(
+            f"“{text}” is on the {other} list, not the {outcome} list; a {outcome} deal's reason is one of: "
+            f"{choices}."
+        )
+    raise ReasonError(
+        f"“{text}” is not on the {outcome} list ({choices}); add it there first (Settings → Reasons)."
+    )

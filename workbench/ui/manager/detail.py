@@ -63,7 +63,11 @@ OPPORTUNITY_COLUMNS = [
     ("Kind", K.TEXT),
     ("Source", K.TEXT),
     ("Closed", K.DATETIME),
+    ("Close reason", K.TEXT),
+    ("Reason list", K.TEXT),
 ]
+#: How the pipeline file's reason lists read in the drill-down.
+REASON_LISTS = {"won": "won reasons", "lost": "lost reasons"}
 CHANGE_COLUMNS = [
     ("Change", K.TEXT),
     ("Opportunity", K.TEXT),
@@ -151,7 +155,9 @@ class RepDetail(QTabWidget):
 
         self.opportunity_model = FiguresModel(OPPORTUNITY_COLUMNS, self)
         self.opportunity_view = table_view(
-            self.opportunity_model, self, [220, 170, 100, 70, 100, 60, 80, 100, 110, 180, 130, 70, 100, 130]
+            self.opportunity_model,
+            self,
+            [220, 170, 100, 70, 100, 60, 80, 100, 110, 180, 130, 70, 100, 130, 130, 100],
         )
         self.opportunity_hint = empty_state(
             self.tr("Pick a rep in the table above to see their opportunities."), self
@@ -346,6 +352,8 @@ class RepDetail(QTabWidget):
                         r.kind,
                         r.source,
                         r.closed_at,
+                        r.close_reason,
+                        self.tr(REASON_LISTS[r.close_reason_list]) if r.close_reason_list else "",
                     )
                     for r in sorted(rows, key=_open_first)
                 ]

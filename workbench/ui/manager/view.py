@@ -5,7 +5,9 @@ Files come in by dialog, a whole folder, or drag and drop. They are read in a wo
 pipeline-file schema, and one that fails is listed with its reason while the others
 load. The reps table shows each rep's latest file and the team's total; the tabs
 below show the picked rep's (or the team's) pipeline, conversion, touches per week,
-opportunities, and what changed between two of their files.
+opportunities, and what changed between two of their files; the Sequences tab puts
+the reps' sequences side by side (rates with their 95 % intervals, greyed where too
+few were enrolled to compare).
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.manager.rollup import RepFigures, Rollup, roll_up
+from workbench.services.manager.rollup import MIN_GROUP, RepFigures, Rollup, SequenceFigures, roll_up
 from workbench.services.tables import ColumnKind
 from workbench.ui.common.area_base import Area, empty_state
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.plain import esc
 from workbench.ui.common.workers import Job, start
-from workbench.ui.manager.detail import RepDetail, table_view
+from workbench.ui.manager.detail import STYLE_SMALL, RepDetail, interval_text, table_view
 from workbench.ui.manager.figures import STYLE_REJECTED, STYLE_TOTAL, FiguresModel
 
 K = ColumnKind
@@ -61,6 +63,24 @@ FILE_COLUMNS = [
     ("Rep", K.TEXT),
     ("Exported", K.DATETIME),
     ("Reason", K.TEXT),
+]
+SEQUENCE_COLUMNS = [
+    ("Sequence", K.TEXT),
+    ("Rep", K.TEXT),
+    ("Enrolled", K.NUMBER),
+    ("Active", K.NUMBER),
+    ("Finished", K.NUMBER),
+    ("Reply or meeting", K.PERCENT),
+    ("95 % interval", K.TEXT),
+    ("Meeting", K.PERCENT),
+    ("95 % interval ", K.TEXT),
+    ("Not interested", K.NUMBER),
+    ("Opportunities", K.NUMBER),
+    ("Opportunity rate", K.PERCENT),
+    ("95 % interval  ", K.TEXT),
+    ("Won", K.NUMBER),
+    ("Won rate", K.PERCENT),
+    ("95 % interval   ", K.TEXT),
 ]
 FILE_FILTER = "Pipeline files (*.xlsx *.json);;All files (*)"
 
@@ -199,8 +219,25 @@ class ManagerArea(Area):
         holder_layout.setContentsMargins(0, 6, 0, 0)
         holder_layout.addWidget(self.detail_title)
         holder_layout.addWidget(self.detail, 1)
+        self.sequence_model = FiguresModel(SEQUENCE_COLUMNS, self)
+        self.sequence_view = table_view(
+            self.sequence_model,
+            lower,
+            [170, 150, 70, 60, 70, 90, 90, 80, 90, 90, 90, 90, 90, 60, 80, 90],
+        )
+        self.sequence_hint = empty_state(
+            self.tr(
+                "None of the loaded files has sequences. Files exported by an earlier version of "
+                "the app do not carry them: ask the rep to export again."
+            ),
+            lower,
+        )
+        self.sequence_stack = QStackedWidget(lower)
+        self.sequence_stack.addWidget(self.sequence_hint)
+        self.sequence_stack.addWidget(self.sequence_view)
         lower.addTab(holder, self.tr("Rep"))
         lower.addTab(self.file_view, self.tr("Files"))
+        lower.addTab(self.sequence_stack, self.tr("Sequences"))
         self.lower_tabs = lower
         content.addWidget(lower)
         content.setStretchFactor(0, 2)
@@ -366,6 +403,7 @@ class ManagerArea(Area):
             for r in self.rollup.rejected
         ]
         self.file_model.set_rows(files)
+        self._fill_sequences()
         rejected = len(self.rollup.rejected)
         self.lower_tabs.setTabText(
             1, self.tr("Files ({0} rejected)").format(rejected) if rejected else self.tr("Files")
@@ -412,6 +450,53 @@ class ManagerArea(Area):
             f.stale_count,
             f.stale_amount,
             f.leads,
+        )
+
+    def _fill_sequences(self) -> None:
+        """Each sequence name, every rep that has it, then the team's sum (bold)."""
+        rows: list[tuple[Any, ...]] = []
+        for compared in self.rollup.sequence_comparison():
+            for rep, seq in compared.reps:
+                # Too few enrolled to compare: shown, with its intervals, but greyed.
+                rows.append(
+                    self._sequence_row("" if seq.meaningful else STYLE_SMALL, compared.name, rep, seq)
+                )
+            rows.append(
+                self._sequence_row(
+                    STYLE_TOTAL,
+                    compared.name,
+                    self.tr("Team ({0} reps)").format(len(compared.reps)),
+                    compared.team,
+                )
+            )
+        self.sequence_model.set_rows(rows)
+        self.sequence_stack.setCurrentWidget(self.sequence_view if rows else self.sequence_hint)
+        self.sequence_view.setToolTip(
+            self.tr("Rates are of the people enrolled; greyed: fewer than {0} enrolled.").format(MIN_GROUP)
+        )
+
+    @staticmethod
+    def _sequence_row(style: str, name: str, rep: str, f: SequenceFigures) -> tuple[Any, ...]:
+        n = f.enrolled
+        r = f.rates()
+        return (
+            style,
+            name,
+            rep,
+            n,
+            f.active,
+            f.finished,
+            r["reply_rate"],
+            interval_text(f.replies, n),
+            r["meeting_rate"],
+            interval_text(f.meeting_booked, n),
+            f.not_interested,
+            f.opportunities,
+            r["opportunity_rate"],
+            interval_text(f.opportunities, n),
+            f.won,
+            r["won_rate"],
+            interval_text(f.won, n),
         )
 
     def selected_figures(self) -> RepFigures | None:
