@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_read, resolve_db, say
+from workbench.exchange.special_files import special_reason
 from workbench.store import StoreError
 from workbench.store.lock import WriterLock
 
@@ -48,6 +49,9 @@ def run_restore(args: argparse.Namespace) -> int:
 
     path = resolve_db(args)
     backup = Path(args.backup).expanduser()
+    special = special_reason(backup)
+    if special is not None:
+        raise CliError(f"{backup} {special}; nothing was changed.")
     if not backup.is_file():
         raise CliError(f"{backup} does not exist.")
     damaged = False

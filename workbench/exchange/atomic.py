@@ -11,6 +11,7 @@ one left.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.exchange.special_files import special_reason
 from workbench.temp_files import temp_path
 
 
@@ -26,6 +28,10 @@ from workbench.temp_files import temp_path
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it becomes ``path``."""
     path = Path(path)
+    special = special_reason(path)
+    if special is not None:
+        # The rename would replace the pipe or device itself (as root even /dev/null).
+        raise OSError(errno.EINVAL, f"{path} {special}; choose a file to write to", str(path))
     tmp = temp_path(path)
     try:
         yield tmp

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,11 @@ def recognise(path: Path, supported_version: int) -> int:
 
     Raises NotAWorkbenchError, NewerSchemaError or CorruptFileError.
     """
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        # A pipe, a device or a socket: opening it could block forever or never end.
+        raise NotAWorkbenchError(path, "it is not a regular file but a pipe, a device or a socket")
+    size = info.st_size
     if size == 0:
         raise NotAWorkbenchError(path, "the file is empty")
     header = read_header(path)
