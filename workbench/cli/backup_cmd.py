@@ -43,6 +43,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from workbench.paths import backup_dir_for
+    from workbench.store.failures import failure_message
     from workbench.store.migrate import SCHEMA_VERSION
     from workbench.store.recovery import restore_backup
     from workbench.store.sqlite_file import recognise
@@ -66,6 +67,8 @@ def run_restore(args: argparse.Namespace) -> int:
         previous = restore_backup(backup, path, backup_dir_for(path), current_is_damaged=damaged)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    except OSError as exc:  # the lock beside a file on read-only media: nothing was written
+        raise CliError(failure_message(exc, path) or f"Cannot restore into {path}: {exc}") from exc
     finally:
         lock.release()
     if args.json:

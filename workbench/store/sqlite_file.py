@@ -189,7 +189,10 @@ def integrity_problems(conn: Any, *, full: bool = True) -> list[str]:
     check = "integrity_check" if full else "quick_check"
     rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {check}")]
     if rows != ["ok"]:
-        problems.extend(str(r) for r in rows)
+        # Newer SQLite returns several findings in one row under a "*** in database
+        # main ***" heading: one problem a line, so a count of problems is true.
+        lines = (line.strip() for r in rows for line in str(r).splitlines())
+        problems.extend(line for line in lines if line and not line.startswith("*** in database"))
     if full:
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points to a missing {parent} record")
