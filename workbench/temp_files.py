@@ -27,7 +27,7 @@ import os
 import re
 import secrets
 import shutil
-import socket
+import platform
 import sys
 import tempfile
 import time
@@ -58,7 +58,7 @@ def _host_tag() -> str:
     namespace = ""
     with contextlib.suppress(OSError):
         namespace = str(os.stat("/proc/self/ns/pid").st_ino)
-    return hashlib.sha256(f"{socket.gethostname()}|{namespace}".encode()).hexdigest()[:8]
+    return hashlib.sha256(f"{platform.node()}|{namespace}".encode()).hexdigest()[:8]
 
 
 def _stat_fields(pid: int) -> list[str] | None:
