@@ -24,10 +24,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import platform
 import re
 import secrets
 import shutil
-import platform
 import sys
 import tempfile
 import time
