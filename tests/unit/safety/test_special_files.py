@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.import_files import leads_file
 from workbench.cli import main
 from workbench.exchange.icp_template import TemplateError, read_template
 from workbench.exchange.team_template import read_team_template
@@ -52,6 +53,7 @@ def test_every_command_refuses_a_fifo_with_exit_2(
 ) -> None:
     pipe_db = _fifo(tmp_path, "pipe.db")
     db = str(small_demo)
+    leads = leads_file(tmp_path / "ok.csv", [["Ann Lee", "Acme", "ann@acme.example"], ["", "", ""]])
     commands = [
         *(
             [name, "--db", str(pipe_db), *extra]
@@ -73,6 +75,7 @@ def test_every_command_refuses_a_fifo_with_exit_2(
         # Writing onto a FIFO would replace it (or, as root, a device) by a rename.
         ["export", "--db", db, "--out", str(_fifo(tmp_path, "pipeline.xlsx"))],
         ["followups", "--db", db, "--ics", str(_fifo(tmp_path, "calendar.ics"))],
+        ["import", str(leads), "--db", db, "--rejects", str(_fifo(tmp_path, "rejected.csv"))],
     ]
     for argv in commands:
         code = _within_bound(lambda argv=argv: main(argv))
@@ -80,7 +83,8 @@ def test_every_command_refuses_a_fifo_with_exit_2(
         assert code == 2, (argv, code, err)
         assert "pipe" in err or "regular file" in err, (argv, err)
         assert "Traceback" not in err and "unexpected error" not in err
-    assert all(p.is_fifo() for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".ics", ".json", ".csv"))
+    targets = [p for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".ics", ".json", ".csv") and p != leads]
+    assert all(p.is_fifo() for p in targets)  # nothing was renamed over a pipe
 
 
 def test_template_readers_restore_and_open_refuse_a_fifo(db_path: Path, tmp_path: Path) -> None:
