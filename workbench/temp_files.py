@@ -39,7 +39,6 @@ SUFFIX = ".partial"
 SAFE_AGE_SECONDS = 24 * 3600
 #: Room left in a 255-byte file name for the mark, the owner and SQLite's suffixes.
 _MAX_NAME_BYTES = 160
-_COMPANIONS = ("-journal", "-wal", "-shm", ".lock")
 
 _OURS = re.compile(
     r"^\.(?P<name>.+)\.pwb-(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-(?P<start>\d+)-[0-9a-f]{8}\.partial"
@@ -126,16 +125,6 @@ def mkstemp(folder: Path | None, name: str) -> tuple[int, str]:
             return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), str(path)
         except FileExistsError:
             continue
-
-
-def remove(path: Path) -> None:
-    """Remove a temporary file or folder and its companions; quiet when already gone."""
-    for candidate in (path, *(Path(str(path) + c) for c in _COMPANIONS)):
-        with contextlib.suppress(OSError):
-            if candidate.is_dir() and not candidate.is_symlink():
-                shutil.rmtree(candidate, ignore_errors=True)
-            else:
-                candidate.unlink()
 
 
 def sweep(folder: Path, *, now: float | None = None) -> list[Path]:
