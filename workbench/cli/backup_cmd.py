@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_read, resolve_db, say
+from workbench.exchange.special_files import special_reason
 from workbench.store import StoreError
 from workbench.store.lock import WriterLock
 
@@ -42,12 +43,16 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from workbench.paths import backup_dir_for
+    from workbench.store.failures import failure_message
     from workbench.store.migrate import SCHEMA_VERSION
     from workbench.store.recovery import restore_backup
     from workbench.store.sqlite_file import recognise
 
     path = resolve_db(args)
     backup = Path(args.backup).expanduser()
+    special = special_reason(backup)
+    if special is not None:
+        raise CliError(f"{backup} {special}; nothing was changed.")
     if not backup.is_file():
         raise CliError(f"{backup} does not exist.")
     damaged = False
@@ -62,6 +67,8 @@ def run_restore(args: argparse.Namespace) -> int:
         previous = restore_backup(backup, path, backup_dir_for(path), current_is_damaged=damaged)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    except OSError as exc:  # the lock beside a file on read-only media: nothing was written
+        raise CliError(failure_message(exc, path) or f"Cannot restore into {path}: {exc}") from exc
     finally:
         lock.release()
     if args.json:

@@ -27,6 +27,7 @@ from workbench.exchange.dates import DateOrder
 from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import MappingError, parse_mapping_json
 from workbench.exchange.readers import ReadError, ReadOptions
+from workbench.exchange.special_files import special_reason
 from workbench.services.imports import history as import_history
 from workbench.services.imports.file_preview import resolve_mapping
 from workbench.services.imports.rows import Unmapped
@@ -121,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
         delimiter = "\t"
     read = ReadOptions(encoding=args.encoding, delimiter=delimiter, sheet=args.sheet)
     preset, preset_name = _mapping_arg(args.mapping)
+    if args.rejects and special_reason(Path(args.rejects).expanduser()) is not None:
+        raise CliError(f"--rejects: {args.rejects} {special_reason(Path(args.rejects).expanduser())}")
     options = ImportOptions(
         read=read,
         header_row=args.header_row,

@@ -17,6 +17,7 @@ from workbench.cli.common import (
     say,
 )
 from workbench.domain import Channel, Outcome
+from workbench.exchange.special_files import special_reason
 from workbench.services.clock import system_clock
 from workbench.services.outreach.log import LogEntry, OutreachError, log_in
 from workbench.services.outreach.next_step import WORKDAY_START, load_rules, propose
@@ -159,6 +160,8 @@ def run_followups(args: argparse.Namespace) -> int:
         if args.ics is not None:
             if args.ics.is_dir():
                 raise CliError(f"{args.ics} is a folder; give a file name ending in .ics")
+            if special_reason(args.ics) is not None:
+                raise CliError(f"{args.ics} {special_reason(args.ics)}; give a file name ending in .ics")
             try:
                 written = export_ics(wb, args.ics, now=now)
             except OSError as exc:

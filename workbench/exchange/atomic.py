@@ -3,27 +3,36 @@
 The content goes to a hidden temporary file in the destination's folder (same file
 system, so the final rename is atomic), is flushed to disk, and only then renamed over
 the destination. On any error — disk full, a bug, Ctrl+C — the temporary file is
-removed and the destination is as it was.
+removed and the destination is as it was. Its name (:mod:`workbench.temp_files`) names
+the process that writes it, so the next write into the folder removes what a killed
+one left.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
-import secrets
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.exchange.special_files import special_reason
+from workbench.temp_files import temp_path
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it becomes ``path``."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    special = special_reason(path)
+    if special is not None:
+        # The rename would replace the pipe or device itself (as root even /dev/null).
+        raise OSError(errno.EINVAL, f"{path} {special}; choose a file to write to", str(path))
+    tmp = temp_path(path)
     try:
         yield tmp
         _fsync(tmp)

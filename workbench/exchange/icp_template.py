@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.exchange.atomic import atomic_output
+from workbench.exchange.special_files import special_reason
 
 FORMAT = "prospecting-workbench-icp"
 VERSION = 1
@@ -55,6 +56,9 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
 def read_json(path: Path, what: str = "an ICP template") -> Any:
     """The JSON document in ``path`` (at most :data:`MAX_BYTES`); :class:`TemplateError`
     saying why when it cannot be read."""
+    special = special_reason(path)
+    if special is not None:  # a FIFO would block the read forever
+        raise TemplateError(f"{path.name} {special}.")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise TemplateError(f"{path.name} is too big for {what}.")

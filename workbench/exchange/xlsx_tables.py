@@ -51,7 +51,11 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 def write_xlsx_tables(path: Path, tables: Sequence[SheetTable]) -> None:
     with atomic_output(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False})
+        # in_memory: xlsxwriter's own scratch files would go to the system's temporary
+        # folder under names no later run can recognise (these tables are small).
+        book = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "in_memory": True}
+        )
         try:
             header = book.add_format({"bold": True, "bottom": 1, "bg_color": "#E8EEF7"})
             formats = {k: book.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()}

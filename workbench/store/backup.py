@@ -4,7 +4,9 @@ A backup is copied page by page from a live connection (so it can run while the 
 writes), into a temporary file beside its final name; it is then checked with
 ``integrity_check`` and only then renamed into place. A crash or a full disk at any
 point leaves either the previous set of backups or a complete, verified new one —
-never a half-written file under a backup's name (Zotero and Anki do the same).
+never a half-written file under a backup's name (Zotero and Anki do the same). The
+temporary file is named for the process writing it (:mod:`workbench.temp_files`), so
+the next backup into the folder removes what a killed one left.
 
 Each backup ``<stem>-<UTC time>-<reason>.db`` has a sidecar ``.json`` with its counts,
 so the backups dialog lists them without opening every file, and the state it holds
@@ -29,6 +31,7 @@ from workbench.store.errors import StoreError
 from workbench.store.interrupt import OperationCancelled, interrupt_when
 from workbench.store.sqlite_file import APPLICATION_ID, SQLITE_MAGIC, readonly_uri
 from workbench.store.write_marker import state_of
+from workbench.temp_files import temp_path
 
 #: Called with (pages copied, pages in all); return False to cancel.
 Progress = Callable[[int, int], bool]
@@ -90,7 +93,7 @@ def backup_file(
     except OSError as exc:
         raise StoreError(f"Cannot create the backup folder {dest_dir}: {exc.strerror or exc}.") from exc
     final = dest_dir / f"{source.stem}-{_stamp(now)}-{reason}.db"
-    tmp = final.with_name(final.name + ".tmp")
+    tmp = temp_path(final)  # sweeps what a killed backup left in the folder
     try:
         started = time.perf_counter()
         _copy(source, tmp, progress)
@@ -200,7 +203,7 @@ def verify_backup(path: Path) -> bool:
 
 def _write_sidecar(info: BackupInfo) -> None:
     sidecar = info.path.with_suffix(".json")
-    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp = temp_path(sidecar, sweep_first=False)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Table
 
 from workbench.store.errors import StoreError
 from workbench.store.lock import WriterLock, lock_path_for
+from workbench.temp_files import temp_path
 
 _COMPANIONS = ("-wal", "-shm", "-journal")
 #: FTS5's own default for its "automerge" option.
@@ -66,7 +67,7 @@ def new_file_beside(target: Path, *, replace: bool) -> Iterator[Path]:
     if target.exists() and not replace:
         raise StoreError(f"{target} already exists.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    temp = temp_path(target)
     with WriterLock(target):
         _remove_with_companions(temp)
         try:

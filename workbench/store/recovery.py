@@ -26,6 +26,7 @@ from workbench.store.backup import (
 from workbench.store.errors import StoreError
 from workbench.store.interrupt import OperationCancelled, interrupt_when
 from workbench.store.sqlite_file import APPLICATION_ID, readonly_uri, recognise
+from workbench.temp_files import temp_path
 
 COMPANIONS = ("", "-wal", "-shm")
 
@@ -145,7 +146,7 @@ def restore_backup(
                 raise OperationCancelled("The restore") from None
             except StoreError:
                 previous = move_aside(path)
-    tmp = path.with_name(path.name + ".restoring")
+    tmp = temp_path(path)
     try:
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)

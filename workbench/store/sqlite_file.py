@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,11 @@ def recognise(path: Path, supported_version: int) -> int:
 
     Raises NotAWorkbenchError, NewerSchemaError or CorruptFileError.
     """
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        # A pipe, a device or a socket: opening it could block forever or never end.
+        raise NotAWorkbenchError(path, "it is not a regular file but a pipe, a device or a socket")
+    size = info.st_size
     if size == 0:
         raise NotAWorkbenchError(path, "the file is empty")
     header = read_header(path)
@@ -184,7 +189,10 @@ def integrity_problems(conn: Any, *, full: bool = True) -> list[str]:
     check = "integrity_check" if full else "quick_check"
     rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {check}")]
     if rows != ["ok"]:
-        problems.extend(str(r) for r in rows)
+        # Newer SQLite returns several findings in one row under a "*** in database
+        # main ***" heading: one problem a line, so a count of problems is true.
+        lines = (line.strip() for r in rows for line in str(r).splitlines())
+        problems.extend(line for line in lines if line and not line.startswith("*** in database"))
     if full:
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points to a missing {parent} record")

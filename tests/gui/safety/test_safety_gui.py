@@ -101,7 +101,7 @@ def test_a_cancelled_restore_leaves_the_workbench_as_it_was(
         _press_cancel(safety)
     assert ended.args == [False]
     assert count_leads(window.ctx.wb) == 17  # the later leads are still there
-    assert not list(window.ctx.wb.path.parent.glob("*.restoring*"))
+    assert not list(window.ctx.wb.path.parent.glob(".*.pwb-*"))
     assert "cancelled" in window.statusBar().currentMessage()
 
 

@@ -27,7 +27,7 @@ def test_backup_is_verified_private_and_counted(wb: Workbench, tmp_path: Path) -
     info = backups.back_up(wb, clock=fixed_clock(NOW))
     assert info.path.exists() and verify_backup(info.path)
     assert info.counts["lead"] == 25
-    assert not list(info.path.parent.glob("*.tmp"))
+    assert not list(info.path.parent.glob(".*.pwb-*"))
     if os.name == "posix":
         assert (info.path.stat().st_mode & 0o777) == 0o600
     listed = backups.backups_of(wb)
@@ -80,7 +80,7 @@ def test_restore_reports_progress_and_a_cancel_leaves_the_file_as_it_was(
     with pytest.raises(OperationCancelled):
         restore_backup(taken.path, db_path, folder, progress=progress)
     assert {total for _done, total in seen} == {4000}
-    assert not list(db_path.parent.glob("*.restoring*"))
+    assert not list(db_path.parent.glob(".*.pwb-*"))
     with open_workbench(db_path) as again:
         assert count_leads(again) == 5
 

@@ -59,6 +59,11 @@ def test_restore_refuses_a_newer_schema_or_foreign_backup_before_moving_anything
     code, err = run(capsys, "restore", str(db_path), "--db", str(db_path))
     assert code == 2 and "itself" in err, err
     assert db_path.exists() and _digest(db_path) == before
+    # A newer-schema file restored onto itself: refused, and the file stays where it was.
+    newer_digest = _digest(newer)
+    code, err = run(capsys, "restore", str(newer), "--db", str(newer))
+    assert code == 2 and ("itself" in err or "newer version" in err), err
+    assert newer.exists() and _digest(newer) == newer_digest
 
 
 def _fifo(tmp_path: Path, name: str) -> Path:

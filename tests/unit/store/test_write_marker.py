@@ -212,7 +212,7 @@ def test_a_backup_that_cannot_be_written_stops_the_import_before_it_writes(
     with pytest.raises(StoreError, match="disk is full"):
         run_import(wb, _csv(tmp_path / "a.csv", ("Ana", "Müller", "Acme")), clock=fixed_clock(NOW))
     assert count_leads(wb) == 3 and backups.backups_of(wb) == []
-    assert not list(backups.folder_for(wb).glob("*.tmp"))
+    assert not list(backups.folder_for(wb).glob(".*.pwb-*"))
 
 
 def test_cli_import_whose_backup_fails_exits_1_and_writes_nothing(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ import contextlib
 import errno
 import json
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -42,6 +41,7 @@ from workbench.exchange.pipeline_file.model import (
     continuation_sheet,
 )
 from workbench.exchange.pipeline_file.summary import Summary
+from workbench.temp_files import make_temp_dir
 
 #: Column widths (in characters) for the columns that need more than their header.
 WIDE_COLUMNS = {
@@ -103,7 +103,7 @@ class XlsxPipelineWriter:
         self.rows_per_sheet = sheet_row_limit - 1
         # constant_memory keeps each sheet's rows in a temporary file until close();
         # a private folder lets a failed export remove them all.
-        self._scratch = Path(tempfile.mkdtemp(prefix="workbench-export-"))
+        self._scratch = make_temp_dir(self.path)
         self.book = xlsxwriter.Workbook(
             str(self.path),
             {"constant_memory": True, "tmpdir": str(self._scratch), "strings_to_formulas": False},

@@ -25,7 +25,6 @@ import contextlib
 import csv
 import json
 import os
-import tempfile
 import time
 from array import array
 from bisect import bisect_left, bisect_right
@@ -37,6 +36,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from workbench import temp_files
 from workbench.domain import ImportBatch, Lead, LeadSource, new_uuid, table_of
 from workbench.domain.enums import ImportStatus, LeadStatus
 from workbench.exchange.csv_safe import neutralise
@@ -107,7 +107,7 @@ class _Rejects:
     """Rejected rows, streamed to a CSV with the file's header and a ``reason`` column."""
 
     def __init__(self, headers: Sequence[str], folder: Path | None) -> None:
-        handle, name = tempfile.mkstemp(prefix=".rejected-", suffix=".csv", dir=folder)
+        handle, name = temp_files.mkstemp(folder, "rejected.csv")
         self.path = Path(name)
         self._file: TextIO = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._file)

@@ -103,6 +103,7 @@ def open_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     lock.acquire()
     try:
+        sweep_orphans(path)
         if not exists:
             _create(path)
         elif version < migrate.SCHEMA_VERSION:
@@ -123,6 +124,18 @@ def open_file(
     except BaseException:
         lock.release()
         raise
+
+
+def sweep_orphans(path: Path) -> None:
+    """Remove the temporary files killed processes left beside the file, in its backup
+    folder and in the system's temporary folder (issue 19: a killed backup left 2 GB)."""
+    import tempfile
+
+    from workbench.paths import backup_dir_for
+    from workbench.temp_files import sweep
+
+    for folder in dict.fromkeys((path.parent, backup_dir_for(path), Path(tempfile.gettempdir()))):
+        sweep(folder)
 
 
 def backup_before_migration(path: Path, version: int) -> None:
