@@ -43,8 +43,8 @@ def _lead(wb: Workbench, name: str, first: str, company: str, email: str) -> int
 
 @pytest.fixture
 def enrolled(wb: Workbench) -> dict[str, int]:
-    """Three people at steps 1, 2 and 3 of "Quick three", due two days, one day and an
-    hour ago (all overdue), and an overdue follow-up due after them."""
+    """Three people at steps 1, 2 and 3 of "Quick three", not done on Monday and Tuesday
+    (overdue), and an overdue follow-up due after them."""
     people = {
         "zoe": _lead(wb, "Zoë Ñandú", "Zoë", "Café Globex", "zoe@globex.com"),
         "ines": _lead(wb, "Inés Peña", "Inés", "Peña SL", "ines@pena.es"),
@@ -62,15 +62,15 @@ def enrolled(wb: Workbench) -> dict[str, int]:
         ),
         now=NOW,
     )
+    monday = NOW - timedelta(days=2)
     ids = {}
-    for key, days in (("zoe", 2), ("ines", 3), ("bo", 3)):
-        at = NOW - timedelta(days=days)
-        (ids[key],) = enrol.enrol(wb, seq, [RecordRef(RecordKind.LEAD, people[key])], now=at).enrolled
+    for key in ("zoe", "ines", "bo"):
+        (ids[key],) = enrol.enrol(wb, seq, [RecordRef(RecordKind.LEAD, people[key])], now=monday).enrolled
     with wb.session() as s:
         conn = s.connection()
-        enrol.advance(conn, ids["ines"], now=NOW - timedelta(days=1))
-        enrol.advance(conn, ids["bo"], now=NOW - timedelta(days=2))
-        enrol.advance(conn, ids["bo"], now=NOW - timedelta(hours=1))
+        enrol.advance(conn, ids["ines"], now=monday + timedelta(hours=22))  # step 2 due Tuesday 9:00
+        enrol.advance(conn, ids["bo"], now=monday + timedelta(hours=1))
+        enrol.advance(conn, ids["bo"], now=monday + timedelta(days=1))  # step 3 due Tuesday 11:00
         other = Lead(name="Ulla Follow", company="Later AB")
         s.add(other)
         s.flush()

@@ -3,12 +3,12 @@
 The queue is the concatenation of its *sources*, in :data:`QUEUE_SOURCES` order, each
 already sorted by its own urgency:
 
-1. ``overdue`` — open follow-ups and sequence steps past due, the latest first in
-   line (by lateness);
+1. ``overdue`` — open follow-ups past due, and sequence steps not done on their day,
+   the latest first in line (by lateness);
 2. ``new_leads`` — new inbound leads nobody has touched, the longest wait first while
    still inside ``leads.stale_days_new`` (speed-to-lead), then the older ones, newest
    first (a lead ignored for months should not bury this morning's);
-3. ``due`` — follow-ups and sequence steps due later today, by time;
+3. ``due`` — follow-ups due later today and today's sequence steps, by time;
 4. ``nurture`` — nurture leads whose revisit date has come;
 5. ``stale_opportunities`` — open deals quiet for their stage's ``stale_days``.
 
@@ -103,6 +103,8 @@ class QueueClock:
     local_today: date
     stale_days_new: int
     stale_days_deals: int
+    #: Start of the rep's today (None: ``now``): a step due before it is overdue.
+    start_today: datetime | None = None
 
 
 QueueSource = Callable[[Connection, QueueClock, int], QueueSection]
@@ -161,11 +163,11 @@ def new_leads(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
 
 
 def overdue_steps(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
-    return _steps(conn, "overdue", None, clock.now, clock.now, limit)
+    return _steps(conn, "overdue", None, clock.start_today or clock.now, clock, limit)
 
 
 def steps_today(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
-    return _steps(conn, "due", clock.now, clock.start_tomorrow, clock.now, limit)
+    return _steps(conn, "due", clock.start_today or clock.now, clock.start_tomorrow, clock, limit)
 
 
 def revisits(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
@@ -431,9 +433,10 @@ def _most_specific(
 
 
 def _steps(
-    conn: Connection, key: str, start: datetime | None, end: datetime, now: datetime, limit: int
+    conn: Connection, key: str, start: datetime | None, end: datetime, clock: QueueClock, limit: int
 ) -> QueueSection:
-    steps, total = due_between(conn, start=start, end=end, now=now, limit=limit)
+    overdue_before = clock.start_today or clock.now
+    steps, total = due_between(conn, start=start, end=end, overdue_before=overdue_before, limit=limit)
     return QueueSection(key, tuple(step_row(step) for step in steps), total)
 
 

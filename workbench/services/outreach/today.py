@@ -1,7 +1,8 @@
 """The Today page's contents: what the rep should do next, computed in SQL.
 
 The work queue comes first (``services/outreach/queue.py``: its sources, their order,
-and how to add a kind of row) — ``overdue``, ``new_leads``, ``due``, ``nurture``,
+and how to add a kind of row) — ``overdue`` (follow-ups and sequence steps),
+``new_leads``, ``due`` (follow-ups and today's steps), ``nurture``,
 ``stale_opportunities``, each record once and ranked — then the lines outside it, each
 record still once:
 
@@ -110,6 +111,7 @@ def today_report(
         local_today=local_today,
         stale_days_new=int(values["leads.stale_days_new"]),
         stale_days_deals=int(values["pipeline.stale_days"]),
+        start_today=start_today,
     )
     with wb.engine.connect() as conn:
         queue = build_queue(conn, clock, limit, QUEUE_SOURCES)

@@ -109,13 +109,15 @@ def due_in(conn: Connection, now: datetime, tz: tzinfo | None = None, *, limit: 
 
 
 def due_between(
-    conn: Connection, *, start: datetime | None, end: datetime, now: datetime, limit: int = LIMIT
+    conn: Connection, *, start: datetime | None, end: datetime, overdue_before: datetime, limit: int = LIMIT
 ) -> tuple[list[DueStep], int]:
     """The first ``limit`` steps due in ``[start, end)`` (from any time when ``start``
-    is None), in due order, and how many there are in all."""
+    is None), in due order, and how many there are in all. Today's queue counts a step
+    overdue when it was due before today (not done on its day): steps are planned in
+    days, so this morning's call is today's work until midnight."""
     when = E.next_due_at < end if start is None else and_(E.next_due_at >= start, E.next_due_at < end)
     where = _live_due(when)
-    steps = _read(conn, where, now, limit)
+    steps = _read(conn, where, overdue_before, limit)
     return steps, len(steps) if len(steps) < limit else _count(conn, where)
 
 

@@ -227,8 +227,10 @@ class TodayModel(QAbstractItemModel):
     def when_text(self, item: TodayItem) -> str:
         now = self.ctx.clock()
         when = item.due
-        timed = item.followup_id is not None or item.kind == "sequence_step"
-        if item.kind in ("overdue", "due", "tomorrow", "sequence_step") and timed and when is not None:
+        if item.kind == "sequence_step" and when is not None:  # late once not done on its day
+            late = self.tr(" — {0} late").format(short_age(now - when)) if item.flagged else ""
+            return fmt.datetime_text(when) + late
+        if item.kind in ("overdue", "due", "tomorrow") and item.followup_id is not None and when is not None:
             late = self.tr(" — {0} late").format(short_age(now - when)) if when < now else ""
             return fmt.datetime_text(when) + late
         if item.kind == "new_leads" and when is not None:
