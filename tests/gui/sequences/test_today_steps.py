@@ -143,6 +143,9 @@ def test_work_three_steps_from_today_with_the_keyboard(
     ]
     assert area.report is not None and [r.rank for r in area.report.section("overdue").items] == [1, 2, 3, 4]
     assert area.tree.isVisible() and area.empty.isHidden()
+    heading = area.model.index(0, 0)
+    assert heading.data() == "Overdue follow-ups and sequence steps (4)"
+    assert area.model.index(0, 1, heading).data() == "Call · step 1 of 3 · Quick three · Café Globex"
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the cursor into Today
     qtbot.waitUntil(area.tree.hasFocus)
     first = area.current_item()

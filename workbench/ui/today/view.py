@@ -158,7 +158,7 @@ class TodayModel(QAbstractItemModel):
                     if shown == section.total
                     else self.tr("{0} of {1}").format(shown, section.total)
                 )
-                return f"{self.section_title(section.key)} ({count})"
+                return f"{self.section_title(section.key, section)} ({count})"
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)
@@ -203,9 +203,15 @@ class TodayModel(QAbstractItemModel):
             return item
         return None
 
-    def section_title(self, key: str) -> str:
+    def section_title(self, key: str, section: TodaySection | None = None) -> str:
+        if key == "overdue" and section is not None:
+            steps = any(r.kind == "sequence_step" for r in section.items)
+            if steps and all(r.kind == "sequence_step" for r in section.items):
+                return self.tr("Overdue sequence steps")
+            if steps:
+                return self.tr("Overdue follow-ups and sequence steps")
         return {
-            "overdue": self.tr("Overdue follow-ups and steps"),
+            "overdue": self.tr("Overdue follow-ups"),
             "due": self.tr("Due today"),
             "new_leads": self.tr("New leads — not touched yet"),
             "nurture": self.tr("Nurture leads to revisit"),
