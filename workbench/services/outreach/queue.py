@@ -457,8 +457,16 @@ def step_row(step: DueStep) -> QueueRow:
 
 
 def _nurture(conn: Connection, key: str, when: ColumnElement[bool], limit: int) -> QueueSection:
-    where = [_L.status == LeadStatus.NURTURE, _L.deleted_at.is_(None), when]
-    ids, total = _first_ids(conn, _L.id, [_L.nurture_until, _L.id], where, limit)
+    # Through the revisit date's index: the revisits due are few beside every nurture
+    # lead ever parked, which the status index would walk (and sort) to count them.
+    where = [unindexed(_L.status) == LeadStatus.NURTURE, unindexed(_L.deleted_at).is_(None), when]
+    ids = [
+        int(r[0])
+        for r in conn.execute(select(_L.id).where(*where).order_by(_L.nurture_until, _L.id).limit(limit))
+    ]
+    total = (
+        len(ids) if len(ids) < limit else int(conn.execute(select(func.count()).where(*where)).scalar_one())
+    )
     rows = _by_ids(conn, select(_L.id, _L.name, _L.company, _L.nurture_until), _L.id, ids)
     items = tuple(
         QueueRow(
