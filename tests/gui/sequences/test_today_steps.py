@@ -243,3 +243,29 @@ def test_an_overdue_step_stays_in_the_queue(qtbot: QtBot, wb: Workbench, enrolle
     when = area.model.data(index.siblingAtColumn(2))
     assert "late" in when and area.model.data(index, Qt.ItemDataRole.ForegroundRole) is not None
     QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_c_dials_a_call_step_and_e_copies_an_email_steps_template(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(actions, "url_opener", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(work_step, "ask_how_to_send", lambda _p, _mail: "copy")
+    monkeypatch.setattr(actions, "ask_to_log", lambda _p, _c: True)
+    area = _area(window)
+    area.tree.setFocus()
+    qtbot.waitUntil(lambda: (c := area.current_item()) is not None and c.label == "Zoë Ñandú")
+    qtbot.keyClick(area.tree, Qt.Key.Key_C)  # Zoë's step is a call: dial, then log the step
+    dialog = _quick_log(qtbot)
+    assert [u.toString() for u in opened] == ["tel:+34600000001"]
+    assert dialog.channel_picker.value == "call" and "step 1 of 3" in dialog.step_label.text()
+    dialog._force_close = True
+    dialog.close()
+    area.tree.setFocus()
+    qtbot.keyClick(area.tree, Qt.Key.Key_Down)
+    assert (c := area.current_item()) is not None and c.label == "Inés Peña"
+    qtbot.keyClick(area.tree, Qt.Key.Key_E)  # an email step: its template, copied
+    dialog = _quick_log(qtbot)
+    assert QApplication.clipboard().text().startswith("Hola Inés\n\nHola Inés de Peña SL — {rep_name}")
+    assert dialog.channel_picker.value == "email" and dialog.sequence_step == c.enrolment_id
+    assert len(opened) == 1  # no bare mailto: besides
