@@ -271,8 +271,12 @@ def test_due_sequence_steps_are_rows_of_the_ranked_queue(wb: Workbench) -> None:
     assert [r.rank for r in (*overdue, today_step)] == [1, 2, 3]
     assert report.counts["overdue"] == 2 and report.counts["due"] == 1
     # Tomorrow's step and the paused one are not today's work.
-    labels = {r.label for s in report.sections for r in s.items}
+    labels = {r.label for s in report.sections if s.key != "tomorrow" for r in s.items}
     assert "Tom Tomorrow" not in labels and "Pia Paused" not in labels
+    # Tomorrow's step is in the look at tomorrow.
+    assert [(r.label, r.step) for r in report.section("tomorrow").items] == [
+        ("Tom Tomorrow", "Call · step 1 of 1 · Plan of Tom Tomorrow")
+    ]
 
     # A week on, nothing done: Lena's step is still there, still first, still step 1.
     week_on = today_report(wb, now=NOW + timedelta(days=7), tz=UTC)

@@ -170,6 +170,10 @@ def steps_today(conn: Connection, clock: QueueClock, limit: int) -> QueueSection
     return _steps(conn, "due", clock.start_today or clock.now, clock.start_tomorrow, clock, limit)
 
 
+def steps_tomorrow(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _steps(conn, "tomorrow", clock.start_tomorrow, clock.start_day_after, clock, limit)
+
+
 def revisits(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
     return _nurture(conn, "nurture", _L.nurture_until <= clock.local_today, limit)
 
@@ -224,7 +228,7 @@ QUEUE_SOURCES: tuple[QueueSource, ...] = (
 #: Sections whose sources' rows are merged by due moment (follow-ups and steps alike).
 BY_TIME = frozenset({"overdue", "due"})
 #: The *Tomorrow* preview's sources.
-TOMORROW_SOURCES: tuple[QueueSource, ...] = (due_tomorrow, revisits_tomorrow)
+TOMORROW_SOURCES: tuple[QueueSource, ...] = (due_tomorrow, revisits_tomorrow, steps_tomorrow)
 
 
 def build_queue(

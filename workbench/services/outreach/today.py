@@ -10,7 +10,7 @@ record still once:
   ``targets.untouched_days``;
 * ``own_log`` — activities logged without a record (the rep's own log), waiting to be
   linked to someone;
-* ``tomorrow`` — a preview: follow-ups due and revisits coming tomorrow.
+* ``tomorrow`` — a preview: follow-ups due, revisits and sequence steps coming tomorrow.
 
 Every section holds its first :data:`SECTION_LIMIT` rows with the full count alongside.
 Plus the goal: touches (calls, emails, meetings, social — not notes) today and this
