@@ -193,3 +193,148 @@ def test_a_new_kind_of_row_is_one_source(wb: Workbench) -> None:
         sections = q.build_queue(conn, clock, 50, (step, *q.QUEUE_SOURCES))
     assert sections[0].key == "sequence_step" and sections[0].items[0].rank == 1
     assert next(s for s in sections if s.key == "new_leads").items == ()  # the lead once
+
+
+def _enrolled(
+    wb: Workbench, name: str, steps: tuple[tuple[str, int], ...], at: datetime, **lead: object
+) -> int:
+    """A lead enrolled at ``at`` in a sequence of its own (channel, wait) steps."""
+    from workbench.services.sequences import enrol, templates
+    from workbench.services.sequences.templates import SequenceDraft, StepDraft
+
+    with wb.session() as s:
+        row = Lead(name=name, email=f"{name.split()[0].lower()}@x.com", **lead)
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        lead_id = row.id
+    drafts = tuple(
+        StepDraft(channel, wait, f"do the {channel}", "Hi {first_name}", "Hello") for channel, wait in steps
+    )
+    seq = templates.create_sequence(wb, SequenceDraft(f"Plan of {name}", drafts), now=at)
+    (enrolment_id,) = enrol.enrol(wb, seq, [RecordRef(RecordKind.LEAD, lead_id)], now=at, tz=UTC).enrolled
+    return enrolment_id
+
+
+def _touch(wb: Workbench, enrolment_id: int) -> None:
+    """The lead behind ``enrolment_id`` touched once (no longer a new lead)."""
+    from workbench.domain import Enrolment
+
+    with wb.reading() as s:
+        row = s.get(Enrolment, enrolment_id)
+        assert row is not None and row.lead_id is not None
+        ref = RecordRef(RecordKind.LEAD, row.lead_id)
+    outreach.log_activity(wb, LogEntry("call", "connected", target=ref, at=NOW - timedelta(days=20)), now=NOW)
+
+
+def test_due_sequence_steps_are_rows_of_the_ranked_queue(wb: Workbench) -> None:
+    """Issue 21: a step due is a line of the work queue — overdue ones ranked with the
+    overdue follow-ups by lateness, later ones with today's — and one not done on its
+    day stays, overdue."""
+    from workbench.services.sequences import enrol
+
+    late = _enrolled(wb, "Lena Late", (("call", 0), ("email", 1)), NOW - timedelta(days=2))  # due Monday
+    later = _enrolled(wb, "Tim Today", (("social", 0),), NOW - timedelta(days=9))
+    tomorrow = _enrolled(wb, "Tom Tomorrow", (("call", 1),), NOW)
+    paused = _enrolled(wb, "Pia Paused", (("call", 0),), NOW - timedelta(days=1))
+    for enrolment_id in (late, later, tomorrow, paused):
+        _touch(wb, enrolment_id)
+    enrol.pause(wb, paused, now=NOW)
+    with wb.session() as s:  # Tim's step: due at 16:00 today (two hours from now)
+        from workbench.domain import Enrolment
+
+        row = s.get(Enrolment, later)
+        assert row is not None
+        row.next_due_at = NOW + timedelta(hours=2)
+        s.add(row)
+        other = Lead(name="Fu Overdue")
+        s.add(other)
+        s.flush()
+        assert other.id is not None
+        fu_ref = RecordRef(RecordKind.LEAD, other.id)
+    followup = outreach.add_followup(wb, fu_ref, "Call back", NOW - timedelta(days=1), now=NOW)
+
+    report = today_report(wb, now=NOW, tz=UTC)
+    overdue = report.section("overdue").items
+    assert [(r.kind, r.label, r.detail) for r in overdue] == [
+        ("sequence_step", "Lena Late", "Call · step 1 of 2 · Plan of Lena Late"),  # two days late
+        ("overdue", "Fu Overdue", "Call back"),  # one day late
+    ]
+    assert overdue[0].enrolment_id == late and overdue[0].flagged and overdue[0].email == "lena@x.com"
+    assert overdue[1].followup_id == followup
+    (today_step,) = report.section("due").items
+    assert (today_step.label, today_step.step, today_step.flagged) == (
+        "Tim Today",
+        "Social · step 1 of 1 · Plan of Tim Today",
+        False,
+    )
+    assert [r.rank for r in (*overdue, today_step)] == [1, 2, 3]
+    assert report.counts["overdue"] == 2 and report.counts["due"] == 1
+    # Tomorrow's step and the paused one are not today's work.
+    labels = {r.label for s in report.sections if s.key != "tomorrow" for r in s.items}
+    assert "Tom Tomorrow" not in labels and "Pia Paused" not in labels
+    # Tomorrow's step is in the look at tomorrow.
+    assert [(r.label, r.step) for r in report.section("tomorrow").items] == [
+        ("Tom Tomorrow", "Call · step 1 of 1 · Plan of Tom Tomorrow")
+    ]
+
+    # A week on, nothing done: Lena's step is still there, still first, still step 1.
+    week_on = today_report(wb, now=NOW + timedelta(days=7), tz=UTC)
+    first = week_on.section("overdue").items[0]
+    assert (first.label, first.step, first.rank) == ("Lena Late", "Call · step 1 of 2 · Plan of Lena Late", 1)
+
+
+def test_a_new_lead_in_a_sequence_is_one_line_carrying_its_step(wb: Workbench) -> None:
+    """A new inbound lead enrolled in *New inbound* stays where speed-to-lead ranks it;
+    its due step rides on that line, so logging the touch there does the step."""
+    enrolment_id = _enrolled(
+        wb,
+        "Nia New",
+        (("call", 0), ("email", 1)),
+        NOW - timedelta(hours=1),
+        received_at=NOW - timedelta(hours=1),
+    )
+    report = today_report(wb, now=NOW, tz=UTC)
+    (line,) = report.section("new_leads").items
+    assert (line.label, line.enrolment_id, line.step, line.step_channel) == (
+        "Nia New",
+        enrolment_id,
+        "Call · step 1 of 2 · Plan of Nia New",
+        "call",
+    )
+    assert report.section("overdue").items == () and report.counts["overdue"] == 0
+    # Logged from that line (the quick log carries the step): the step is done, the lead
+    # is worked, and tomorrow's email is not today's work.
+    outreach.log_activity(
+        wb, LogEntry("call", "no answer", target=line.record, sequence_step=line.enrolment_id), now=NOW
+    )
+    after = today_report(wb, now=NOW, tz=UTC)
+    assert not [r for s in after.sections if s.key != "tomorrow" for r in s.items if r.label == "Nia New"]
+
+
+def test_todays_steps_end_at_the_reps_midnight(wb: Workbench) -> None:
+    """ "Due today" is the rep's calendar day: in New York at 20:00 (01:00 UTC next day),
+    a step due at 23:30 local is today's; one at 00:30 local tomorrow is not."""
+    from zoneinfo import ZoneInfo
+
+    from workbench.domain import Enrolment
+
+    new_york = ZoneInfo("America/New_York")
+    evening = datetime(2026, 3, 4, 20, 0, tzinfo=new_york)
+    tonight = _enrolled(wb, "Nora Night", (("call", 3),), NOW - timedelta(days=9))
+    after_midnight = _enrolled(wb, "Ari Early", (("call", 3),), NOW - timedelta(days=9))
+    for enrolment_id, at in (
+        (tonight, datetime(2026, 3, 4, 23, 30, tzinfo=new_york)),
+        (after_midnight, datetime(2026, 3, 5, 0, 30, tzinfo=new_york)),
+    ):
+        _touch(wb, enrolment_id)
+        with wb.session() as s:
+            row = s.get(Enrolment, enrolment_id)
+            assert row is not None
+            row.next_due_at = at.astimezone(UTC)
+            s.add(row)
+    report = today_report(wb, now=evening.astimezone(UTC), tz=new_york)
+    assert [r.label for r in report.section("due").items] == ["Nora Night"]
+    # For a rep in London it is already 5 March: both are that day's work.
+    in_utc = today_report(wb, now=evening.astimezone(UTC), tz=UTC)
+    assert [r.label for r in in_utc.section("due").items] == ["Nora Night", "Ari Early"]

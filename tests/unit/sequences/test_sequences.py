@@ -270,6 +270,22 @@ def test_bad_input_is_refused_and_nothing_is_written(wb: Workbench) -> None:
     assert len(templates.list_sequences(wb)) == 2
 
 
+def test_an_edit_into_bad_input_is_refused_and_changes_nothing(wb: Workbench) -> None:
+    seq = _seq(wb)
+    before = templates.get_sequence(wb, seq)
+    for steps, message in (
+        ((StepDraft("email", 1, subject="Hi {frist_name}", body="x"),), "unknown merge field {frist_name}"),
+        ((StepDraft("call", 0), StepDraft("social", -2)), "cannot be negative"),
+        ((), "at least one step"),
+    ):
+        with pytest.raises(SequenceError, match=message):
+            templates.update_sequence(wb, seq, SequenceDraft("New inbound", steps), now=MON)
+    after = templates.get_sequence(wb, seq)
+    assert [(s.channel, s.wait_days, s.subject) for s in after.steps] == [
+        (s.channel, s.wait_days, s.subject) for s in before.steps
+    ]
+
+
 def test_create_edit_copy_retire_reorder(wb: Workbench) -> None:
     draft = SequenceDraft(
         "Webinar follow-up",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from workbench.cli import main
-from workbench.domain import Account, Contact, Enrolment, Lead
+from workbench.domain import Account, Contact, Enrolment, Lead, LeadStatus
 from workbench.store import open_workbench
 
 
@@ -18,12 +19,21 @@ def _setup(db: Path) -> dict[str, Any]:
     with open_workbench(db) as wb, wb.session() as s:
         lead = Lead(name="Ana López", first_name="Ana", email="ana@globex.com")
         nomail = Lead(name="Nel Nomail")
+        trashed = Lead(name="Tom Trash", email="tom@x.com", deleted_at=datetime(2026, 3, 1, tzinfo=UTC))
+        dq = Lead(name="Dan Dq", email="dan@x.com", status=LeadStatus.DISQUALIFIED)
         account = Account(name="Initech", is_target=True)
-        s.add_all([lead, nomail, account])
+        s.add_all([lead, nomail, trashed, dq, account])
         s.flush()
         for name in ("Bo Berg", "Cy Chan"):
             s.add(Contact(name=name, account_id=account.id, email=f"{name[:2]}@i.com"))
-        return {"lead": lead.uuid, "nomail": nomail.uuid, "account": account.id, "account_uuid": account.uuid}
+        return {
+            "lead": lead.uuid,
+            "nomail": nomail.uuid,
+            "trashed": trashed.uuid,
+            "dq": dq.uuid,
+            "account": account.id,
+            "account_uuid": account.uuid,
+        }
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -81,6 +91,8 @@ def test_list_show_enroll_stop(db_path: Path, capsys: pytest.CaptureFixture[str]
         (["enroll", "No such plan", "--lead", "{lead}"], "no sequence"),
         (["enroll", "New inbound", "--lead", "00000000-0000-0000-0000-000000000000"], "no lead"),
         (["enroll", "New inbound", "--lead", "{nomail}"], "no email"),
+        (["enroll", "New inbound", "--lead", "{trashed}"], "trash"),
+        (["enroll", "New inbound", "--lead", "{dq}"], "disqualified"),
         (["enroll", "New inbound", "--account", "999"], "no account"),
         (["stop", "New inbound", "--lead", "{lead}"], "no live enrolment"),
         (["show", "nope"], "no sequence"),

@@ -713,3 +713,104 @@ def test_sequences_are_shared_and_enrolments_owned_by_the_rep(team_db: Team) -> 
     with team_db.admin.engine.connect() as conn:
         guarded = set(conn.execute(text("SELECT relname FROM pg_class WHERE relrowsecurity")).scalars())
     assert {"enrolment", "enrolment_event"} <= guarded
+
+
+@pytest.mark.postgres
+def test_a_reps_enrolments_push_and_pull_and_stay_theirs(team_db: Team, tmp_path: Path) -> None:
+    """Issue 21 in team mode: enrolments (with their history) travel with the rep's push
+    and pull like the other owned rows; sequences are shared templates matched by name
+    (the team's steps stand; one the team lacks comes with its steps); another rep can
+    neither see nor change them, and a teammate's push of the same file takes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from workbench.domain import Enrolment, EnrolmentEvent, OutreachSequence, SequenceStep
+    from workbench.services.outreach.log import LogEntry, log_activity
+    from workbench.services.records import RecordKind, RecordRef
+    from workbench.services.sequences import due, enrol, templates
+    from workbench.services.sequences.templates import SequenceDraft, StepDraft
+
+    ana = team.add_member(team_db.admin, "Seq Push Ana")
+    ben = team.add_member(team_db.admin, "Seq Push Ben")
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    path = tmp_path / "ana.db"
+    with open_workbench(path) as local:
+        with local.session() as s:
+            first, second = Lead(name="Ada Uno", email="ada@x.com"), Lead(name="Bea Dos", email="bea@x.com")
+            s.add_all([first, second])
+            s.flush()
+            refs = [RecordRef(RecordKind.LEAD, int(lead.id or 0)) for lead in (first, second)]
+        with local.reading() as s:
+            inbound = templates.find_in(s, "New inbound")
+        assert inbound is not None
+        own = templates.create_sequence(
+            local,
+            SequenceDraft("Ana's event plan", (StepDraft("call", 0, "ask"), StepDraft("social", 2))),
+            now=now,
+        )
+        (done_one,) = enrol.enrol(local, inbound, refs[:1], now=now).enrolled
+        enrol.enrol(local, own, refs[1:], now=now)
+        log_activity(local, LogEntry("call", "no answer", target=refs[0], sequence_step=done_one), now=now)
+
+    pushed = team_sync.push(path, team_db.admin, "Seq Push Ana")
+    assert pushed.written["enrolment"] == 2 and pushed.written["enrolment_event"] == 1
+    again = team_sync.push(path, team_db.admin, "Seq Push Ana")
+    assert again.written["enrolment"] == 2 and not any(again.skipped.values())  # updated in place
+    with team_db.admin.engine.connect() as conn:
+        q, st, e = table_of(OutreachSequence).c, table_of(SequenceStep).c, table_of(Enrolment).c
+        names = conn.execute(select(q.name).order_by(q.position)).scalars().all()
+        assert names == ["New inbound", "Target account contact", "Ana's event plan"]  # matched, one added
+        plan_id = conn.execute(select(q.id).where(q.name == "Ana's event plan")).scalar_one()
+        assert conn.execute(
+            select(st.channel).where(st.sequence_id == plan_id).order_by(st.position)
+        ).scalars().all() == [
+            "call",
+            "social",
+        ]
+        rows = conn.execute(
+            select(L.name, q.name, e.step, e.owner)
+            .join_from(table_of(Enrolment), table_of(Lead), L.id == e.lead_id)
+            .join(table_of(OutreachSequence), q.id == e.sequence_id)
+            .order_by(L.name)
+        ).all()
+        assert [tuple(r) for r in rows] == [
+            ("Ada Uno", "New inbound", 1, ana.member.role),
+            ("Bea Dos", "Ana's event plan", 0, ana.member.role),
+        ]
+        event = conn.execute(
+            select(table_of(EnrolmentEvent)).where(table_of(EnrolmentEvent).c.what == "done")
+        ).one()
+        activity = conn.execute(select(table_of(Activity).c.id, table_of(Activity).c.owner)).one()
+        assert event.activity_id == activity.id and activity.owner == ana.member.role
+
+    # Ben: none of it to see or change, whatever SQL he types; his push of the same file
+    # takes nothing over.
+    with team_db.raw(ben) as conn:
+        assert _count(conn, "SELECT count(*) FROM enrolment") == 0
+        assert _count(conn, "SELECT count(*) FROM enrolment_event") == 0
+        assert conn.execute("UPDATE enrolment SET state = 'stopped'").rowcount == 0
+        conn.rollback()
+    taken = team_sync.push(path, team_db.admin, "Seq Push Ben")
+    assert taken.written.get("enrolment", 0) == 0 and taken.skipped["enrolment"] == 2
+    with team_db.admin.engine.connect() as conn:
+        assert set(conn.execute(select(table_of(Enrolment).c.owner)).scalars()) == {ana.member.role}
+
+    # Ana pulls her rows into a new file: the team's sequences (not the new file's own
+    # defaults beside them), her enrolments on them, still due where they were.
+    out = tmp_path / "ana-offline.db"
+    with team_db.login(ana) as wb:
+        pulled = team_sync.pull(wb, out)
+    assert pulled.written["enrolment"] == 2 and pulled.written["outreach_sequence"] == 3
+    with open_workbench(out) as local:
+        assert [s.name for s in templates.list_sequences(local)] == [
+            "New inbound",
+            "Target account contact",
+            "Ana's event plan",
+        ]
+        steps, count = due.due_steps(local, now + timedelta(days=1), UTC)
+        assert count == 2
+        assert sorted(s.label for s in steps) == [
+            "Call · step 1 of 2 · Ana's event plan",
+            "Email · step 2 of 5 · New inbound",
+        ]
+    with team_db.login(ben) as wb, pytest.raises(team.TeamError, match="only your own"):
+        team_sync.pull(wb, tmp_path / "ben-takes-ana.db", rep="Seq Push Ana")

@@ -3,23 +3,27 @@
 The queue is the concatenation of its *sources*, in :data:`QUEUE_SOURCES` order, each
 already sorted by its own urgency:
 
-1. ``overdue`` — open follow-ups past due, the latest first in line (by lateness);
+1. ``overdue`` — open follow-ups past due, and sequence steps not done on their day,
+   the latest first in line (by lateness);
 2. ``new_leads`` — new inbound leads nobody has touched, the longest wait first while
    still inside ``leads.stale_days_new`` (speed-to-lead), then the older ones, newest
    first (a lead ignored for months should not bury this morning's);
-3. ``due`` — follow-ups due later today, by time;
+3. ``due`` — follow-ups due later today and today's sequence steps, by time;
 4. ``nurture`` — nurture leads whose revisit date has come;
 5. ``stale_opportunities`` — open deals quiet for their stage's ``stale_days``.
 
 A record reached by two sources appears once, under the first (its most urgent
 reason); every row then gets its ``rank`` (1 = do this first) and the phone and email
-of the person behind it. :data:`TOMORROW_SOURCES` make the *Tomorrow* preview the same
-way.
+of the person behind it. A sequence step whose person is already listed rides on that
+row (``enrolment_id``, ``step``), so logging the touch there also does the step — a
+new inbound lead in *New inbound* stays one line, ranked by its wait, and its step is
+never hidden. :data:`TOMORROW_SOURCES` make the *Tomorrow* preview the same way.
 
-**Adding a kind of row** (a sequence step, say) is one function: ``source(conn, clock,
-limit) -> QueueSection`` that returns the first ``limit`` rows in its own order and how
-many match, inserted into :data:`QUEUE_SOURCES` where its urgency belongs, plus its
-title in the Today area (``ui/today/view.py``, ``section_title``). Ranking,
+**Adding a kind of row** is one function: ``source(conn, clock, limit) ->
+QueueSection`` that returns the first ``limit`` rows in its own order and how many
+match, inserted into :data:`QUEUE_SOURCES` where its urgency belongs, plus its title in
+the Today area (``ui/today/view.py``, ``section_title``). Sources of the same key fill
+one section; in :data:`BY_TIME` sections their rows are merged by due moment. Ranking,
 de-duplication, phone and email come for free.
 """
 
@@ -45,6 +49,7 @@ from workbench.domain import (
     table_of,
 )
 from workbench.services.records import RecordKind, RecordRef
+from workbench.services.sequences.due import DueStep, due_between
 from workbench.store.sql_functions import unindexed
 
 _L: Any = table_of(Lead).c
@@ -72,6 +77,11 @@ class QueueRow:
     followup_id: int | None = None
     activity_id: int | None = None
     flagged: bool = False  # overdue / going stale: shown in the warning colour
+    #: The sequence step due for this person ("Call · step 3 of 7 · New inbound"): its
+    #: enrolment, the step's text and channel. A step's own row has kind "sequence_step".
+    enrolment_id: int | None = None
+    step: str = ""
+    step_channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class QueueClock:
     local_today: date
     stale_days_new: int
     stale_days_deals: int
+    #: Start of the rep's today (None: ``now``): a step due before it is overdue.
+    start_today: datetime | None = None
 
 
 QueueSource = Callable[[Connection, QueueClock, int], QueueSection]
@@ -150,6 +162,18 @@ def new_leads(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
     return QueueSection("new_leads", items, fresh_total + old_total)
 
 
+def overdue_steps(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _steps(conn, "overdue", None, clock.start_today or clock.now, clock, limit)
+
+
+def steps_today(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _steps(conn, "due", clock.start_today or clock.now, clock.start_tomorrow, clock, limit)
+
+
+def steps_tomorrow(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
+    return _steps(conn, "tomorrow", clock.start_tomorrow, clock.start_day_after, clock, limit)
+
+
 def revisits(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
     return _nurture(conn, "nurture", _L.nurture_until <= clock.local_today, limit)
 
@@ -192,39 +216,59 @@ def stale_deals(conn: Connection, clock: QueueClock, limit: int) -> QueueSection
 
 
 #: The work queue's sources, most urgent first (see the module docstring).
-QUEUE_SOURCES: tuple[QueueSource, ...] = (overdue, new_leads, due_today, revisits, stale_deals)
+QUEUE_SOURCES: tuple[QueueSource, ...] = (
+    overdue,
+    overdue_steps,
+    new_leads,
+    due_today,
+    steps_today,
+    revisits,
+    stale_deals,
+)
+#: Sections whose sources' rows are merged by due moment (follow-ups and steps alike).
+BY_TIME = frozenset({"overdue", "due"})
 #: The *Tomorrow* preview's sources.
-TOMORROW_SOURCES: tuple[QueueSource, ...] = (due_tomorrow, revisits_tomorrow)
+TOMORROW_SOURCES: tuple[QueueSource, ...] = (due_tomorrow, revisits_tomorrow, steps_tomorrow)
 
 
 def build_queue(
     conn: Connection, clock: QueueClock, limit: int, sources: Sequence[QueueSource] = QUEUE_SOURCES
 ) -> list[QueueSection]:
     """Each source's section, records already listed by an earlier one left out, rows
-    ranked 1… in queue order and carrying phone and email. Sections of the same key
-    (``tomorrow``'s follow-ups and revisits) are merged, in source order."""
+    ranked 1… in queue order and carrying phone and email. Sections of the same key are
+    merged: by due moment in :data:`BY_TIME` (the first ``limit`` of them), else in
+    source order (``tomorrow``'s follow-ups, then revisits)."""
     merged: dict[str, tuple[list[QueueRow], int]] = {}
     for source in sources:
         section = source(conn, clock, limit)
         rows, total = merged.get(section.key, ([], 0))
         merged[section.key] = (rows + list(section.items), total + section.total)
-    return rank_once([QueueSection(key, tuple(rows), total) for key, (rows, total) in merged.items()], conn)
+    sections = []
+    for key, (rows, total) in merged.items():
+        if key in BY_TIME:
+            rows = sorted(rows, key=lambda r: r.due or clock.now)[:limit]  # stable: ties keep source order
+        sections.append(QueueSection(key, tuple(rows), total))
+    return rank_once(sections, conn)
 
 
 def rank_once(
     sections: Iterable[QueueSection], conn: Connection, *, seen: set[object] | None = None
 ) -> list[QueueSection]:
     """Drop rows whose record an earlier row already stands for (the total shrinks with
-    them), number the rest and fill in how to reach them."""
+    them), number the rest and fill in how to reach them. A dropped sequence step
+    rides on the earlier row of its person (when that row carries no step yet)."""
     seen = set() if seen is None else seen
     kept: list[tuple[QueueSection, list[QueueRow]]] = []
+    first: dict[object, tuple[int, int]] = {}  # record → (section, row) of its line
     for section in sections:
-        rows = []
+        rows: list[QueueRow] = []
         for row in section.items:
             key = row.record if row.record is not None else ("activity", row.activity_id)
             if key in seen:
+                _carry_step(kept, rows, first.get(key), row)
                 continue
             seen.add(key)
+            first[key] = (len(kept), len(rows))
             rows.append(row)
         kept.append((section, rows))
     points = contact_points(conn, [r.record for _s, rows in kept for r in rows if r.record is not None])
@@ -239,6 +283,26 @@ def rank_once(
         dropped = len(section.items) - len(rows)
         out.append(QueueSection(section.key, tuple(ranked), max(section.total - dropped, len(rows))))
     return out
+
+
+def _carry_step(
+    kept: list[tuple[QueueSection, list[QueueRow]]],
+    current: list[QueueRow],
+    at: tuple[int, int] | None,
+    row: QueueRow,
+) -> None:
+    if row.enrolment_id is None or at is None:
+        return
+    rows = current if at[0] == len(kept) else kept[at[0]][1]
+    line = rows[at[1]]
+    if line.enrolment_id is None:
+        rows[at[1]] = replace(
+            line,
+            enrolment_id=row.enrolment_id,
+            step=row.step,
+            step_channel=row.step_channel,
+            flagged=line.flagged or row.flagged,
+        )
 
 
 def contact_points(conn: Connection, refs: Iterable[RecordRef]) -> dict[RecordRef, tuple[str, str]]:
@@ -372,9 +436,41 @@ def _most_specific(
     return None
 
 
+def _steps(
+    conn: Connection, key: str, start: datetime | None, end: datetime, clock: QueueClock, limit: int
+) -> QueueSection:
+    overdue_before = clock.start_today or clock.now
+    steps, total = due_between(conn, start=start, end=end, overdue_before=overdue_before, limit=limit)
+    return QueueSection(key, tuple(step_row(step) for step in steps), total)
+
+
+def step_row(step: DueStep) -> QueueRow:
+    """A due sequence step as a line of the queue: the person, and what to do."""
+    company = step.company if step.company and step.company != step.person else ""
+    return QueueRow(
+        "sequence_step",
+        step.ref,
+        step.person or step.company,
+        " · ".join(p for p in (step.label, company) if p),
+        step.due_at,
+        flagged=step.overdue,
+        enrolment_id=step.enrolment_id,
+        step=step.label,
+        step_channel=step.channel,
+    )
+
+
 def _nurture(conn: Connection, key: str, when: ColumnElement[bool], limit: int) -> QueueSection:
-    where = [_L.status == LeadStatus.NURTURE, _L.deleted_at.is_(None), when]
-    ids, total = _first_ids(conn, _L.id, [_L.nurture_until, _L.id], where, limit)
+    # Through the revisit date's index: the revisits due are few beside every nurture
+    # lead ever parked, which the status index would walk (and sort) to count them.
+    where = [unindexed(_L.status) == LeadStatus.NURTURE, unindexed(_L.deleted_at).is_(None), when]
+    ids = [
+        int(r[0])
+        for r in conn.execute(select(_L.id).where(*where).order_by(_L.nurture_until, _L.id).limit(limit))
+    ]
+    total = (
+        len(ids) if len(ids) < limit else int(conn.execute(select(func.count()).where(*where)).scalar_one())
+    )
     rows = _by_ids(conn, select(_L.id, _L.name, _L.company, _L.nurture_until), _L.id, ids)
     items = tuple(
         QueueRow(

@@ -1,7 +1,8 @@
 """The Today page's contents: what the rep should do next, computed in SQL.
 
 The work queue comes first (``services/outreach/queue.py``: its sources, their order,
-and how to add a kind of row) — ``overdue``, ``new_leads``, ``due``, ``nurture``,
+and how to add a kind of row) — ``overdue`` (follow-ups and sequence steps),
+``new_leads``, ``due`` (follow-ups and today's steps), ``nurture``,
 ``stale_opportunities``, each record once and ranked — then the lines outside it, each
 record still once:
 
@@ -9,7 +10,7 @@ record still once:
   ``targets.untouched_days``;
 * ``own_log`` — activities logged without a record (the rep's own log), waiting to be
   linked to someone;
-* ``tomorrow`` — a preview: follow-ups due and revisits coming tomorrow.
+* ``tomorrow`` — a preview: follow-ups due, revisits and sequence steps coming tomorrow.
 
 Every section holds its first :data:`SECTION_LIMIT` rows with the full count alongside.
 Plus the goal: touches (calls, emails, meetings, social — not notes) today and this
@@ -110,6 +111,7 @@ def today_report(
         local_today=local_today,
         stale_days_new=int(values["leads.stale_days_new"]),
         stale_days_deals=int(values["pipeline.stale_days"]),
+        start_today=start_today,
     )
     with wb.engine.connect() as conn:
         queue = build_queue(conn, clock, limit, QUEUE_SOURCES)

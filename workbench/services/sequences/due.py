@@ -2,8 +2,10 @@
 
 Due means an active enrolment whose next step's moment has come (today's end in the
 rep's zone included, so the whole day's plan is visible in the morning); overdue ones
-first. One ordered walk of ``ix_enrolment_due`` finds them; the page only reads
-:data:`LIMIT` rows and the count.
+first. One ordered walk of ``ix_enrolment_due`` finds them; Today's queue reads them
+through :func:`due_between` (its overdue rows and those due later today, each a range
+of that index), :data:`LIMIT` rows and the count. :func:`step_of` reads one
+enrolment's step again when the rep acts on it.
 """
 
 from __future__ import annotations
@@ -87,22 +89,46 @@ def _end_of_today(now: datetime, tz: tzinfo | None) -> datetime:
 
 
 def _due_where(now: datetime, tz: tzinfo | None) -> Any:
-    return and_(
-        E.state == EnrolmentState.ACTIVE.value,
-        E.deleted_at.is_(None),
-        E.next_due_at < _end_of_today(now, tz),
-    )
+    return _live_due(E.next_due_at < _end_of_today(now, tz))
+
+
+def _live_due(when: Any) -> Any:
+    return and_(E.state == EnrolmentState.ACTIVE.value, E.deleted_at.is_(None), when)
 
 
 def count_due(conn: Connection, now: datetime, tz: tzinfo | None = None) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).select_from(table_of(Enrolment)).where(_due_where(now, tz))
-        ).scalar_one()
-    )
+    return _count(conn, _due_where(now, tz))
+
+
+def _count(conn: Connection, where: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table_of(Enrolment)).where(where)).scalar_one())
 
 
 def due_in(conn: Connection, now: datetime, tz: tzinfo | None = None, *, limit: int = LIMIT) -> list[DueStep]:
+    return _read(conn, _due_where(now, tz), now, limit)
+
+
+def due_between(
+    conn: Connection, *, start: datetime | None, end: datetime, overdue_before: datetime, limit: int = LIMIT
+) -> tuple[list[DueStep], int]:
+    """The first ``limit`` steps due in ``[start, end)`` (from any time when ``start``
+    is None), in due order, and how many there are in all. Today's queue counts a step
+    overdue when it was due before today (not done on its day): steps are planned in
+    days, so this morning's call is today's work until midnight."""
+    when = E.next_due_at < end if start is None else and_(E.next_due_at >= start, E.next_due_at < end)
+    where = _live_due(when)
+    steps = _read(conn, where, overdue_before, limit)
+    return steps, len(steps) if len(steps) < limit else _count(conn, where)
+
+
+def step_of(wb: Workbench, enrolment_id: int, now: datetime) -> DueStep | None:
+    """The step ``enrolment_id`` has to do next, read again (None once it is not active)."""
+    with wb.engine.connect() as conn:
+        found = _read(conn, _live_due(E.id == enrolment_id), now, 1)
+    return found[0] if found else None
+
+
+def _read(conn: Connection, where: Any, now: datetime, limit: int) -> list[DueStep]:
     rows = conn.execute(
         select(
             E.id,
@@ -127,7 +153,7 @@ def due_in(conn: Connection, now: datetime, tz: tzinfo | None = None, *, limit: 
         .outerjoin(table_of(Lead), L.id == E.lead_id)
         .outerjoin(table_of(Contact), C.id == E.contact_id)
         .outerjoin(table_of(Account), A.id == E.account_id)
-        .where(_due_where(now, tz))
+        .where(where)
         .order_by(E.next_due_at, E.id)
         .limit(limit)
     )

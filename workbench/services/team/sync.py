@@ -1,17 +1,19 @@
 """Moving a rep's work between a local workbench file and the team database.
 
 **Push** (file → team) copies every lead, account, contact, opportunity (with its stage
-history), activity and follow-up of a file into the team database as the rep's rows,
-in one transaction. Records are matched by UUID, so pushing the same file again
-updates what is there and adds only what is new — never a duplicate; integer ids differ
-between databases and every link is translated through the UUIDs. Stages, ICP criteria
-and lead sources are matched by name (added to the team's when missing). A record
-whose UUID a teammate already owns is left alone and counted as skipped. Push adds and
-updates; it never deletes on the server (trashed records travel as trashed).
+history), activity, follow-up and sequence enrolment (with its history) of a file into
+the team database as the rep's rows, in one transaction. Records are matched by UUID,
+so pushing the same file again updates what is there and adds only what is new — never
+a duplicate; integer ids differ between databases and every link is translated through
+the UUIDs. Stages, ICP criteria and lead sources are matched by name (added to the
+team's when missing); so are sequences — shared templates: the team's steps stand, a
+sequence the team lacks comes with its steps. A record whose UUID a teammate already
+owns is left alone and counted as skipped. Push adds and updates; it never deletes on
+the server (trashed records travel as trashed).
 
 **Pull** (team → new file) makes a local workbench of one rep's own rows (and the
-accounts they point to) for working offline, with the team's stages, criteria, sources
-and settings; ids are kept, so the file is the team database's rows, filtered.
+accounts they point to) for working offline, with the team's stages, criteria, sources,
+sequences and settings; ids are kept, so the file is the team database's rows, filtered.
 """
 
 from __future__ import annotations
@@ -99,9 +101,26 @@ PLAN: tuple[Copy, ...] = (
         key=("account_id", "criterion_id"),
     ),
     Copy("account_event", {"account_id": "account"}),
+    Copy(
+        "enrolment",
+        {
+            "sequence_id": "outreach_sequence",
+            "lead_id": "lead",
+            "contact_id": "contact",
+            "account_id": "account",
+        },
+    ),
+    Copy("enrolment_event", {"enrolment_id": "enrolment", "activity_id": "activity"}),
 )
-#: The team's configuration, copied whole into a pulled file.
-CONFIG_TABLES = ("pipeline_stage", "lead_source", "icp_criterion", "setting")
+#: The team's configuration, copied whole into a pulled file (a sequence before its steps).
+CONFIG_TABLES = (
+    "pipeline_stage",
+    "lead_source",
+    "icp_criterion",
+    "setting",
+    "outreach_sequence",
+    "sequence_step",
+)
 
 
 @dataclass
@@ -155,6 +174,7 @@ def push(source: Path | str, team: Workbench, rep: str) -> SyncResult:
             ids: dict[str, dict[int, int]] = {
                 "pipeline_stage": _match_by_name(src, dst, "pipeline_stage"),
                 "icp_criterion": _match_by_name(src, dst, "icp_criterion"),
+                "outreach_sequence": _match_sequences(src, dst),
             }
             _add_missing_sources(src, dst)
             pending: list[tuple[str, int, str, int]] = []
@@ -261,6 +281,37 @@ def _match_by_name(src: Connection, dst: Connection, table_name: str) -> dict[in
     return mapping
 
 
+def _match_sequences(src: Connection, dst: Connection) -> dict[int, int]:
+    """Source ids → team ids of the sequences with the same name; a sequence the team
+    has none of is added with its steps (the team's own steps are never rewritten: the
+    templates are shared, a rep's copy does not overrule them)."""
+    table, steps = _table("outreach_sequence"), _table("sequence_step")
+    team = {
+        str(name).casefold(): int(i)
+        # A live sequence wins over a deleted one of the same name (it comes last).
+        for i, name in dst.execute(
+            select(table.c.id, table.c.name).order_by(table.c.deleted_at.is_(None), table.c.id)
+        )
+    }
+    position = int(dst.execute(select(func.coalesce(func.max(table.c.position), -1))).scalar_one())
+    mapping: dict[int, int] = {}
+    for row in src.execute(select(table).order_by(table.c.position, table.c.id)).mappings():
+        key = str(row["name"]).casefold()
+        if key not in team:
+            position += 1
+            values = {k: v for k, v in row.items() if k != "id"} | {"uuid": new_uuid(), "position": position}
+            team[key] = int(dst.execute(insert(table).values(values).returning(table.c.id)).scalar_one())
+            own_steps = src.execute(select(steps).where(steps.c.sequence_id == row["id"])).mappings()
+            copied = [
+                {k: v for k, v in step.items() if k != "id"} | {"uuid": new_uuid(), "sequence_id": team[key]}
+                for step in own_steps
+            ]
+            if copied:
+                dst.execute(insert(steps), copied)
+        mapping[int(row["id"])] = team[key]
+    return mapping
+
+
 def _add_missing_sources(src: Connection, dst: Connection) -> None:
     table = _table("lead_source")
     known = {str(n).casefold() for n in dst.execute(select(table.c.name)).scalars()}
@@ -300,8 +351,9 @@ def pull(team: Workbench, dest: Path | str, *, rep: str | None = None) -> SyncRe
     try:
         with local.engine.begin() as dst, team.engine.connect() as src:
             kept: dict[str, set[int]] = {}
-            for name in CONFIG_TABLES:
+            for name in reversed(CONFIG_TABLES):  # the new file's defaults, steps first
                 dst.execute(delete(_table(name)))
+            for name in CONFIG_TABLES:
                 kept[name] = _copy_rows(src, dst, select(_table(name)), name, {}, kept, result)
             _pull_rows(src, dst, member.role, kept, result)
     except BaseException:
@@ -324,7 +376,7 @@ def _pull_rows(
             select(_table(t).c.account_id).where(
                 _table(t).c.owner == role, _table(t).c.account_id.is_not(None)
             )
-            for t in ("contact", "lead", "opportunity", "activity", "follow_up")
+            for t in ("contact", "lead", "opportunity", "activity", "follow_up", "enrolment")
         )
     ).subquery()
     for copy in PLAN:

@@ -30,6 +30,7 @@ KEYS: dict[str, SingleKey] = {
     "done": SingleKey("Space", "Mark the follow-up done", "Today, timelines"),
     "snooze": SingleKey("S", "Snooze the follow-up one working day", "Today, timelines"),
     "reschedule": SingleKey("R", "Reschedule the follow-up", "timelines"),
+    "skip": SingleKey("X", "Skip the sequence step (it stays in the enrolment's history)", "Today"),
     "working": SingleKey("W", "Mark working", "Leads"),
     "nurture": SingleKey("N", "Nurture until…", "Leads"),
     "qualified": SingleKey("Q", "Mark qualified", "Leads"),

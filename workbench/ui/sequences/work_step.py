@@ -1,7 +1,9 @@
-"""Doing one due sequence step: the quick log with the step's channel and person filled
-in (saving completes the step and schedules the next); an email step first opens the
-rep's mail program with the template filled (``mailto:``) — or copies it — and then
-asks to log it as sent. Missing merge values are shown before anything opens."""
+"""Doing one due sequence step (from its line on Today): the quick log with the step's
+channel and person filled in (saving completes the step and schedules the next); an
+email step first opens the rep's mail program with the template filled (``mailto:``) —
+or copies it — and then asks to log it as sent. Missing merge values are shown before
+anything opens. :func:`call_step` is the same for C on a call step: the ``tel:`` link
+first."""
 
 from __future__ import annotations
 
@@ -42,8 +44,9 @@ def ask_how_to_send(parent: QWidget, mail: Email) -> str:
     return "open" if clicked is open_button else "copy" if clicked is copy_button else ""
 
 
-def work_step(ctx: AppContext, parent: QWidget, step: DueStep) -> Any:
-    """Open what doing ``step`` needs; returns the quick log dialog (None when cancelled)."""
+def work_step(ctx: AppContext, parent: QWidget, step: DueStep, completes: tuple[int, ...] = ()) -> Any:
+    """Open what doing ``step`` needs; returns the quick log dialog (None when cancelled).
+    ``completes``: follow-ups the same log ticks off (the line's own)."""
     note = step.instructions
     if step.channel == "email":
         mail = email_for(ctx.wb, step)
@@ -57,11 +60,30 @@ def work_step(ctx: AppContext, parent: QWidget, step: DueStep) -> Any:
         if not actions.ask_to_log(parent, "email"):
             return None
         note = parent.tr("Sent: {0}").format(mail.subject.text)
+    return _log_step(ctx, parent, step, note, completes)
+
+
+def call_step(ctx: AppContext, parent: QWidget, step: DueStep, completes: tuple[int, ...] = ()) -> Any:
+    """A call step: dial (``tel:``), then the quick log that does the step."""
+    target = "".join(step.phone.split())
+    if not actions.url_opener(QUrl(f"tel:{target}")):
+        QMessageBox.information(
+            parent,
+            parent.tr("No program for this link"),
+            parent.tr("No program on this computer handles tel links. You can still log it."),
+        )
+    if not actions.ask_to_log(parent, "call"):
+        return None
+    return _log_step(ctx, parent, step, step.instructions, completes)
+
+
+def _log_step(ctx: AppContext, parent: QWidget, step: DueStep, note: str, completes: tuple[int, ...]) -> Any:
     return actions.open_quick_log(
         ctx,
         parent,
         target=step.ref,
         channel=step.log_channel,
+        completes=completes,
         sequence_step=step.enrolment_id,
         step_label=f"{step.label} — {step.instructions}".rstrip(" —"),
         note=note,

@@ -3,9 +3,12 @@ the lines outside it, a look at tomorrow, and how the day's prospecting goal sta
 
 Each line opens its record (Enter or double-click), its quick log (L), a call (C, the
 ``tel:`` link) or an email (E, ``mailto:``) in one key; a follow-up is ticked off with
-Space or snoozed a working day with S. Acting on a line moves the cursor to the next
-one and says in the status bar what happened (Ctrl+Z undoes it). Counts in the section
-headings are the full numbers; each section lists the first fifty.
+Space or snoozed a working day with S. A due sequence step ("Call · step 3 of 7 · New
+inbound") is a line of the queue like the rest: L does it (the quick log with the
+step's channel and person; an email step's template in the mail program first,
+:mod:`workbench.ui.sequences.work_step`), X skips it. Acting on a line moves the cursor
+to the next one and says in the status bar what happened (Ctrl+Z undoes it). Counts in
+the section headings are the full numbers; each section lists the first fifty.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from PySide6.QtWidgets import (
 from workbench.services.outreach import log as outreach
 from workbench.services.outreach.today import TodayItem, TodayReport, TodaySection, today_report
 from workbench.services.records import RecordRef
+from workbench.services.sequences import enrol
+from workbench.services.sequences.due import DueStep, step_of
+from workbench.services.sequences.templates import SequenceError
 from workbench.ui.common import format as fmt
 from workbench.ui.common import keys
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
@@ -152,7 +158,7 @@ class TodayModel(QAbstractItemModel):
                     if shown == section.total
                     else self.tr("{0} of {1}").format(shown, section.total)
                 )
-                return f"{self.section_title(section.key)} ({count})"
+                return f"{self.section_title(section.key, section)} ({count})"
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)
@@ -187,7 +193,8 @@ class TodayModel(QAbstractItemModel):
             text = self.data(index, Qt.ItemDataRole.DisplayRole)
             return text or None  # long details are elided: the whole text on hover
         if role == Qt.ItemDataRole.ForegroundRole and item.flagged:
-            return QBrush(QColor("#c62828" if item.kind in ("overdue", "stale_opportunities") else "#b35c00"))
+            red = item.kind in ("overdue", "stale_opportunities", "sequence_step")
+            return QBrush(QColor("#c62828" if red else "#b35c00"))
         if role == Qt.ItemDataRole.FontRole and index.column() == 3 and (item.phone or item.email):
             font = QFont()
             font.setUnderline(True)  # a link: C or E opens it
@@ -196,7 +203,13 @@ class TodayModel(QAbstractItemModel):
             return item
         return None
 
-    def section_title(self, key: str) -> str:
+    def section_title(self, key: str, section: TodaySection | None = None) -> str:
+        if key == "overdue" and section is not None:
+            steps = any(r.kind == "sequence_step" for r in section.items)
+            if steps and all(r.kind == "sequence_step" for r in section.items):
+                return self.tr("Overdue sequence steps")
+            if steps:
+                return self.tr("Overdue follow-ups and sequence steps")
         return {
             "overdue": self.tr("Overdue follow-ups"),
             "due": self.tr("Due today"),
@@ -213,11 +226,16 @@ class TodayModel(QAbstractItemModel):
     def detail_text(self, item: TodayItem) -> str:
         if item.kind == "untouched_targets":
             return self.tr("Tier {0}").format(item.detail) if item.detail else ""
+        if item.step and item.kind != "sequence_step":  # a step riding on the person's line
+            return " · ".join(p for p in (item.step, item.detail) if p)
         return item.detail
 
     def when_text(self, item: TodayItem) -> str:
         now = self.ctx.clock()
         when = item.due
+        if item.kind == "sequence_step" and when is not None:  # late once not done on its day
+            late = self.tr(" — {0} late").format(short_age(now - when)) if item.flagged else ""
+            return fmt.datetime_text(when) + late
         if item.kind in ("overdue", "due", "tomorrow") and item.followup_id is not None and when is not None:
             late = self.tr(" — {0} late").format(short_age(now - when)) if when < now else ""
             return fmt.datetime_text(when) + late
@@ -253,6 +271,7 @@ class TodayTree(QTreeView):
                     "snooze": self.area.snooze_current,
                     "call": self.area.call_current,
                     "email": self.area.email_current,
+                    "skip": self.area.skip_current,
                 }
             ).get(Qt.Key(event.key()))
             if callable(handler):
@@ -265,7 +284,14 @@ class TodayTree(QTreeView):
 class TodayArea(Area):
     title = "Today"
     needs_workbench = True
-    topics = (Topic.ACTIVITIES, Topic.LEADS, Topic.ACCOUNTS, Topic.OPPORTUNITIES, Topic.SETTINGS)
+    topics = (
+        Topic.ACTIVITIES,
+        Topic.LEADS,
+        Topic.ACCOUNTS,
+        Topic.OPPORTUNITIES,
+        Topic.SETTINGS,
+        Topic.SEQUENCES,
+    )
     #: Emitted when a line asks for its record (after the window was told to show it).
     recordRequested = Signal(object)
     #: Emitted each time fresh counts are on screen.
@@ -304,12 +330,6 @@ class TodayArea(Area):
         goals.addWidget(self.week_label)
         goals.addWidget(self.week_bar, 1)
         layout.addLayout(goals)
-        # Sequence steps due now (issue 21): their own small section above the rest.
-        from workbench.ui.sequences.today_steps import DueStepsPanel
-
-        self.sequence_steps = DueStepsPanel(ctx, self)
-        self.sequence_steps.loaded.connect(lambda _n: self._update_empty())
-        layout.addWidget(self.sequence_steps)
         self.model = TodayModel(ctx, self)
         self.tree = TodayTree(self)
         self.tree.setModel(self.model)
@@ -343,8 +363,8 @@ class TodayArea(Area):
         layout.addWidget(self.empty)
         self.hint = QLabel(
             self.tr(
-                "Enter opens · L logs a touch · C calls · E emails · Space marks a follow-up done · "
-                "S snoozes it · Ctrl+Z undoes"
+                "Enter opens · L logs a touch (on a sequence step: does it) · C calls · E emails · "
+                "Space marks a follow-up done · S snoozes it · X skips a sequence step · Ctrl+Z undoes"
             ),
             self,
         )
@@ -365,7 +385,6 @@ class TodayArea(Area):
         from workbench.ui.common.workers import Job, start
 
         wb, now = self.ctx.wb, self.ctx.clock()
-        self.sequence_steps.reload()
 
         def count(_report: object) -> tuple[TodayReport, int]:
             return today_report(wb, now=now), int(settings.read(wb, "targets.untouched_days"))
@@ -421,7 +440,7 @@ class TodayArea(Area):
             return
         has_any = bool(self.model.sections)
         self.tree.setVisible(has_any)
-        self.empty.setVisible(not has_any and not self.sequence_steps.steps)
+        self.empty.setVisible(not has_any)
 
     def _bar(self, bar: QProgressBar, value: int, goal: int) -> None:
         bar.setRange(0, max(goal, 1))
@@ -510,7 +529,26 @@ class TodayArea(Area):
         if item is None or item.kind == "own_log":
             return self.log_anything()
         completes = (item.followup_id,) if item.followup_id is not None else ()
-        dialog = open_quick_log(self.ctx, self, target=item.record, completes=completes)
+        if item.enrolment_id is not None:
+            from workbench.ui.sequences.work_step import work_step
+
+            step = self._step(item)
+            if step is None:
+                return None
+            return self._follow(item, work_step(self.ctx, self, step, completes))
+        return self._follow(item, open_quick_log(self.ctx, self, target=item.record, completes=completes))
+
+    def _step(self, item: TodayItem) -> DueStep | None:
+        """The line's step as it is now (another window may have done it meanwhile)."""
+        assert item.enrolment_id is not None
+        step = step_of(self.ctx.wb, item.enrolment_id, self.ctx.clock())
+        if step is None:
+            self.status(self.tr("That sequence step is no longer due."))
+            self.reload()
+        return step
+
+    def _follow(self, item: TodayItem, dialog: Any) -> Any:
+        """Once ``dialog`` (a quick log opened from ``item``) saves, move on past the line."""
         if dialog is not None:
             key = _key(item)
             dialog.logged.connect(lambda _logged, k=key: self._logged(k))
@@ -526,10 +564,38 @@ class TodayArea(Area):
                 return
 
     def call_current(self) -> Any:
+        item = self.current_item()
+        if item is not None and item.step_channel == "call" and item.phone:
+            from workbench.ui.sequences.work_step import call_step
+
+            step = self._step(item)
+            completes = (item.followup_id,) if item.followup_id is not None else ()
+            return self._follow(item, call_step(self.ctx, self, step, completes)) if step else None
         return self._reach("tel", "phone")
 
     def email_current(self) -> Any:
+        item = self.current_item()
+        if item is not None and item.step_channel == "email" and item.email:
+            return self.log_current()  # the step's own email: its template in the mail program
         return self._reach("mailto", "email")
+
+    def skip_current(self) -> None:
+        item = self.current_item()
+        if item is None or item.enrolment_id is None:
+            if item is not None:
+                self.status(self.tr("Only a sequence step can be skipped."))
+            return
+        self._advance_past_current()
+        try:
+            with undoable(self.ctx, self.tr("Skip sequence step of {0}").format(item.label)):
+                enrol.skip_step(self.ctx.wb, item.enrolment_id, now=self.ctx.clock())
+        except SequenceError as exc:
+            self._advance = None
+            self.status(str(exc))
+            self.reload()
+            return
+        self.ctx.notify(Topic.SEQUENCES)
+        self.status(self.tr("Skipped: {0} — {1}. Ctrl+Z to undo.").format(item.step, item.label))
 
     def _reach(self, scheme: str, field: str) -> Any:
         from workbench.ui.outreach.actions import open_contact_link
@@ -555,7 +621,9 @@ class TodayArea(Area):
     def done_current(self) -> None:
         item = self.current_item()
         if item is None or item.followup_id is None:
-            if item is not None:
+            if item is not None and item.enrolment_id is not None:
+                self.status(self.tr("A sequence step is done by logging it: L logs it, X skips it."))
+            elif item is not None:
                 self.status(self.tr("Only a follow-up can be marked done; L logs a touch."))
             return
         self._advance_past_current()
@@ -597,4 +665,4 @@ class TodayArea(Area):
 
 def _key(item: TodayItem) -> object:
     """A line's identity across counts."""
-    return (item.kind, item.record, item.followup_id, item.activity_id)
+    return (item.kind, item.record, item.followup_id, item.activity_id, item.enrolment_id)
