@@ -107,9 +107,9 @@ class Card:
 _Raw = tuple[int, bytes, bool]
 
 
-def _utf16_as_utf8(stream: BinaryIO) -> Iterator[bytes]:
+def _utf16_as_utf8(chunks: Iterator[bytes]) -> Iterator[bytes]:
     decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
-    while chunk := stream.read(CHUNK_BYTES):
+    for chunk in chunks:
         yield decoder.decode(chunk).encode("utf-8")
     yield decoder.decode(b"", final=True).encode("utf-8")
 
@@ -380,8 +380,7 @@ def cards(stream: BinaryIO, size: int, progress: Progress | None = None) -> Iter
     decoder = _Decoder()
     chunks: Iterator[bytes]
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
-        rest = _chunks(stream, first)
-        chunks = _utf16_as_utf8(_Rejoin(rest))
+        chunks = _utf16_as_utf8(_chunks(stream, first))
     else:
         if b"\x00" in first[:4096]:
             raise VCardError("The file is not a text file.")
@@ -390,16 +389,6 @@ def cards(stream: BinaryIO, size: int, progress: Progress | None = None) -> Iter
         chunks = _chunks(stream, first)
     newline = b"\n" if b"\n" in first or b"\r" not in first else b"\r"
     yield from _cards_of(_logical(_physical(_counted(chunks, size, progress), newline)), decoder)
-
-
-class _Rejoin:
-    """A stream again from chunks (the UTF-16 path reads what was sampled, then the rest)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-
-    def read(self, _size: int = -1) -> bytes:
-        return next(self._chunks, b"")
 
 
 def _counted(chunks: Iterator[bytes], size: int, progress: Progress | None) -> Iterator[bytes]:
