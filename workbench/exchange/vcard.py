@@ -206,7 +206,9 @@ def _person(card: Card) -> VCardPerson:
         given = _clean(f"{parts[1]} {parts[2]}")
     if not (given or family):
         given, family = _split(first("FN"))
-    emails = [_clean(unescape(p.value)).removeprefix("mailto:") for p in _preferred_first(by_name.get("EMAIL", []))]
+    emails = [
+        _clean(unescape(p.value)).removeprefix("mailto:") for p in _preferred_first(by_name.get("EMAIL", []))
+    ]
     phones = [_tel(p) for p in _preferred_first(by_name.get("TEL", []))]
     urls = [_clean(unescape(p.value)) for p in (*by_name.get("URL", []), *by_name.get("X-SOCIALPROFILE", []))]
     organisation = department = ""
@@ -214,7 +216,9 @@ def _person(card: Card) -> VCardPerson:
         org = [_clean(p) for p in split_structured(by_name["ORG"][0].value)]
         organisation = org[0]
         department = " / ".join(p for p in org[1:] if p)
-    notes = (unescape(p.value).replace("\r\n", "\n").replace("\r", "\n").strip() for p in by_name.get("NOTE", []))
+    notes = (
+        unescape(p.value).replace("\r\n", "\n").replace("\r", "\n").strip() for p in by_name.get("NOTE", [])
+    )
     return VCardPerson(
         first_name=given,
         last_name=family,
@@ -246,7 +250,11 @@ class _Collector:
     def take(self, card: Card) -> None:
         self.cards += 1
         if card.too_big:
-            self.problem(CardProblem(card.number, card.line, "", f"the card is larger than {megabytes(MAX_CARD_BYTES)}"))
+            self.problem(
+                CardProblem(
+                    card.number, card.line, "", f"the card is larger than {megabytes(MAX_CARD_BYTES)}"
+                )
+            )
             return
         person = _person(card)
         name = person.name or _name_hint(card)

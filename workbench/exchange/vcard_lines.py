@@ -293,7 +293,9 @@ class _Decoder:
         try:
             text = data.decode(self.legacy)
         except UnicodeDecodeError:
-            return "", LineProblem(line, name, "the value holds bytes that are not text in any encoding tried")
+            return "", LineProblem(
+                line, name, "the value holds bytes that are not text"
+            )
         if not self.utf8_file:
             return text, None
         return text, LineProblem(
@@ -403,13 +405,16 @@ def _counted(chunks: Iterator[bytes], size: int, progress: Progress | None) -> I
 
 
 def _judge_encoding(sample: bytes, *, complete: bool) -> _Decoder:
-    """UTF-8 when the sample is (a character cut at the sample's end forgiven); else the
-    one CHARSET the cards declare, else a guess on samples long enough, else cp1252."""
-    try:
-        sample.decode("utf-8") if complete else codecs.getincrementaldecoder("utf-8")().decode(sample)
+    """UTF-8 when the sample reads as UTF-8 with at most as many bad bytes as good
+    non-ASCII characters (one stray byte in an ORG does not make a UTF-8 file cp1252;
+    the line holding it is re-read and told); else the one CHARSET the cards declare,
+    else a guess on samples long enough, else cp1252 (what Outlook on Windows writes)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    text = decoder.decode(sample, final=complete)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    if bad == 0 or good >= bad:
         return _Decoder("cp1252", utf8_file=True)
-    except UnicodeDecodeError:
-        pass
     declared = _declared_charset(sample)
     if declared:
         return _Decoder(declared, utf8_file=False)

@@ -393,9 +393,13 @@ def judge(new: duplicates.Person, old: duplicates.Person) -> tuple[Verdict, str]
         and not (new.phone and old.phone and new.phone != old.phone)
     ):
         return Verdict.SAME, "same name"
-    if verdict is Verdict.DIFFERENT and not (new.email or old.email or new.phone or old.phone):
-        if new.first and (new.first, new.last) == (old.first, old.last):
-            return Verdict.SAME, "same name"
+    if (
+        verdict is Verdict.DIFFERENT
+        and not (new.email or old.email or new.phone or old.phone)
+        and new.first
+        and (new.first, new.last) == (old.first, old.last)
+    ):
+        return Verdict.SAME, "same name"
     return verdict, reason
 
 

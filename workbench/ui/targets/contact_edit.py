@@ -1,7 +1,9 @@
-"""New or edit contact: name, title, buying role, email, phone, LinkedIn URL, notes.
+"""New or edit contact: name, title, department, buying role, email, phone, LinkedIn URL,
+notes.
 
 An email or phone that looks wrong is shown as a problem under the field but never
-stops the save (reps keep what they have). Enter or Ctrl+Return saves; closing with
+stops the save (reps keep what they have); so is a contact of the account that is, or
+may be, the same person (the duplicate rules of the leads). Enter or Ctrl+Return saves; closing with
 unsaved text asks before discarding it.
 """
 
@@ -22,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import BuyingRole
 from workbench.domain.normalize import check_email, check_phone
+from workbench.services.leads import duplicates
 from workbench.services.targets import actions as target_actions
-from workbench.services.targets.contacts import ContactError, ContactInput
+from workbench.services.targets.contacts import ContactError, ContactInput, ContactMatch
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.plain import plain
 from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
@@ -56,6 +60,7 @@ class ContactEditDialog(QDialog):
         self.first_edit = QLineEdit(self)
         self.last_edit = QLineEdit(self)
         self.title_edit = QLineEdit(self)
+        self.department_edit = QLineEdit(self)
         self.role_combo = QComboBox(self)
         for value in (*(r for r in BuyingRole if r is not BuyingRole.UNKNOWN), BuyingRole.UNKNOWN):
             self.role_combo.addItem(labels.role_label(value), value.value)
@@ -74,6 +79,7 @@ class ContactEditDialog(QDialog):
         form.addRow(self.tr("&First name:"), self.first_edit)
         form.addRow(self.tr("&Last name:"), self.last_edit)
         form.addRow(self.tr("&Title:"), self.title_edit)
+        form.addRow(self.tr("&Department:"), self.department_edit)
         form.addRow(self.tr("Buying &role:"), self.role_combo)
         form.addRow(self.tr("&Email:"), self.email_edit)
         form.addRow("", self.email_problem)
@@ -82,6 +88,12 @@ class ContactEditDialog(QDialog):
         form.addRow(self.tr("Lin&kedIn:"), self.linkedin_edit)
         form.addRow(self.tr("N&otes:"), self.notes_edit)
         layout.addLayout(form)
+        # Possible duplicates on this account, by the rules leads and imports use.
+        self.duplicates_label = plain(QLabel(self))
+        self.duplicates_label.setWordWrap(True)
+        self.duplicates_label.setStyleSheet("font-weight: 600; color: #b35c00")
+        self.duplicates_label.hide()
+        layout.addWidget(self.duplicates_label)
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
         self.problem.setStyleSheet(PROBLEM_STYLE)
@@ -96,6 +108,8 @@ class ContactEditDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
         self.email_edit.textChanged.connect(self._email_changed)
         self.phone_edit.textChanged.connect(self._phone_changed)
+        for edit in (self.first_edit, self.last_edit, self.email_edit, self.phone_edit):
+            edit.editingFinished.connect(self.check_duplicates)
         self._initial = self.value()
         if contact_id is not None:
             self._load(contact_id)
@@ -108,6 +122,7 @@ class ContactEditDialog(QDialog):
         self.first_edit.setText(info.first_name)
         self.last_edit.setText(info.last_name)
         self.title_edit.setText(info.title)
+        self.department_edit.setText(info.department)
         self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(info.buying_role)))
         self.email_edit.setText(info.email)
         self.phone_edit.setText(info.phone)
@@ -119,6 +134,7 @@ class ContactEditDialog(QDialog):
             first_name=self.first_edit.text(),
             last_name=self.last_edit.text(),
             title=self.title_edit.text(),
+            department=self.department_edit.text(),
             buying_role=str(self.role_combo.currentData()),
             email=self.email_edit.text(),
             phone=self.phone_edit.text(),
@@ -126,6 +142,25 @@ class ContactEditDialog(QDialog):
             notes=self.notes_edit.toPlainText(),
             account_id=self.account_id,
         )
+
+    def check_duplicates(self) -> list[ContactMatch]:
+        """Show the contacts of this account that are, or may be, the person typed."""
+        data = self.value()
+        matches = (
+            target_actions.contact_duplicates(self.ctx.wb, data, exclude_id=self.contact_id)
+            if data.account_id is not None
+            else []
+        )
+        if matches:
+            words = {
+                duplicates.SAME_EMAIL: self.tr("same email"),
+                duplicates.SAME_PHONE: self.tr("same phone — maybe the same person"),
+                duplicates.SIMILAR_FULL_NAME: self.tr("similar full name — maybe the same person"),
+            }
+            who = "; ".join(f"{m.name} ({words.get(m.reason, m.reason)})" for m in matches[:3])
+            self.duplicates_label.setText(self.tr("Already on this account: {0}").format(who))
+        self.duplicates_label.setVisible(bool(matches))
+        return matches
 
     def is_dirty(self) -> bool:
         return self.value() != self._initial
