@@ -293,9 +293,7 @@ class _Decoder:
         try:
             text = data.decode(self.legacy)
         except UnicodeDecodeError:
-            return "", LineProblem(
-                line, name, "the value holds bytes that are not text"
-            )
+            return "", LineProblem(line, name, "the value holds bytes that are not text")
         if not self.utf8_file:
             return text, None
         return text, LineProblem(

@@ -51,7 +51,11 @@ def test_json_import_then_reimport(
     out = json.loads(capsys.readouterr().out)
     assert out["account"]["name"] == "IBM" and out["cards_read"] == 3
     assert (out["created"], out["already_present"], out["skipped_cards"]) == (2, 0, 1)
-    assert [(c["card"], c["status"]) for c in out["cards"]] == [(1, "created"), (2, "skipped"), (3, "created")]
+    assert [(c["card"], c["status"]) for c in out["cards"]] == [
+        (1, "created"),
+        (2, "skipped"),
+        (3, "created"),
+    ]
     assert out["warnings"] == [
         {
             "card": 1,
@@ -89,14 +93,18 @@ def test_unknown_account_exits_2_and_writes_nothing(
     assert _contacts(db_path) == 0 and db_path.stat().st_mtime_ns == before
 
 
-def test_no_workbench_yet_is_not_created(tmp_path: Path, vcf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_workbench_yet_is_not_created(
+    tmp_path: Path, vcf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "new.db"
     assert main(["contacts", "import", str(vcf), "--db", str(missing), "--account", "IBM"]) == 2
     assert "does not exist yet" in capsys.readouterr().err and not missing.exists()
 
 
 @pytest.mark.timeout(30)
-def test_bad_files_exit_2(db_path: Path, ibm: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_exit_2(
+    db_path: Path, ibm: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "cards.vcf"
     os.mkfifo(fifo)
     unreadable = tmp_path / "locked.vcf"

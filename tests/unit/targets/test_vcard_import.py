@@ -97,8 +97,12 @@ def test_a_possible_duplicate_is_added_and_named(wb: Workbench, ibm: int, tmp_pa
 
 def test_a_contact_typed_by_hand_is_flagged_by_the_same_rules(wb: Workbench, ibm: int) -> None:
     with wb.session() as s:
-        ana = contacts.create_contact(s, ContactInput("Ana", "López", email="ana@ibm.example", account_id=ibm))
-    same = target_actions.contact_duplicates(wb, ContactInput("A.", "L", email="ANA@ibm.example", account_id=ibm))
+        ana = contacts.create_contact(
+            s, ContactInput("Ana", "López", email="ana@ibm.example", account_id=ibm)
+        )
+    same = target_actions.contact_duplicates(
+        wb, ContactInput("A.", "L", email="ANA@ibm.example", account_id=ibm)
+    )
     assert [(m.contact_id, m.verdict, m.reason) for m in same] == [(ana, Verdict.SAME, duplicates.SAME_EMAIL)]
     maybe = target_actions.contact_duplicates(wb, ContactInput("Ana", "Lopez", account_id=ibm))
     assert [(m.verdict, m.reason) for m in maybe] == [(Verdict.POSSIBLE, duplicates.SIMILAR_FULL_NAME)]

@@ -9,6 +9,7 @@ unsaved text asks before discarding it.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -108,8 +109,13 @@ class ContactEditDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
         self.email_edit.textChanged.connect(self._email_changed)
         self.phone_edit.textChanged.connect(self._phone_changed)
+        # Checked a moment after typing stops, as the new-lead dialog does.
+        self._duplicates_timer = QTimer(self)
+        self._duplicates_timer.setSingleShot(True)
+        self._duplicates_timer.setInterval(250)
+        self._duplicates_timer.timeout.connect(self.check_duplicates)
         for edit in (self.first_edit, self.last_edit, self.email_edit, self.phone_edit):
-            edit.editingFinished.connect(self.check_duplicates)
+            edit.textEdited.connect(lambda _t: self._duplicates_timer.start())
         self._initial = self.value()
         if contact_id is not None:
             self._load(contact_id)
@@ -148,7 +154,7 @@ class ContactEditDialog(QDialog):
         data = self.value()
         matches = (
             target_actions.contact_duplicates(self.ctx.wb, data, exclude_id=self.contact_id)
-            if data.account_id is not None
+            if data.account_id is not None and self.ctx.has_workbench and self.isVisible()
             else []
         )
         if matches:
@@ -195,6 +201,10 @@ class ContactEditDialog(QDialog):
             self.problem.show()
             return
         super().accept()
+
+    def done(self, result: int) -> None:
+        self._duplicates_timer.stop()
+        super().done(result)
 
     def reject(self) -> None:
         if self.is_dirty() and not labels.confirm_discard(self):
