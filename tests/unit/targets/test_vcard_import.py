@@ -129,3 +129,30 @@ def test_accounts_are_found_by_uuid_id_or_name(wb: Workbench, ibm: int) -> None:
     assert target_actions.account_by_reference(wb, "Initech") is None
     target_actions.create_account(wb, AccountInput("IBM", "ibm2.example"), allow_duplicate=True)
     assert target_actions.account_by_reference(wb, "IBM") is None  # two share the name
+
+
+@pytest.mark.sqlite_only
+def test_a_file_from_before_departments_keeps_its_contacts(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from workbench.store import open_workbench
+    from workbench.store.migrate import upgrade
+    from workbench.store.sqlite_file import APPLICATION_ID
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0007")  # the schema before a contact had a department
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(
+            text(
+                "INSERT INTO contact (uuid, owner, created_at, updated_at, first_name, last_name,"
+                " name, title, buying_role, email, email_norm, phone, phone_e164, linkedin_url, notes)"
+                " VALUES ('c1', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'Ana', 'López',"
+                " 'Ana López', 'CFO', 'unknown', '', '', '', '', '', '')"
+            )
+        )
+    engine.dispose()
+    with open_workbench(path) as wb, wb.reading() as s:  # opening migrates it to 0008
+        (ana,) = s.exec(select(Contact)).all()
+        assert (ana.name, ana.department) == ("Ana López", "")
