@@ -54,7 +54,7 @@ def test_a_40_mb_line_is_left_out_in_bounded_memory_and_time(tmp_path: Path) -> 
     found = _measure(path)
     assert found["emails"] == ["ann@acme.example"]  # the card is kept without its NOTE
     assert found["problems"] == ["Card 1 (Ann Long), line 4: NOTE left out: line 4 is longer than 1 MB"]
-    assert float(str(found["peak_mb"])) < 250  # it took 6 GB
+    assert float(str(found["peak_mb"])) < 150  # it took 6 GB
     assert float(str(found["seconds"])) < 20
 
 
@@ -68,7 +68,7 @@ def test_two_million_folded_lines_are_read_in_seconds(tmp_path: Path) -> None:
     found = _measure(path)
     assert found["emails"] == ["bo@acme.example", "ann@acme.example"]
     assert found["problems"] == ["Card 1 (Bo Fold), line 4: NOTE left out: line 4 is longer than 1 MB"]
-    assert float(str(found["peak_mb"])) < 250
+    assert float(str(found["peak_mb"])) < 150
     assert float(str(found["seconds"])) < 30  # it took 126 s
 
 
