@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "backup_cmd",
     "pipeline_cmd",
     "targets_cmd",
+    "contacts_cmd",
     "import_cmd",
     "export_cmd",
     "outreach_cmd",

@@ -153,6 +153,8 @@ class Contact(Owned, table=True):
     last_name: str = ""
     name: str = Field(default="", max_length=300, index=True)
     title: str = ""
+    # The unit within the account (a vCard's ORG:IBM;Accounting → "Accounting").
+    department: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     buying_role: str = Field(default="unknown", max_length=20)
     email: str = ""
     email_norm: str = Field(default="", max_length=320, index=True)

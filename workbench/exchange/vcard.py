@@ -1,39 +1,53 @@
-"""Reading people from vCard files (``.vcf``) as phones, mail programs and CRMs write them.
+"""People from vCard files (``.vcf``) as phones, mail programs and CRMs write them.
 
-Tolerant by design: the file is split into cards first, and each card is parsed on its
-own with ``vobject``, so one broken card never costs the others. A card with a few
-unreadable lines is imported without them (and reported); a card that cannot be read
-at all, or has no name, email or phone, is listed with the reason. Handles vCard 2.1
-(quoted-printable with soft line breaks, bare type parameters, ``CHARSET``), 3.0 and
-4.0 (``tel:`` URIs, ``PREF=1``), folded lines, and files in UTF-8, UTF-16 or cp1252.
+Tolerant per property: :mod:`workbench.exchange.vcard_lines` streams the file as cards
+of properties, and a property that cannot be read is left out of its card with a
+:class:`CardProblem` naming the card and the property — the card itself is kept while
+it has a name, an email or a phone. Handles vCard 2.1 (quoted-printable, bare type
+parameters, ``CHARSET``), 3.0 (RFC 2426) and 4.0 (RFC 6350: ``tel:`` URIs with
+extensions, ``PREF=1``), folded lines, and files in UTF-8, UTF-16 or cp1252. Text values
+are unescaped per RFC 6350 §3.4 (``\\,`` ``\\;`` ``\\n`` ``\\\\``; a stray ``\\:``, which
+some writers put into URLs, is a colon).
 """
 
 from __future__ import annotations
 
-import codecs
-import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import vobject
+from urllib.parse import unquote
 
 from workbench.exchange.special_files import special_reason
+from workbench.exchange.vcard_lines import (
+    MAX_CARD_BYTES,
+    MAX_FILE_BYTES,
+    MAX_LINE_BYTES,
+    Card,
+    Progress,
+    Property,
+    ReadCancelled,
+    VCardError,
+    cards,
+    megabytes,
+)
 
-#: Bigger files are refused: a vCard export of a whole phone book is a few MB.
-MAX_BYTES = 50 * 1024 * 1024
-#: Below this size a guess at the encoding is no better than cp1252.
-GUESS_MIN_BYTES = 4096
-#: Properties whose commas separate values (everything else keeps its commas).
-LIST_PROPERTIES = frozenset({"CATEGORIES", "NICKNAME"})
-#: Binary properties, skipped unread.
-BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_LINE_BYTES",
+    "CardProblem",
+    "ReadCancelled",
+    "VCardError",
+    "VCardFile",
+    "VCardPerson",
+    "read_vcard_file",
+    "read_vcards",
+]
 
-
-class VCardError(ValueError):
-    """The file cannot be read as vCards at all; nothing was imported."""
+#: At most this many problems are kept for the report; the rest are counted.
+MAX_PROBLEMS = 1000
+#: Escapes of RFC 6350 §3.4 and RFC 2426 §4, plus the stray ``\:`` of some writers.
+_ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 
 
 @dataclass(frozen=True)
@@ -42,10 +56,12 @@ class VCardPerson:
     last_name: str = ""
     title: str = ""
     organisation: str = ""
+    department: str = ""  # ORG's units: ``ORG:IBM;Accounting`` → "Accounting"
     emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()  # "+1-555-555-5555 ext. 102" for a tel: URI with ;ext=
     urls: tuple[str, ...] = ()
     note: str = ""
+    card: int = 0  # 1-based position of the card in the file
 
     @property
     def name(self) -> str:
@@ -66,273 +82,106 @@ class VCardPerson:
 
 @dataclass(frozen=True)
 class CardProblem:
-    """One card that was skipped, or imported without some of its lines."""
+    """A card that was skipped, or a property left out of a card that was imported."""
 
     number: int  # 1-based position of the card in the file
-    line: int  # line of the file where the card begins
-    name: str  # the card's FN as far as it could be seen, for the rep to recognise it
+    line: int  # line of the file where the card (or the property) begins
+    name: str  # the card's name as far as it could be read, for the rep to recognise it
     reason: str
-    imported: bool = False
+    imported: bool = False  # the card was imported without this property
+    property: str = ""  # the property left out ("" for the card as a whole)
 
     def describe(self) -> str:
         who = f" ({self.name})" if self.name else ""
-        verb = "imported without some lines" if self.imported else "skipped"
-        return f"Card {self.number}{who}, line {self.line}: {verb}: {self.reason}"
+        if not self.imported:
+            return f"Card {self.number}{who}, line {self.line}: skipped: {self.reason}"
+        what = f"{self.property} left out" if self.property else "read in part"
+        if self.reason.startswith("kept,"):
+            what, reason = f"{self.property}", self.reason
+        else:
+            reason = self.reason
+        return f"Card {self.number}{who}, line {self.line}: {what}: {reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "card": self.number,
+            "name": self.name,
+            "line": self.line,
+            "property": self.property,
+            "reason": self.reason,
+            "card_skipped": not self.imported,
+        }
 
 
 @dataclass(frozen=True)
 class VCardFile:
     people: list[VCardPerson]
     problems: list[CardProblem]
+    cards: int = 0
+    more_problems: int = 0  # problems beyond MAX_PROBLEMS, counted only
 
     @property
     def skipped(self) -> list[CardProblem]:
         return [p for p in self.problems if not p.imported]
 
 
-# --- text ------------------------------------------------------------------------------
-def decode(data: bytes) -> str:
-    """vCard bytes as text: a BOM, else UTF-8, else the ``CHARSET`` the cards declare,
-    else a guess from ``charset-normalizer`` on files long enough to guess from, else
-    cp1252 (what Outlook on Windows writes)."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data)
-    if declared:
-        try:
-            return data.decode(declared)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    if len(data) >= GUESS_MIN_BYTES:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data[:200_000]).best()
-        # Short Western names fit several code pages equally; cp1252 wins those ties.
-        if best is not None and "cp1252" not in best.could_be_from_charset:
-            try:
-                return data.decode(best.encoding)
-            except (UnicodeDecodeError, LookupError):
-                pass
-    return data.decode("cp1252", errors="replace")
-
-
-def _declared_charset(data: bytes) -> str:
-    """The one CHARSET parameter the cards use, if they agree on one (vCard 2.1)."""
-    found: set[str] = set()
-    for raw in data.split(b"\n"):
-        head = raw.partition(b":")[0].decode("ascii", errors="ignore").upper()
-        for param in head.split(";")[1:]:
-            key, _, value = param.partition("=")
-            if key.strip() == "CHARSET" and value.strip():
-                found.add(value.strip().strip('"'))
-    if len(found) != 1:
-        return ""
-    name = found.pop()
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return ""
-    return name
-
-
-def _lines(text: str) -> list[str]:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
-
-
-def _split_line(line: str) -> tuple[str, str]:
-    """(name and parameters, value) at the first colon outside double quotes."""
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ":" and not quoted:
-            return line[:i], line[i + 1 :]
-    return line, ""
-
-
-def _property(head: str) -> str:
-    """``item1.EMAIL;TYPE=work`` → ``EMAIL``."""
-    return head.split(";")[0].rpartition(".")[2].strip().upper()
-
-
-def _is_quoted_printable(head: str) -> bool:
-    return "QUOTED-PRINTABLE" in head.upper()
-
-
-def _escape_commas(line: str) -> str:
-    """Escape bare commas, which vCard 2.1 and many 3.0 writers leave unescaped: vobject
-    would otherwise cut "Met at LogiMAT, booth 4" down to "Met at LogiMAT"."""
-    head, value = _split_line(line)
-    upper = head.upper()
-    if _property(head) in LIST_PROPERTIES or "BASE64" in upper or "ENCODING=B" in upper:
-        return line
+# --- values ----------------------------------------------------------------------------------
+def unescape(text: str) -> str:
+    """``\\,`` ``\\;`` ``\\:`` ``\\\\`` and ``\\n`` decoded; any other backslash is kept
+    (``C:\\temp`` in a note stays as typed)."""
+    if "\\" not in text:
+        return text
     out: list[str] = []
     i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            out.append(value[i : i + 2])
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[text[i + 1]])
             i += 2
             continue
-        out.append("\\," if ch == "," else ch)
+        out.append(ch)
         i += 1
-    return f"{head}:{''.join(out)}"
+    return "".join(out)
 
 
-def _logical_lines(lines: Sequence[str]) -> list[str]:
-    """Unfold folded lines and quoted-printable soft breaks, drop binary properties
-    (photos, logos, keys: never used, and the most often broken part of a card)."""
-    logical: list[str] = []
-    qp_open = False
-    in_binary = False
-    for raw in lines:
-        if logical and qp_open:
-            logical[-1] = logical[-1][:-1] + raw.lstrip()
-            qp_open = logical[-1].endswith("=")
-            continue
-        if raw[:1] in (" ", "\t"):
-            if logical and not in_binary:
-                logical[-1] += raw[1:]
-            continue
-        if not raw.strip():
-            in_binary = False
-            continue
-        head, _ = _split_line(raw)
-        if in_binary and ":" not in raw:
-            continue  # vCard 2.1 base64 data running on without indentation
-        in_binary = _property(head) in BINARY_PROPERTIES
-        if in_binary:
-            continue
-        logical.append(raw)
-        qp_open = _is_quoted_printable(head) and raw.endswith("=")
-    return logical
-
-
-@dataclass(frozen=True)
-class _Block:
-    number: int
-    line: int
-    lines: list[str]
-    complete: bool
-
-
-def _blocks(lines: Sequence[str]) -> Iterator[_Block]:
-    """The cards of a file, each with the line number it begins on."""
-    current: list[str] | None = None
+def split_structured(text: str) -> list[str]:
+    """The components of a structured value (``N``, ``ORG``) at unescaped semicolons."""
+    parts: list[str] = []
     start = 0
-    number = 0
-    for index, raw in enumerate(lines, start=1):
-        word = raw.strip().upper()
-        if word == "BEGIN:VCARD":
-            if current is not None:
-                yield _Block(number, start, current, complete=False)
-            number += 1
-            current, start = [], index
-        elif word == "END:VCARD" and current is not None:
-            yield _Block(number, start, current, complete=True)
-            current = None
-        elif current is not None:
-            current.append(raw)
-    if current is not None:
-        yield _Block(number, start, current, complete=False)
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == ";":
+            parts.append(unescape(text[start:i]))
+            start = i + 1
+        i += 1
+    parts.append(unescape(text[start:]))
+    return parts
 
 
-def _name_hint(lines: Sequence[str]) -> str:
-    for line in lines:
-        head, sep, value = line.partition(":")
-        if sep and head.split(";")[0].strip().upper() == "FN" and "QUOTED-PRINTABLE" not in head.upper():
-            return value.strip()[:80]
-    return ""
+def _clean(text: str) -> str:
+    return " ".join(text.split())
 
 
-# --- values ------------------------------------------------------------------------------
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return " ".join(t for t in (_text(v) for v in value) if t)
-    return " ".join(str(value).split())
+def _tel(prop: Property) -> str:
+    """A phone as the rep reads it: a ``tel:`` URI's number, and its extension kept as
+    "ext. 102" (RFC 3966 ``;ext=``); other URI parameters (``phone-context``) dropped."""
+    value = unescape(prop.value).strip()
+    if value.casefold().startswith("tel:") or prop.has("VALUE", "uri"):
+        body = unquote(value[4:] if value.casefold().startswith("tel:") else value)
+        number, *params = body.split(";")
+        ext = next((p.partition("=")[2] for p in params if p.casefold().startswith("ext=")), "")
+        return _clean(f"{number} ext. {ext}" if ext.strip() else number)
+    return _clean(value)
 
 
-def _params(line: Any) -> set[str]:
-    found = {str(p).upper() for p in getattr(line, "singletonparams", [])}
-    for key, values in getattr(line, "params", {}).items():
-        for value in values:
-            for part in str(value).split(","):
-                found.add(f"{key.upper()}={part.strip().upper()}")
-                if key.upper() == "TYPE":
-                    found.add(part.strip().upper())
-    return found
+def _preferred_first(props: Sequence[Property]) -> list[Property]:
+    def rank(prop: Property) -> int:
+        return 0 if prop.has("TYPE", "pref") or "PREF" in prop.params else 1
 
-
-def _preferred_first(lines: Sequence[Any]) -> list[Any]:
-    def rank(line: Any) -> int:
-        params = _params(line)
-        return 0 if "PREF" in params or "PREF=1" in params else 1
-
-    return sorted(lines, key=rank)
-
-
-def _all(card: Any, name: str) -> list[Any]:
-    return list(card.contents.get(name.lower(), []))
-
-
-def _first(card: Any, name: str) -> str:
-    lines = _all(card, name)
-    return _text(lines[0].value) if lines else ""
-
-
-def _person(card: Any) -> VCardPerson:
-    first = last = ""
-    names = _all(card, "n")
-    if names:
-        value = names[0].value
-        first = _text([getattr(value, "given", ""), getattr(value, "additional", "")])
-        last = _text(getattr(value, "family", ""))
-        if not hasattr(value, "family"):  # a card whose N is not structured
-            first, last = _split(_text(value))
-    if not (first or last):
-        first, last = _split(_first(card, "fn"))
-    emails = tuple(
-        dict.fromkeys(
-            e
-            for e in (_text(x.value).removeprefix("mailto:") for x in _preferred_first(_all(card, "email")))
-            if e
-        )
-    )
-    phones = tuple(
-        dict.fromkeys(
-            p for p in (_text(x.value).removeprefix("tel:") for x in _preferred_first(_all(card, "tel"))) if p
-        )
-    )
-    urls = [_text(u.value) for u in _all(card, "url")]
-    urls += [_text(u.value) for u in _all(card, "x-socialprofile")]
-    organisation = ""
-    orgs = _all(card, "org")
-    if orgs:
-        value = orgs[0].value
-        organisation = _text(value[0] if isinstance(value, list) and value else value)
-    return VCardPerson(
-        first_name=first,
-        last_name=last,
-        title=_first(card, "title") or _first(card, "role"),
-        organisation=organisation,
-        emails=emails,
-        phones=phones,
-        urls=tuple(u for u in urls if u),
-        note=_note(card),
-    )
-
-
-def _note(card: Any) -> str:
-    lines = _all(card, "note")
-    texts = (str(n.value).replace("\r\n", "\n").replace("\r", "\n").strip() for n in lines)
-    return "\n".join(t for t in texts if t)
+    return sorted(props, key=rank)
 
 
 def _split(full: str) -> tuple[str, str]:
@@ -341,85 +190,123 @@ def _split(full: str) -> tuple[str, str]:
     return split_full_name(full) if full else ("", "")
 
 
-@contextmanager
-def _quiet_vobject() -> Iterator[None]:
-    """vobject logs every line it skips; the skipped lines are reported to the rep instead."""
-    logger = logging.getLogger("vobject.base")
-    before = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(before)
+def _person(card: Card) -> VCardPerson:
+    by_name: dict[str, list[Property]] = {}
+    for prop in card.properties:
+        by_name.setdefault(prop.name, []).append(prop)
+
+    def first(name: str) -> str:
+        found = by_name.get(name)
+        return _clean(unescape(found[0].value)) if found else ""
+
+    given = family = ""
+    if "N" in by_name:
+        parts = [*split_structured(by_name["N"][0].value), "", "", ""]
+        family = _clean(parts[0])
+        given = _clean(f"{parts[1]} {parts[2]}")
+    if not (given or family):
+        given, family = _split(first("FN"))
+    emails = [
+        _clean(unescape(p.value)).removeprefix("mailto:") for p in _preferred_first(by_name.get("EMAIL", []))
+    ]
+    phones = [_tel(p) for p in _preferred_first(by_name.get("TEL", []))]
+    urls = [_clean(unescape(p.value)) for p in (*by_name.get("URL", []), *by_name.get("X-SOCIALPROFILE", []))]
+    organisation = department = ""
+    if "ORG" in by_name:
+        org = [_clean(p) for p in split_structured(by_name["ORG"][0].value)]
+        organisation = org[0]
+        department = " / ".join(p for p in org[1:] if p)
+    notes = (
+        unescape(p.value).replace("\r\n", "\n").replace("\r", "\n").strip() for p in by_name.get("NOTE", [])
+    )
+    return VCardPerson(
+        first_name=given,
+        last_name=family,
+        title=first("TITLE") or first("ROLE"),
+        organisation=organisation,
+        department=department,
+        emails=tuple(dict.fromkeys(e for e in emails if e)),
+        phones=tuple(dict.fromkeys(p for p in phones if p)),
+        urls=tuple(u for u in urls if u),
+        note="\n".join(n for n in notes if n),
+        card=card.number,
+    )
 
 
-def _parse(block: _Block) -> tuple[VCardPerson | None, str, bool]:
-    """(person, problem, partly): strict first; then skipping the unreadable lines."""
-    lines = ["BEGIN:VCARD", *(_escape_commas(line) for line in _logical_lines(block.lines)), "END:VCARD"]
-    text = "\r\n".join(lines) + "\r\n"
-    problem = "" if block.complete else "the card has no END:VCARD line"
-    partly = not block.complete
-    try:
-        card = vobject.readOne(text)
-    except Exception as exc:  # vobject raises assorted errors on broken input
-        problem = _reason(exc)
-        partly = True
-        try:
-            with _quiet_vobject():
-                card = vobject.readOne(text, ignoreUnreadable=True)
-        except Exception as exc2:
-            return None, _reason(exc2), False
-    try:
+# --- the file -----------------------------------------------------------------------------------
+class _Collector:
+    def __init__(self) -> None:
+        self.people: list[VCardPerson] = []
+        self.problems: list[CardProblem] = []
+        self.more = 0
+        self.cards = 0
+
+    def problem(self, problem: CardProblem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more += 1
+
+    def take(self, card: Card) -> None:
+        self.cards += 1
+        if card.too_big:
+            self.problem(
+                CardProblem(
+                    card.number, card.line, "", f"the card is larger than {megabytes(MAX_CARD_BYTES)}"
+                )
+            )
+            return
         person = _person(card)
-    except Exception as exc:  # a value vobject accepted but cannot hand out
-        return None, _reason(exc), False
-    if not (person.name or person.emails or person.phones):
-        return None, "no name, email or phone", False
-    return person, problem, partly
+        name = person.name or _name_hint(card)
+        if not (person.name or person.emails or person.phones):
+            reason = "no name, email or phone"
+            if card.problems:
+                left_out = ", ".join(dict.fromkeys(p.property or "a line" for p in card.problems))
+                reason += f" that could be read ({left_out} left out)"
+            self.problem(CardProblem(card.number, card.line, name, reason))
+            return
+        self.people.append(person)
+        for p in card.problems:
+            self.problem(CardProblem(card.number, p.line, name, p.reason, imported=True, property=p.property))
+        if not card.complete:
+            self.problem(
+                CardProblem(card.number, card.line, name, "the card has no END:VCARD line", imported=True)
+            )
 
 
-def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    # vobject says "At line N: Failed to parse line: X", counting lines its own way.
-    _, marker, line = text.partition("Failed to parse line:")
-    if marker:
-        return f"unreadable line “{line.strip()[:120]}”"
-    return text[:200] or exc.__class__.__name__
+def _name_hint(card: Card) -> str:
+    return next((_clean(unescape(p.value))[:80] for p in card.properties if p.name == "FN"), "")
+
+
+def _read(stream: Any, size: int, progress: Progress | None) -> VCardFile:
+    collector = _Collector()
+    for card in cards(stream, size, progress):
+        collector.take(card)
+    if collector.cards == 0:
+        raise VCardError("The file holds no vCards (no BEGIN:VCARD line).")
+    return VCardFile(collector.people, collector.problems, collector.cards, collector.more)
 
 
 def read_vcards(data: bytes | str) -> VCardFile:
-    """Every person the text holds, and every card that could not be (fully) read."""
-    text = decode(data) if isinstance(data, bytes) else data
-    people: list[VCardPerson] = []
-    problems: list[CardProblem] = []
-    blocks = 0
-    for block in _blocks(_lines(text)):
-        blocks += 1
-        person, problem, partly = _parse(block)
-        if person is not None:
-            people.append(person)
-            if partly:
-                problems.append(CardProblem(block.number, block.line, person.name, problem, imported=True))
-        else:
-            problems.append(CardProblem(block.number, block.line, _name_hint(block.lines), problem))
-    if blocks == 0:
-        raise VCardError("The file holds no vCards (no BEGIN:VCARD line).")
-    return VCardFile(people, problems)
+    """Every person the text holds, and every card or property that could not be read."""
+    import io
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return _read(io.BytesIO(raw), len(raw), None)
 
 
-def read_vcard_file(path: Path) -> VCardFile:
+def read_vcard_file(path: Path, progress: Progress | None = None) -> VCardFile:
+    """The people of a ``.vcf`` file, read streaming. Raises :class:`VCardError` (the
+    file is missing, special, too big, not vCards) or :class:`ReadCancelled`."""
     special = special_reason(path)
     if special is not None:
         raise VCardError(f"{path.name} {special}.")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise VCardError(
-                f"{path.name} is {size // 1_048_576} MB; vCard files up to 50 MB can be imported."
-            )
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = path.stat().st_size
+            try:
+                return _read(stream, size, progress)
+            except VCardError as exc:
+                raise VCardError(f"{path.name}: {exc}") from None
     except OSError as exc:
         raise VCardError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise VCardError(f"{path.name} is not a text file.")
-    return read_vcards(data)

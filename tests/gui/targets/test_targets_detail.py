@@ -20,6 +20,7 @@ from workbench.services.targets.contacts import ContactInput
 from workbench.store import open_workbench
 from workbench.ui.common.context import AppContext
 from workbench.ui.targets import labels as target_labels
+from workbench.ui.targets import vcard_import
 from workbench.ui.targets.account_detail import AccountDetailView
 from workbench.ui.targets.contact_edit import ContactEditDialog
 from workbench.ui.targets.icp_criteria import IcpCriteriaDialog, IcpCriteriaEditor
@@ -117,7 +118,7 @@ def test_add_a_contact_by_keyboard_and_see_the_team_fill(
     dialog = ContactEditDialog(ctx, detail, account_id=acme, account_name="Acme")
     qtbot.addWidget(dialog)
     dialog.show()
-    for text in ("Dee", "Maker", "COO"):
+    for text in ("Dee", "Maker", "COO", "Operations"):
         qtbot.keyClicks(dialog.focusWidget(), text)
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
     role = dialog.focusWidget()
@@ -136,28 +137,59 @@ def test_add_a_contact_by_keyboard_and_see_the_team_fill(
     assert "Decision maker" not in detail.contacts.team_label.text().split("missing:")[1]
     saved = target_actions.get_contact(ctx.wb, dialog.saved_id)
     assert (saved.name, saved.email, saved.phone_e164) == ("Dee Maker", "dee@@acme", "+12025550143")
+    assert saved.department == "Operations"
+
+
+def test_a_contact_typed_twice_is_flagged_by_the_duplicate_rules(
+    qtbot: QtBot, ctx: AppContext, acme: int, detail: AccountDetailView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(target_labels, "confirm_discard", lambda _parent: True)
+    target_actions.create_contact(ctx.wb, ContactInput("Ana", "López", email="ana@acme.com", account_id=acme))
+    dialog = ContactEditDialog(ctx, detail, account_id=acme, account_name="Acme")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.first_edit, "Ana")
+    qtbot.keyClick(dialog.first_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.last_edit, "Lopez")
+    qtbot.waitUntil(dialog.duplicates_label.isVisible)
+    assert "Ana López (similar full name — maybe the same person)" in dialog.duplicates_label.text()
+    dialog.email_edit.setFocus()
+    qtbot.keyClicks(dialog.email_edit, "ANA@acme.com")
+    qtbot.waitUntil(lambda: "Ana López (same email)" in dialog.duplicates_label.text())
+    qtbot.keyClick(dialog.email_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.email_edit, "ana.lopez@acme.com")  # another valid email: another person
+    qtbot.waitUntil(lambda: not dialog.duplicates_label.isVisible())
 
 
 def test_vcard_import_lists_what_it_could_not_read(
     qtbot: QtBot, ctx: AppContext, detail: AccountDetailView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    told: list[str] = []
-    monkeypatch.setattr(target_labels, "inform", lambda _p, _t, text: told.append(text))
     path = tmp_path / "people.vcf"
     path.write_bytes(VCARDS.encode("utf-8"))
-    result = detail.contacts.import_vcard_file(path)
+    importer = detail.contacts.importer
+    with qtbot.waitSignal(importer.finished, timeout=20_000) as done:
+        assert detail.contacts.import_vcard_file(path) is not None
+    result = done.args[0]
     assert result is not None and result.created == 2
-    assert "2 contact(s) added" in told[0] and "Card 2" in told[0] and "no name, email or phone" in told[0]
+    report = importer.report
+    assert report is not None
+    assert "2 contact(s) added" in report.summary.text() and "1 card(s) skipped" in report.summary.text()
+    assert (
+        "Card 2" in report.details.toPlainText() and "no name, email or phone" in report.details.toPlainText()
+    )
+    report.accept()
     qtbot.waitUntil(lambda: detail.contacts.model.rowCount() == 2)
     # The same file again adds nobody.
-    again = detail.contacts.import_vcard_file(path)
-    assert again is not None and again.created == 0 and len(again.already_there) == 2
+    with qtbot.waitSignal(importer.finished, timeout=20_000) as again:
+        detail.contacts.import_vcard_file(path)
+    assert again.args[0].created == 0 and len(again.args[0].already_there) == 2
     bad = tmp_path / "bad.vcf"
     bad.write_text("not a vcard", encoding="utf-8")
     warned: list[str] = []
-    monkeypatch.setattr(target_labels, "warn", lambda _p, _t, text: warned.append(text))
-    assert detail.contacts.import_vcard_file(bad) is None
-    assert "no vCards" in warned[0]
+    monkeypatch.setattr(vcard_import, "warn", lambda _p, _t, text: warned.append(text))
+    with qtbot.waitSignal(importer.finished, timeout=20_000) as failed:
+        detail.contacts.import_vcard_file(bad)
+    assert failed.args[0] is None and "no vCards" in warned[0]
 
 
 def test_contact_from_a_linked_lead(

@@ -115,12 +115,14 @@ def test_vcard_people_become_contacts_without_duplicates(wb: Workbench) -> None:
         "END:VCARD\n"
         "BEGIN:VCARD\nVERSION:3.0\nFN:Bo Berg\nEMAIL:bo@acme.com\nEND:VCARD\n"
     )
-    people = [contacts.from_vcard(p) for p in read_vcards(text).people]
+    # The card's ORG is another company than the account's: kept in the notes.
+    people = [(p.card, contacts.from_vcard(p, "Globex")) for p in read_vcards(text).people]
+    assert "Organisation" not in contacts.from_vcard(read_vcards(text).people[0], "Acme Ltd").notes
     with wb.session() as s:
-        acc = create_account(s, AccountInput("Acme", "acme.com"))
+        acc = create_account(s, AccountInput("Globex", "acme.com"))
         contacts.create_contact(s, ContactInput("Bo", "Berg", email="BO@acme.com", account_id=acc))
         result = contacts.create_many(s, acc, people)
-        assert len(result.created) == 1 and result.skipped == ["Bo Berg"]
+        assert len(result.created) == 1 and [o.name for o in result.already_there] == ["Bo Berg"]
         ana = contacts.get_contact(s, result.created[0])
     assert ana.linkedin_url == "https://www.linkedin.com/in/ana"
     assert "ana.private@example.com" in ana.notes and "+1 202 555 0199" in ana.notes

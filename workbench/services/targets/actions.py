@@ -8,12 +8,12 @@ for each button push and returns plain objects, so widgets never hold a Session.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from workbench.domain import AccountStatus, CheckState, Tier
-from workbench.exchange.vcard import CardProblem, read_vcard_file
+from workbench.exchange.vcard import CardProblem, VCardFile, read_vcard_file
 from workbench.services.clock import Clock, system_clock
 from workbench.services.safety import trash
 from workbench.services.settings import values as settings
@@ -198,6 +198,15 @@ def delete_contact(wb: Workbench, contact_id: int, clock: Clock = system_clock) 
         contacts.delete_contact(s, contact_id, clock)
 
 
+def contact_duplicates(
+    wb: Workbench, data: ContactInput, exclude_id: int | None = None
+) -> list[contacts.ContactMatch]:
+    """Contacts of the account that are, or may be, the person being typed."""
+    region = phone_region(wb)
+    with wb.reading() as s:
+        return contacts.find_duplicates(s, data, exclude_id=exclude_id, phone_region=region)
+
+
 def restore_contact(wb: Workbench, contact_id: int) -> None:
     with wb.session() as s:
         contacts.restore_contact(s, contact_id)
@@ -216,21 +225,65 @@ def contact_from_lead(
 @dataclass(frozen=True)
 class VCardImport:
     created: int
-    already_there: list[str]
-    problems: list[CardProblem]
+    already_there: list[str]  # names of people already on the account
+    problems: list[CardProblem]  # cards skipped and properties left out
+    outcomes: list[contacts.Outcome] = field(default_factory=list)
+    cards: int = 0
+    more_problems: int = 0  # problems beyond the listed ones, counted only
+
+    @property
+    def possible_duplicates(self) -> list[contacts.Outcome]:
+        return [o for o in self.outcomes if o.possible_duplicate]
 
 
 def import_vcards(
-    wb: Workbench, account_id: int | None, path: Path, clock: Clock = system_clock
+    wb: Workbench,
+    account_id: int | None,
+    path: Path,
+    clock: Clock = system_clock,
+    progress: contacts.Progress | None = None,
 ) -> VCardImport:
     """People from a vCard file onto an account, all in one transaction. Raises
-    ``VCardError`` (nothing written) when the file cannot be read as vCards at all."""
-    parsed = read_vcard_file(path)
-    people = [contacts.from_vcard(p) for p in parsed.people]
+    ``VCardError`` (nothing written) when the file cannot be read as vCards at all, and
+    ``ReadCancelled`` or ``ImportCancelled`` (nothing written) when ``progress`` says stop:
+    reading is the first 90 % of the progress, writing the rest."""
+    read_progress = None if progress is None else (lambda done, total: progress(done * 9, total * 10))
+    parsed = read_vcard_file(path, read_progress)
+    return import_parsed(wb, account_id, parsed, clock, progress)
+
+
+def import_parsed(
+    wb: Workbench,
+    account_id: int | None,
+    parsed: VCardFile,
+    clock: Clock = system_clock,
+    progress: contacts.Progress | None = None,
+) -> VCardImport:
+    """The people of a file already read onto an account, in one transaction."""
     region = phone_region(wb)
+    write_progress = None
+    if progress is not None:
+        write_progress = lambda done, total: progress(9 * total + done, 10 * total)  # noqa: E731
     with wb.session() as s:
-        result = contacts.create_many(s, account_id, people, phone_region=region, clock=clock)
-    return VCardImport(len(result.created), result.skipped, parsed.problems)
+        account = contacts.account_name(s, account_id)
+        people = [(p.card, contacts.from_vcard(p, account)) for p in parsed.people]
+        result = contacts.create_many(
+            s, account_id, people, phone_region=region, clock=clock, progress=write_progress
+        )
+    return VCardImport(
+        created=len(result.created),
+        already_there=[o.name for o in result.already_there],
+        problems=parsed.problems,
+        outcomes=result.outcomes,
+        cards=parsed.cards,
+        more_problems=parsed.more_problems,
+    )
+
+
+def account_by_reference(wb: Workbench, reference: str) -> int | None:
+    """A live account named by its UUID, its id or its exact name (when only one has it)."""
+    with wb.reading() as s:
+        return contacts.account_by_reference(s, reference)
 
 
 # --- the account detail ----------------------------------------------------------------------

@@ -7,15 +7,16 @@ have. A contact needs at least a name or an email.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from workbench.domain import Account, BuyingRole, Contact, Lead
 from workbench.domain.normalize import (
     check_email,
     check_phone,
+    company_norm,
     email_norm,
     full_name,
     is_free_mail,
@@ -23,6 +24,8 @@ from workbench.domain.normalize import (
 )
 from workbench.exchange.vcard import VCardPerson
 from workbench.services.clock import Clock, system_clock
+from workbench.services.leads import duplicates
+from workbench.services.leads.duplicates import Verdict
 from workbench.services.targets import accounts
 
 #: The roles of a complete buying team ("the perfect lead has the whole team").
@@ -50,6 +53,7 @@ class ContactInput:
     linkedin_url: str = ""
     notes: str = ""
     account_id: int | None = None
+    department: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,16 @@ class ContactInfo:
     linkedin_url: str
     notes: str
     origin_lead_id: int | None
+    department: str = ""
+
+    @property
+    def phone_shown(self) -> str:
+        """The number to show: E.164 when valid, with the extension typed after it
+        ("+15555550100 ext. 102"), else the phone as typed."""
+        if not self.phone_e164:
+            return self.phone
+        ext = phone_extension(self.phone)
+        return f"{self.phone_e164} ext. {ext}" if ext else self.phone_e164
 
     def as_input(self) -> ContactInput:
         return ContactInput(
@@ -80,7 +94,20 @@ class ContactInfo:
             linkedin_url=self.linkedin_url,
             notes=self.notes,
             account_id=self.account_id,
+            department=self.department,
         )
+
+
+def phone_extension(phone: str, region: str = "US") -> str:
+    """The extension of a phone as typed ("+1 555 0100 ext. 102" → "102"), else ""."""
+    if not any(word in phone.casefold() for word in ("ext", "x", "#", ";")):
+        return ""
+    import phonenumbers
+
+    try:
+        return str(phonenumbers.parse(phone, region or None).extension or "")
+    except phonenumbers.NumberParseException:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +137,7 @@ def _apply(contact: Contact, data: ContactInput, phone_region: str) -> None:
     contact.last_name = last
     contact.name = full_name(first, last) or email
     contact.title = data.title.strip()
+    contact.department = " ".join(data.department.split())
     contact.buying_role = BuyingRole(data.buying_role or BuyingRole.UNKNOWN).value
     contact.email = checked_email.value if not checked_email.problem else email
     contact.email_norm = email_norm(contact.email)
@@ -180,6 +208,7 @@ def _info(c: Contact) -> ContactInfo:
         linkedin_url=c.linkedin_url,
         notes=c.notes,
         origin_lead_id=c.origin_lead_id,
+        department=c.department,
     )
 
 
@@ -316,48 +345,212 @@ def _lead_domain(lead: Lead) -> str:
     return lead.email_domain if lead.email_domain and not is_free_mail(lead.email_domain) else ""
 
 
+# --- duplicates (the rules of services/leads/duplicates.py) ------------------------------------
+@dataclass(frozen=True)
+class ContactMatch:
+    contact_id: int
+    name: str
+    email: str
+    reason: str  # duplicates.SAME_EMAIL, SAME_PHONE, SIMILAR_FULL_NAME or SAME_PHONE_AND_NAME
+    verdict: Verdict  # SAME: the same person; POSSIBLE: for the rep to judge
+
+
+#: A contact with the same E.164 phone and an alike name: the same person again.
+SAME_PHONE_AND_NAME = "same phone and name"
+
+
+def _person(data: ContactInput | Contact, company: str, region: str) -> duplicates.Person:
+    e164 = data.phone_e164 if isinstance(data, Contact) else None
+    return duplicates.person_of(
+        first=data.first_name,
+        last=data.last_name,
+        company=company,
+        email=data.email if "@" in data.email and not check_email(data.email).problem else "",
+        phone=data.phone,
+        phone_region=region,
+        e164=e164,
+    )
+
+
+def _names_alike(a: duplicates.Person, b: duplicates.Person) -> bool:
+    if a.first and a.last and b.first and b.last:
+        return duplicates.full_name_score(a, b) >= duplicates.NAME_SIMILARITY
+    return (a.first, a.last) == (b.first, b.last)
+
+
+def judge(new: duplicates.Person, old: duplicates.Person) -> tuple[Verdict, str]:
+    """The shared verdict, and one step further for contacts of one account: the same
+    E.164 phone with an alike name (or the same name and no email or phone telling them
+    apart) is the same person — a re-imported phone-only card — not just a possible one."""
+    verdict, reason, score = duplicates.verdict(new, old)
+    if verdict is Verdict.POSSIBLE and reason == duplicates.SAME_PHONE and _names_alike(new, old):
+        return Verdict.SAME, SAME_PHONE_AND_NAME
+    if (
+        verdict is Verdict.POSSIBLE
+        and reason == duplicates.SIMILAR_FULL_NAME
+        and score >= 100.0
+        and not (new.email or old.email)
+        and not (new.phone and old.phone and new.phone != old.phone)
+    ):
+        return Verdict.SAME, "same name"
+    if (
+        verdict is Verdict.DIFFERENT
+        and not (new.email or old.email or new.phone or old.phone)
+        and new.first
+        and (new.first, new.last) == (old.first, old.last)
+    ):
+        return Verdict.SAME, "same name"
+    return verdict, reason
+
+
+class _Known:
+    """The live contacts of one account, as the rules compare them."""
+
+    def __init__(self, session: Session, account_id: int | None, region: str) -> None:
+        self.region = region
+        self.company = account_name(session, account_id)
+        rows = session.exec(
+            select(Contact).where(
+                Contact.account_id == account_id
+                if account_id is not None
+                else col(Contact.account_id).is_(None),
+                col(Contact.deleted_at).is_(None),
+            )
+        ).all()
+        self.people: list[tuple[int, str, str, duplicates.Person]] = []
+        for row in rows:
+            assert row.id is not None
+            self.add(row.id, row.name, row.email, _person(row, self.company, region))
+
+    def add(self, contact_id: int, name: str, email: str, person: duplicates.Person) -> None:
+        self.people.append((contact_id, name, email, person))
+
+    def person(self, data: ContactInput) -> duplicates.Person:
+        return _person(data, self.company, self.region)
+
+    def matches(self, me: duplicates.Person, exclude_id: int | None = None) -> list[ContactMatch]:
+        found: list[ContactMatch] = []
+        for contact_id, name, email, other in self.people:
+            if contact_id == exclude_id:
+                continue
+            verdict, reason = judge(me, other)
+            if verdict is not Verdict.DIFFERENT:
+                found.append(ContactMatch(contact_id, name, email, reason, verdict))
+        return sorted(found, key=lambda m: (m.verdict is not Verdict.SAME, m.contact_id))
+
+
+def find_duplicates(
+    session: Session,
+    data: ContactInput,
+    *,
+    exclude_id: int | None = None,
+    phone_region: str = "US",
+) -> list[ContactMatch]:
+    """Contacts of ``data``'s account that are, or may be, the person typed."""
+    known = _Known(session, data.account_id, phone_region)
+    me = known.person(data)
+    if not (me.email or me.phone or me.first or me.last):
+        return []
+    return known.matches(me, exclude_id)
+
+
 # --- many at once (vCard import) ------------------------------------------------------------
 @dataclass(frozen=True)
+class Outcome:
+    """What became of one person of an import."""
+
+    card: int
+    name: str
+    contact_id: int  # the new contact, or the one already there
+    created: bool
+    reason: str = ""  # why it counts as already there, or as a possible duplicate
+    duplicate_of: str = ""  # the name of the contact it is, or may be
+
+    @property
+    def possible_duplicate(self) -> bool:
+        return self.created and bool(self.duplicate_of)
+
+
+@dataclass(frozen=True)
 class BulkResult:
-    created: list[int]
-    skipped: list[str]  # names of contacts already on the account (same email)
+    outcomes: list[Outcome]
+
+    @property
+    def created(self) -> list[int]:
+        return [o.contact_id for o in self.outcomes if o.created]
+
+    @property
+    def already_there(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.created]
+
+    @property
+    def possible(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.possible_duplicate]
+
+
+#: ``progress(done, total)``; False stops the import (its transaction is rolled back).
+Progress = Callable[[int, int], bool]
+
+
+class ImportCancelled(Exception):
+    """The rep cancelled; the caller's transaction is rolled back, nothing is written."""
 
 
 def create_many(
     session: Session,
     account_id: int | None,
-    people: Sequence[ContactInput],
+    people: Sequence[tuple[int, ContactInput]],
     *,
     phone_region: str = "US",
     clock: Clock = system_clock,
+    progress: Progress | None = None,
 ) -> BulkResult:
-    """Add contacts to an account, skipping people whose email is already there."""
+    """Add ``(card, person)`` pairs to an account. A person the duplicate rules call the
+    same as a contact already there (or earlier in the same file) is not added again;
+    a possible duplicate is added and named for the rep to review."""
     if account_id is not None:
         accounts.live_account(session, account_id)
-    known = {
-        c.email_norm
-        for c in session.exec(
-            select(Contact).where(Contact.account_id == account_id, col(Contact.deleted_at).is_(None))
-        ).all()
-        if c.email_norm
-    }
-    created: list[int] = []
-    skipped: list[str] = []
-    for person in people:
-        key = email_norm(person.email)
-        if key and key in known:
-            skipped.append(full_name(person.first_name, person.last_name) or person.email)
+    known = _Known(session, account_id, phone_region)
+    outcomes: list[Outcome] = []
+    for done, (card, person) in enumerate(people, start=1):
+        if progress is not None and done % 50 == 0 and not progress(done, len(people)):
+            raise ImportCancelled
+        data = replace(person, account_id=account_id)
+        name = full_name(data.first_name, data.last_name) or data.email or data.phone
+        me = known.person(data)
+        matches = known.matches(me)
+        same = next((m for m in matches if m.verdict is Verdict.SAME), None)
+        if same is not None:
+            outcomes.append(Outcome(card, name, same.contact_id, False, same.reason, same.name))
             continue
-        created.append(
-            create_contact(session, _with_account(person, account_id), phone_region=phone_region, clock=clock)
+        contact_id = create_contact(session, data, phone_region=phone_region, clock=clock)
+        saved = session.get(Contact, contact_id)
+        assert saved is not None
+        known.add(contact_id, saved.name, saved.email, _person(saved, known.company, phone_region))
+        maybe = matches[0] if matches else None
+        outcomes.append(
+            Outcome(card, name, contact_id, True, maybe.reason if maybe else "", maybe.name if maybe else "")
         )
-        if key:
-            known.add(key)
-    return BulkResult(created, skipped)
+    if progress is not None and not progress(len(people), len(people)):
+        raise ImportCancelled
+    return BulkResult(outcomes)
 
 
-def _with_account(person: ContactInput, account_id: int | None) -> ContactInput:
-    return replace(person, account_id=account_id)
+def account_by_reference(session: Session, reference: str) -> int | None:
+    """A live account by UUID, id or exact name (case ignored; None when two share it)."""
+    text = reference.strip()
+    if not text:
+        return None
+    live = col(Account.deleted_at).is_(None)
+    row = session.exec(select(Account.id).where(Account.uuid == text.lower(), live)).first()
+    if row is None and text.isdigit():
+        row = session.exec(select(Account.id).where(Account.id == int(text), live)).first()
+    if row is None:
+        named = session.exec(
+            select(Account.id).where(func.lower(col(Account.name)) == text.casefold(), live).limit(2)
+        ).all()
+        row = named[0] if len(named) == 1 else None
+    return row
 
 
 def account_name(session: Session, account_id: int | None) -> str:
@@ -367,10 +560,11 @@ def account_name(session: Session, account_id: int | None) -> str:
     return account.name if account is not None else ""
 
 
-def from_vcard(person: VCardPerson) -> ContactInput:
-    """A contact from a vCard person; emails and phones beyond the first go into the notes."""
+def from_vcard(person: VCardPerson, account: str = "") -> ContactInput:
+    """A contact from a vCard person; emails and phones beyond the first, and an
+    organisation other than the account's name, go into the notes."""
     extra: list[str] = []
-    if person.organisation:
+    if person.organisation and company_norm(person.organisation) != company_norm(account):
         extra.append(f"Organisation: {person.organisation}")
     if len(person.emails) > 1:
         extra.append("Other emails: " + ", ".join(person.emails[1:]))
@@ -388,4 +582,5 @@ def from_vcard(person: VCardPerson) -> ContactInput:
         phone=person.phone,
         linkedin_url=person.linkedin_url,
         notes=notes,
+        department=person.department,
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,18 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.exchange.vcard import VCardError
 from workbench.services.tables import ColumnKind
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import BuyingTeam, ContactInfo
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
-from workbench.ui.targets import labels
+from workbench.ui.common.workers import Job
+from workbench.ui.targets import labels, vcard_import
 from workbench.ui.targets.contact_edit import ContactEditDialog
-
-#: A vCard import report lists at most this many problems (the rest are counted).
-MAX_LISTED_PROBLEMS = 15
 
 
 class AccountContacts(QWidget):
@@ -50,7 +46,7 @@ class AccountContacts(QWidget):
             [
                 (self.tr("Name"), ColumnKind.TEXT),
                 (self.tr("Role"), ColumnKind.TEXT),
-                (self.tr("Title"), ColumnKind.TEXT),
+                (self.tr("Title · department"), ColumnKind.TEXT),
                 (self.tr("Email"), ColumnKind.TEXT),
                 (self.tr("Phone"), ColumnKind.TEXT),
             ],
@@ -79,6 +75,8 @@ class AccountContacts(QWidget):
         self.edit_button.clicked.connect(self.edit_contact)
         self.remove_button.clicked.connect(self.remove_contact)
         self.vcard_button.clicked.connect(self.import_vcard)
+        self.importer = vcard_import.VCardImporter(ctx, self)
+        self.importer.finished.connect(self._vcard_done)
 
     def show_contacts(
         self, account_id: int, account_name: str, people: list[ContactInfo], team: BuyingTeam
@@ -92,9 +90,9 @@ class AccountContacts(QWidget):
                     "",
                     c.name,
                     labels.role_label(c.buying_role),
-                    c.title,
+                    " · ".join(p for p in (c.title, c.department) if p),
                     c.email,
-                    c.phone_e164 or c.phone,
+                    c.phone_shown,
                 )
                 for c in people
             ]
@@ -148,34 +146,21 @@ class AccountContacts(QWidget):
         self.contactsChanged.emit()
 
     def import_vcard(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Import contacts from vCard"),
-            str(Path.home()),
-            self.tr("vCard files (*.vcf *.vcard);;All files (*)"),
-        )
-        if name:
-            self.import_vcard_file(Path(name))
+        """Ask for a vCard file and import it onto this account (Ctrl+Shift+V)."""
+        if self.account_id is None or self.importer.running:
+            return
+        path = vcard_import.choose_vcard_file(self)
+        if path is not None:
+            self.import_vcard_file(path)
 
-    def import_vcard_file(self, path: Path) -> target_actions.VCardImport | None:
+    def import_vcard_file(self, path: Path) -> Job | None:
+        """Start importing ``path`` on a worker; :attr:`importer` reports when it ends."""
         if self.account_id is None:
             return None
-        try:
-            with undoable(self.ctx, self.tr("Import contacts from vCard")):
-                result = target_actions.import_vcards(self.ctx.wb, self.account_id, path, self.ctx.clock)
-        except VCardError as exc:
-            labels.warn(self, self.tr("Cannot import contacts"), str(exc))
-            return None
-        self.contactsChanged.emit()
-        lines = [self.tr("%n contact(s) added.", "", result.created)]
-        if result.already_there:
-            lines.append(
-                self.tr("Already on this account (same email): {0}").format(", ".join(result.already_there))
-            )
-        if result.problems:
-            lines.append(self.tr("Not everything could be read:"))
-            lines += [f"• {p.describe()}" for p in result.problems[:MAX_LISTED_PROBLEMS]]
-            if len(result.problems) > MAX_LISTED_PROBLEMS:
-                lines.append(self.tr("… and %n more.", "", len(result.problems) - MAX_LISTED_PROBLEMS))
-        labels.inform(self, self.tr("vCard import"), "\n".join(lines))
-        return result
+        self.vcard_button.setEnabled(False)
+        return self.importer.start(self.account_id, path)
+
+    def _vcard_done(self, result: object) -> None:
+        self.vcard_button.setEnabled(True)
+        if result is not None:
+            self.contactsChanged.emit()

@@ -35,6 +35,7 @@ class TargetsMenu(QObject):
         menu.addSeparator()
         self.edit = self._area_action(menu, self.tr("&Edit account…"), "F2")
         self.add_contact = self._area_action(menu, self.tr("Add &contact…"), "Ctrl+Shift+C")
+        self.import_vcard = self._area_action(menu, self.tr("Import contacts from &vCard…"), "Ctrl+Shift+V")
         self.enrol_team = self._area_action(menu, self.tr("En&rol buying team in sequence…"), "Ctrl+Shift+S")
         self.park = self._area_action(menu, self.tr("P&ark or unpark…"), "Ctrl+Shift+K")
         self.demote = self._area_action(menu, self.tr("&Take off target list…"), None)
@@ -53,6 +54,7 @@ class TargetsMenu(QObject):
         self.area_actions = [
             self.edit,
             self.add_contact,
+            self.import_vcard,
             self.enrol_team,
             self.park,
             self.demote,

@@ -183,6 +183,7 @@ class TargetsArea(Area):
         slots: dict[Any, Any] = {
             menu.edit: self.edit_account,
             menu.add_contact: lambda: self.detail.contacts.add_contact(),
+            menu.import_vcard: lambda: self.detail.contacts.import_vcard(),
             menu.enrol_team: self.enrol_buying_team,
             menu.park: self.detail.toggle_park,
             menu.demote: self.detail.toggle_target,
