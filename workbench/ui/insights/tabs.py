@@ -18,6 +18,7 @@ from workbench.ui.insights.parts import (
     ChartSlot,
     ReportTable,
     ci_parts,
+    explanation,
     headline,
     interval_text,
     percent,
@@ -69,6 +70,22 @@ class ConversionTab(QWidget):
         bar.addWidget(QLabel(self.tr("Split:"), self))
         bar.addWidget(self.dimension)
         layout.addLayout(bar)
+        self.cohort_note = explanation(
+            self,
+            self.tr(
+                "Opportunities here are those of the leads received in the period; Activity's "
+                "“New opportunities” counts the opportunities created in the period, whenever their lead came."
+            ),
+        )
+        self.won_note = explanation(
+            self,
+            self.tr(
+                "Opportunity → won divides the won by all these opportunities, open ones included; "
+                "Win rate (closed) divides them by the won and lost only."
+            ),
+        )
+        layout.addWidget(self.cohort_note)
+        layout.addWidget(self.won_note)
         self.chart = ChartSlot(self)
         self.table = ReportTable(
             self.tr("Conversion of the leads received in the period"),
