@@ -20,6 +20,7 @@ from workbench.cli.common import (
     say,
 )
 from workbench.services.clock import system_clock
+from workbench.services.plurals import counted
 from workbench.services.records import RecordKind, RecordRef, find_by_uuid
 from workbench.services.sequences import enrol, status, templates
 from workbench.services.sequences.templates import SequenceError
@@ -107,8 +108,10 @@ def run_list(args: argparse.Namespace) -> int:
     for s in items:
         live = s.counts.get("active", 0) + s.counts.get("paused", 0)
         mark = " (retired)" if s.retired else ""
-        print(f"{s.name}{mark}: {len(s.steps)} steps over {s.total_days} working days; {live} live  {s.uuid}")
-    say(f"{len(items)} sequence(s)")
+        steps = counted(len(s.steps), "step", "steps")
+        days = counted(s.total_days, "working day", "working days")
+        print(f"{s.name}{mark}: {steps} over {days}; {live} live  {s.uuid}")
+    say(counted(len(items), "sequence", "sequences"))
     return 0
 
 

@@ -8,8 +8,10 @@ counted as ``left_out``.
 ``lead.speed_to_lead_s`` is kept by :mod:`workbench.services.outreach.touches`; a lead never
 touched, or one of a kind left out, has none — so the touched buckets below need no
 kind test, and the never-touched count is the speed-less leads less the left-out ones
-(both known per source from the cohort's kind × source counts). Everything here walks the index (source, deleted_at,
-speed_to_lead_s, received_at), never the table:
+(both known per source from the cohort's kind × source counts).
+
+Everything here walks the index (source, deleted_at, speed_to_lead_s, received_at),
+never the table:
 
 * the sources come from a skip-scan (each next source is one index seek);
 * a histogram bucket is one range count per source;

@@ -93,7 +93,9 @@ def section_jobs(session: Session, period: Period, now: datetime, tz: tzinfo | N
     def speed_to_lead(s: Session, done: Callable[[str], Any]) -> Any:
         rows = done("conversion_cube")
         live = conversion.leads_by_source(rows)
-        return speed.compute(s, period, min_leads, with_first_touch=False, live_by_source=live, cube_rows=rows)
+        return speed.compute(
+            s, period, min_leads, with_first_touch=False, live_by_source=live, cube_rows=rows
+        )
 
     # Longest first, so that the last job to end starts early: on two cores the area
     # waits about half the jobs' time, not a long job started last.

@@ -188,7 +188,9 @@ def _respeed(conn: Connection, lead_id: int) -> None:
     """Speed-to-lead again after an edit of the kind: a target (cold or list) lead has
     none, an inbound or referral one has its first touch − arrival (the rule of
     ``services/outreach/touches.py``, which keeps the column on every touch)."""
-    got = conn.execute(select(L.kind, L.received_at, L.first_touch_at, L.speed_to_lead_s).where(L.id == lead_id)).first()
+    got = conn.execute(
+        select(L.kind, L.received_at, L.first_touch_at, L.speed_to_lead_s).where(L.id == lead_id)
+    ).first()
     if got is None:
         return
     kind, received, first, stored = got

@@ -171,7 +171,9 @@ def _conversion(conn: Any, rep: Any) -> None:
     speeds: dict[str, array[float]] = defaultdict(lambda: array("d"))
     rows = conn.execution_options(yield_per=10_000).execute(
         select(L.owner, L.speed_to_lead_s / literal(3600.0))
-        .where(L.deleted_at.is_(None), L.speed_to_lead_s.is_not(None), L.kind.in_(sorted(SPEED_TO_LEAD_KINDS)))
+        .where(
+            L.deleted_at.is_(None), L.speed_to_lead_s.is_not(None), L.kind.in_(sorted(SPEED_TO_LEAD_KINDS))
+        )
         .order_by(L.owner, L.id)
     )
     for owner, hours in rows:

@@ -87,8 +87,8 @@ class QuotaTab(QWidget):
         self.needed_note = explanation(
             self,
             self.tr(
-                "“Opportunities needed” is everything still to win at your win rate; "
-                "“More opportunities needed to close the gap” is what your weighted open pipeline leaves over."
+                "“Opportunities needed” is everything still to win at your win rate; “More "
+                "opportunities needed to close the gap” is what your weighted open pipeline leaves over."
             ),
         )
         layout.addWidget(self.needed_note)

@@ -8,7 +8,7 @@ change is one service call and then :attr:`AccountDetailView.accountChanged`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from workbench.services.targets.accounts import AccountError
 from workbench.services.targets.actions import AccountView
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.plain import esc, plain, web_link
+from workbench.ui.common.plural import plural
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
@@ -282,7 +283,7 @@ class AccountDetailView(QWidget):
         if a.industry:
             facts.append(esc(a.industry))
         if a.employees is not None:
-            facts.append(esc(self.tr("{0} employees").format(QLocale().toString(a.employees))))
+            facts.append(esc(plural("%n employee(s)", a.employees)))
         if a.region:
             facts.append(esc(a.region))
         self.facts_label.setText(" · ".join(facts) or self.tr("No website, industry, size or region yet."))
