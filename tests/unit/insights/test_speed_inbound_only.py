@@ -30,12 +30,8 @@ MARCH = Period(start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 4, 1, 
 
 
 def _lead(wb: Workbench, name: str, kind: LeadKind, source: str, received: datetime) -> int:
-    return create_lead(
-        wb,
-        LeadFields(name=name, kind=kind.value, source=source),
-        received_at=received,
-        clock=lambda: received,
-    )
+    values = LeadFields(name=name, kind=kind.value, source=source)
+    return create_lead(wb, values, received_at=received, clock=lambda: received)
 
 
 def _touch(wb: Workbench, lead_id: int, at: datetime) -> None:
