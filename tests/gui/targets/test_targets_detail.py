@@ -80,8 +80,10 @@ def test_checklist_changes_the_fit_at_once(
     criteria = target_actions.weighting(ctx.wb).criteria
     changed: list[int] = []
     detail.accountChanged.connect(changed.append)
-    assert "not assessed" in detail.checklist.fit_label.text()
-    first = criteria[0]
+    # "500–5,000 employees" is answered by Acme's 1,200 employees; the rest is the rep's.
+    assert "Fit 33" in detail.checklist.fit_label.text()
+    assert detail.checklist.sources[criteria[0].id].text() == "From the account's facts: 1,200 employees"
+    first = criteria[1]
     combo = detail.checklist.combos[first.id]
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Home)  # the first state: met
@@ -90,7 +92,8 @@ def test_checklist_changes_the_fit_at_once(
     qtbot.keyClicks(evidence, "1,200 on LinkedIn")
     qtbot.keyClick(evidence, Qt.Key.Key_Return)
     view = target_actions.account_view(ctx.wb, acme)
-    assert view.checklist[0].state == CheckState.MET and view.checklist[0].evidence == "1,200 on LinkedIn"
+    assert view.checklist[1].state == CheckState.MET and view.checklist[1].evidence == "1,200 on LinkedIn"
+    assert detail.checklist.sources[first.id].text() == "Your mark"
     assert f"Fit {view.fit.score:.0f}" in detail.checklist.fit_label.text()
     assert "research left" in detail.checklist.fit_label.text()
     assert changed and changed[-1] == acme
@@ -147,7 +150,7 @@ def test_vcard_import_lists_what_it_could_not_read(
     path.write_bytes(VCARDS.encode("utf-8"))
     result = detail.contacts.import_vcard_file(path)
     assert result is not None and result.created == 2
-    assert "2 contact(s) added" in told[0] and "Card 2" in told[0] and "no name, email or phone" in told[0]
+    assert "2 contacts added" in told[0] and "Card 2" in told[0] and "no name, email or phone" in told[0]
     qtbot.waitUntil(lambda: detail.contacts.model.rowCount() == 2)
     # The same file again adds nobody.
     again = detail.contacts.import_vcard_file(path)
