@@ -72,7 +72,7 @@ def _setup(s: Session) -> tuple[int, int, int]:
 
 def test_a_size_criterion_is_prejudged_from_25017_employees_as_not_met(wb: Workbench) -> None:
     with wb.session() as s:
-        account, size_id, _other = _setup(s)
+        account, _size_id, _other = _setup(s)
         size_line, other_line = icp.checklist(s, account)
         assert size_line.state == CheckState.NOT_MET
         assert size_line.from_facts and not size_line.contradicted
