@@ -30,7 +30,7 @@ QM_NAME = "plurals_en.qm"
 class PluralForms(QTranslator):
     """The English plural forms, found by source text in any context."""
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         if n < 0:
