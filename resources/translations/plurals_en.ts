@@ -18,9 +18,16 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n activity(ies)</source>
+        <translation>
+            <numerusform>%n activity</numerusform>
+            <numerusform>%n activities</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n activity(ies) and follow-up(s)</source>
         <translation>
-            <numerusform>%n activity and follow-up</numerusform>
+            <numerusform>%n activity or follow-up</numerusform>
             <numerusform>%n activities and follow-ups</numerusform>
         </translation>
     </message>
@@ -34,8 +41,15 @@
     <message numerus="yes">
         <source>%n converted lead(s) left as they are.</source>
         <translation>
-            <numerusform>%n converted lead left as they are.</numerusform>
+            <numerusform>%n converted lead left as it is.</numerusform>
             <numerusform>%n converted leads left as they are.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n criterion(s)</source>
+        <translation>
+            <numerusform>%n criterion</numerusform>
+            <numerusform>%n criteria</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -90,15 +104,29 @@
     <message numerus="yes">
         <source>%n lead(s) and deal(s) follow the new names.</source>
         <translation>
-            <numerusform>%n lead and deal follow the new names.</numerusform>
+            <numerusform>%n lead or deal follows the new names.</numerusform>
             <numerusform>%n leads and deals follow the new names.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n lead(s) moved to the trash. Ctrl+Z brings them back.</source>
         <translation>
-            <numerusform>%n lead moved to the trash. Ctrl+Z brings them back.</numerusform>
+            <numerusform>%n lead moved to the trash. Ctrl+Z brings it back.</numerusform>
             <numerusform>%n leads moved to the trash. Ctrl+Z brings them back.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s)</source>
+        <translation>
+            <numerusform>%n line</numerusform>
+            <numerusform>%n lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n merged field(s)</source>
+        <translation>
+            <numerusform>%n merged field</numerusform>
+            <numerusform>%n merged fields</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -113,6 +141,13 @@
         <translation>
             <numerusform>%n open deal</numerusform>
             <numerusform>%n open deals</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n opportunity(ies)</source>
+        <translation>
+            <numerusform>%n opportunity</numerusform>
+            <numerusform>%n opportunities</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -134,6 +169,27 @@
         <translation>
             <numerusform>%n rep, live from the team database {0}</numerusform>
             <numerusform>%n reps, live from the team database {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) exported to {0}</source>
+        <translation>
+            <numerusform>%n row exported to {0}</numerusform>
+            <numerusform>%n rows exported to {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n source(s)</source>
+        <translation>
+            <numerusform>%n source</numerusform>
+            <numerusform>%n sources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stage(s)</source>
+        <translation>
+            <numerusform>%n stage</numerusform>
+            <numerusform>%n stages</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -188,7 +244,7 @@
     <message numerus="yes">
         <source>Delete all %n item(s) in the trash for good?</source>
         <translation>
-            <numerusform>Delete all %n item in the trash for good?</numerusform>
+            <numerusform>Delete the %n item in the trash for good?</numerusform>
             <numerusform>Delete all %n items in the trash for good?</numerusform>
         </translation>
     </message>
@@ -202,7 +258,7 @@
     <message numerus="yes">
         <source>Exported %n open follow-up(s) to {0}. Export again any time: your calendar updates them.</source>
         <translation>
-            <numerusform>Exported %n open follow-up to {0}. Export again any time: your calendar updates them.</numerusform>
+            <numerusform>Exported %n open follow-up to {0}. Export again any time: your calendar updates it.</numerusform>
             <numerusform>Exported %n open follow-ups to {0}. Export again any time: your calendar updates them.</numerusform>
         </translation>
     </message>
@@ -244,7 +300,7 @@
     <message numerus="yes">
         <source>Park %n lead(s) and bring them back on this date:</source>
         <translation>
-            <numerusform>Park %n lead and bring them back on this date:</numerusform>
+            <numerusform>Park %n lead and bring it back on this date:</numerusform>
             <numerusform>Park %n leads and bring them back on this date:</numerusform>
         </translation>
     </message>
