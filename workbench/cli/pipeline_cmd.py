@@ -17,6 +17,7 @@ from workbench.cli.common import (
 from workbench.services.pipeline import account_deals, convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.board import summary
+from workbench.services.plurals import counted
 
 
 def register(sub: Any) -> None:
@@ -142,6 +143,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     for label, column in zip(labels, data.board.columns, strict=True):
         print(f"{label:<{width}}  {column.count:>5}  {column.stale:>5}  {_money(column.totals)}")
     print(
-        f"open: {data.open_count} deals, {_money(data.open_totals)}; weighted {_money(data.weighted_totals)}"
+        f"open: {counted(data.open_count, 'deal', 'deals')}, {_money(data.open_totals)}; "
+        f"weighted {_money(data.weighted_totals)}"
     )
     return 0
