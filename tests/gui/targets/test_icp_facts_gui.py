@@ -82,3 +82,15 @@ def test_prejudged_from_the_facts_overridden_flagged_and_undone(qtbot: QtBot, wi
     assert checklist.combos[size.id].currentText() == "Not met (from the account's facts)"
     assert "Fit 0" in checklist.fit_label.text()
     assert target_actions.list_targets(window.ctx.wb)[0].fit_score == 0.0
+
+    # The account's facts change (it sold a division): the facts answer again, in place.
+    account_id = area.detail.account_id or 0
+    target_actions.update_account(
+        window.ctx.wb,
+        account_id,
+        AccountInput("Globex", "globex.com", industry="Retail", employees=1_800, is_target=True),
+    )
+    area.detail.reload()
+    assert checklist.combos[size.id].currentText() == "Met (from the account's facts)"
+    assert checklist.sources[size.id].text() == "From the account's facts: 1,800 employees"
+    assert "Fit 100" in checklist.fit_label.text()

@@ -67,6 +67,8 @@ class IcpChecklist(QWidget):
                 # Update in place: rebuilding would take the focus from the rep's keyboard.
                 for line in lines:
                     combo = self.combos[line.criterion.id]
+                    if line.facts is not None:  # the facts may have changed their answer
+                        combo.setItemText(0, self._facts_choice(line.facts))
                     combo.setCurrentIndex(combo.findData(line.marked.value))
                     evidence = self.evidence[line.criterion.id]
                     if not evidence.isModified():
@@ -97,12 +99,7 @@ class IcpChecklist(QWidget):
                 combo = QComboBox(self.grid_host)
                 if line.facts is not None:
                     # No mark of the rep's: the facts' judgement counts (unknown = no mark).
-                    combo.addItem(
-                        self.tr("{0} (from the account's facts)").format(
-                            labels.check_label(line.facts.state)
-                        ),
-                        CheckState.UNKNOWN.value,
-                    )
+                    combo.addItem(self._facts_choice(line.facts), CheckState.UNKNOWN.value)
                     for state in (CheckState.MET, CheckState.NOT_MET):
                         combo.addItem(labels.check_label(state), state.value)
                 else:
@@ -132,6 +129,9 @@ class IcpChecklist(QWidget):
             self.note.setVisible(bool(note))
         finally:
             self._loading = False
+
+    def _facts_choice(self, facts: FactJudgement) -> str:
+        return self.tr("{0} (from the account's facts)").format(labels.check_label(facts.state))
 
     def _fact_text(self, facts: FactJudgement) -> str:
         if facts.fact == SIZE:
