@@ -3,13 +3,14 @@
 Qt chooses a plural form only through a translator (without one it shows the source
 text, "2 lead(s)"). The app ships its English forms as ``resources/translations/
 plurals_en.ts`` (numerus messages), compiled by ``pyside6-lrelease`` into the ``.qm``
-beside it; :func:`install` loads that at start-up (``app.py``) — and on first use, for
-a widget built without the app's bootstrap.
+beside it; :func:`install` loads that at start-up (``app.py``, and each
+``AppContext``) — and on first use, for a widget built without the app's bootstrap.
 
 PySide6 names a ``self.tr`` context after the object's *runtime* class, so a message
 is looked up by its source text in the one context ``Plural`` whatever class asks:
 ``self.tr("%n lead(s)", "", n)`` anywhere needs only that string in the ``.ts``.
-A test (tests/unit/ui_text) keeps every such call covered by an English form.
+A test (tests/gui/common/test_plurals.py) keeps every such call covered by English forms;
+``make translations`` compiles the ``.ts`` again after an edit.
 
 :func:`plural` is for text built here: the form Qt picks for ``n``, with ``%n`` written
 like every number on screen (``ui/common/format.py``: the locale's grouping).
