@@ -346,7 +346,7 @@ class ExportActions:
 
         def done(count: Any) -> None:
             _remember_folder(path.parent)
-            self._status(self.tr("%n row(s) exported to {0}", "", int(count)).format(str(path)))
+            self._status(plural("%n row(s) exported to {0}", int(count)).format(str(path)))
 
         self._run(self.tr("Exporting the table…"), work, done)
 
