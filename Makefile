@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # .ci/run, and these targets here. `run` must show the real window.
 unit bench package-smoke icons screenshots: export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck unit bench package package-smoke icons screenshots clean
+.PHONY: run test lint typecheck unit bench package package-smoke icons screenshots translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ package-smoke:
 	rm -rf build/smoke && mkdir -p build/smoke
 	WORKBENCH_HOME=build/smoke dist/workbench/workbench demo --db build/smoke/demo.db --size small
 	WORKBENCH_HOME=build/smoke dist/workbench/workbench --db build/smoke/demo.db --smoke
+
+# The English plural forms ("1 lead", "2 leads") Qt reads: the .ts compiled to the .qm beside it.
+translations: $(STAMP)
+	$(BIN)/pyside6-lrelease resources/translations/plurals_en.ts -qm resources/translations/plurals_en.qm
 
 icons: $(STAMP)
 	$(BIN)/python packaging/render_icons.py

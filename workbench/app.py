@@ -32,6 +32,9 @@ def run_gui(
     assert isinstance(app, QApplication)
     app.setApplicationName("Prospecting Workbench")
     app.setOrganizationName("ProspectingWorkbench")
+    from workbench.ui.common import plural
+
+    plural.install()  # Qt's %n plural forms in English ("1 lead", "2 leads") before any window
     use_appearance(app)  # like the system until the file says otherwise (settings_actions)
     wheel_guard.install(app)  # edits only by intent: the wheel scrolls, it never edits a field
     CrashHandler(log_path).install()

@@ -14,8 +14,9 @@ Leads (speed to lead in hours; → opportunity):
 So: open pipeline Discovery 1 / 2,000 / 1,000 and Proposal 1 / 10,000 / 6,000 (12,000 open,
 7,000 weighted); won in the period 1 / 5,000; lost in the period 0; conversion by kind
 inbound 3 → 2 → 1, target 1 → 1 → 0, referral 1 → 0 → 0; by source web form 2 → 1 → 0,
-webinar 1 → 1 → 1, list 1 → 1 → 0, referral 1 → 0 → 0; speed-to-lead median 3.0 h
-(1, 2, 4, 10); one stale deal (O1, 10,000); 7 activities in the period of which 6 touches,
+webinar 1 → 1 → 1, list 1 → 1 → 0, referral 1 → 0 → 0; speed-to-lead median 2.0 h
+(1, 2, 4: inbound and referral leads only, the list lead L3 has no speed); one stale deal
+(O1, 10,000); 7 activities in the period of which 6 touches,
 by week (Mondays): 2026-01-26: 2, 2026-02-09: 1, 2026-02-16: 1, 2026-02-23: 2.
 """
 

@@ -25,6 +25,7 @@ from workbench.cli.common import (
 )
 from workbench.exchange.vcard import VCardError, VCardFile, read_vcard_file
 from workbench.services.clock import system_clock
+from workbench.services.plurals import counted
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets import contacts
 
@@ -72,11 +73,12 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(_as_json(path, account.uuid, account.name, account_id, result))
         return 0
-    say(f"{path.name} → {account.name}: {result.cards} card(s) read")
+    say(f"{path.name} → {account.name}: {counted(result.cards, 'card', 'cards')} read")
     print(
-        f"{result.created} contact(s) added, {len(result.already_there)} already there, "
-        f"{len(result.possible_duplicates)} possible duplicate(s) added for review, "
-        f"{len(_skipped(result))} card(s) skipped"
+        f"{counted(result.created, 'contact', 'contacts')} added, {len(result.already_there)} already there, "
+        f"{counted(len(result.possible_duplicates), 'possible duplicate', 'possible duplicates')}"
+        " added for review, "
+        f"{counted(len(_skipped(result)), 'card', 'cards')} skipped"
     )
     for outcome in result.outcomes:
         if not outcome.created:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.common import CliError, add_command, emit_json, json_arg, open_for_read, say
+from workbench.services.plurals import counted
 
 
 def _date(text: str) -> date:
@@ -77,7 +78,8 @@ def run_rollup(args: argparse.Namespace) -> int:
         say(f"rejected {rejected.path}: {rejected.reason}")
     if not rollup.files:
         raise CliError("no pipeline file could be loaded")
-    say(f"loaded {len(rollup.files)} file(s) of {len(rollup.reps)} rep(s); {len(rollup.rejected)} rejected")
+    files, reps = counted(len(rollup.files), "file", "files"), counted(len(rollup.reps), "rep", "reps")
+    say(f"loaded {files} of {reps}; {len(rollup.rejected)} rejected")
     if out is not None:
         try:
             write_rollup(rollup, out)

@@ -39,6 +39,7 @@ from workbench.services.imports.run import (
     ImportResult,
     run_import,
 )
+from workbench.services.plurals import counted
 from workbench.store import StoreError
 
 
@@ -213,7 +214,7 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
     else:
         verb = "would add" if result.dry_run else "added"
         lines.append(
-            f"{verb} {result.inserted:,} leads"
+            f"{verb} {counted(result.inserted, 'lead', 'leads')}"
             + (f" (batch {result.batch_id})" if result.batch_id is not None else "")
             + f"; merged {result.merged:,}, already present {result.skipped_duplicates:,}, "
             f"kept as duplicates {result.kept_duplicates:,}, rejected {result.rejected:,}"
@@ -259,7 +260,7 @@ def run_undo(args: argparse.Namespace) -> int:
         )
     else:
         say(
-            f"Undid import {result.batch_id}: {result.deleted:,} leads removed, "
+            f"Undid import {result.batch_id}: {counted(result.deleted, 'lead', 'leads')} removed, "
             f"{result.trashed:,} worked-on leads moved to the trash, "
             f"{result.restored_fields:,} merged fields emptied again."
         )

@@ -21,6 +21,7 @@ from workbench.exchange.special_files import special_reason
 from workbench.services.clock import system_clock
 from workbench.services.outreach.log import LogEntry, OutreachError, log_in
 from workbench.services.outreach.next_step import WORKDAY_START, load_rules, propose
+from workbench.services.plurals import counted
 from workbench.services.records import RecordKind, find_by_uuid
 
 _OUTCOME_ALIASES = {
@@ -180,7 +181,7 @@ def run_followups(args: argparse.Namespace) -> int:
         for f in items:
             mark = "OVERDUE " if f.due_at < now else ""
             say(f"{mark}{f.due_at.astimezone():%Y-%m-%d %H:%M}  {f.title}  {f.who}".rstrip())
-        say(f"{len(items)} open follow-up(s), {overdue} overdue")
+        say(f"{counted(len(items), 'open follow-up', 'open follow-ups')}, {overdue} overdue")
         if written is not None:
-            say(f"wrote {written} event(s) to {args.ics}")
+            say(f"wrote {counted(written, 'event', 'events')} to {args.ics}")
     return 0

@@ -21,6 +21,7 @@ from workbench.domain import StageKind
 from workbench.services.pipeline import account_deals, closing, convert
 from workbench.services.pipeline import stages as pipeline
 from workbench.services.pipeline.board import summary
+from workbench.services.plurals import counted
 from workbench.services.settings import reasons
 
 
@@ -183,7 +184,8 @@ def run_pipeline(args: argparse.Namespace) -> int:
     for label, column in zip(labels, data.board.columns, strict=True):
         print(f"{label:<{width}}  {column.count:>5}  {column.stale:>5}  {_money(column.totals)}")
     print(
-        f"open: {data.open_count} deals, {_money(data.open_totals)}; weighted {_money(data.weighted_totals)}"
+        f"open: {counted(data.open_count, 'deal', 'deals')}, {_money(data.open_totals)}; "
+        f"weighted {_money(data.weighted_totals)}"
     )
     return 0
 

@@ -20,6 +20,7 @@ from workbench.cli.common import (
     say,
 )
 from workbench.services.clock import system_clock
+from workbench.services.plurals import counted
 from workbench.services.records import RecordKind, RecordRef, find_by_uuid
 from workbench.services.sequences import enrol, status, templates
 from workbench.services.sequences.templates import SequenceError
@@ -107,8 +108,10 @@ def run_list(args: argparse.Namespace) -> int:
     for s in items:
         live = s.counts.get("active", 0) + s.counts.get("paused", 0)
         mark = " (retired)" if s.retired else ""
-        print(f"{s.name}{mark}: {len(s.steps)} steps over {s.total_days} working days; {live} live  {s.uuid}")
-    say(f"{len(items)} sequence(s)")
+        steps = counted(len(s.steps), "step", "steps")
+        days = counted(s.total_days, "working day", "working days")
+        print(f"{s.name}{mark}: {steps} over {days}; {live} live  {s.uuid}")
+    say(counted(len(items), "sequence", "sequences"))
     return 0
 
 
@@ -121,12 +124,11 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{info.name}{' (retired)' if info.retired else ''} — {info.description}".rstrip(" —"))
     for step in info.steps:
-        print(
-            f"  {step.position + 1}. +{step.wait_days} working day(s)  {step.channel:<6}  {step.instructions}"
-        )
+        wait = counted(step.wait_days, "working day", "working days")
+        print(f"  {step.position + 1}. +{wait}  {step.channel:<6}  {step.instructions}")
     for e in enrolments:
         print(f"  {e.person} ({e.kind}): {e.summary}")
-    say(f"{len(enrolments)} enrolment(s)")
+    say(counted(len(enrolments), "enrolment", "enrolments"))
     return 0
 
 
@@ -180,5 +182,5 @@ def run_stop(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"stopped": len(stopped), "reason": "stopped by hand"})
     else:
-        say(f"stopped {len(stopped)} enrolment(s)")
+        say(f"stopped {counted(len(stopped), 'enrolment', 'enrolments')}")
     return 0

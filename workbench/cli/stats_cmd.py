@@ -10,6 +10,7 @@ from workbench.cli.common import CliError, add_command, emit_json, json_arg, ope
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.insights.stats import compute_stats
+from workbench.services.plurals import counted
 
 
 def register(sub: Any) -> None:
@@ -117,7 +118,10 @@ def report_lines(result: dict[str, Any]) -> list[str]:
     speed = result["speed_to_lead_hours"]
     lines += [
         "",
-        f"speed to lead: median {_num(speed['median'], 2)} h over {speed['touched']:,} touched leads",
+        f"speed to lead: median {_num(speed['median'], 2)} h over "
+        f"{counted(speed['touched'], 'touched lead', 'touched leads')} "
+        "(inbound and referral leads only; "
+        f"{counted(speed.get('left_out', 0), 'cold/list lead', 'cold/list leads')} left out)",
     ]
     lines += ["", "funnel:"]
     for stage in result["funnel"]:

@@ -33,6 +33,7 @@ from workbench.cli.common import (
     resolve_target,
     say,
 )
+from workbench.services.plurals import counted
 from workbench.store import StoreError
 
 
@@ -220,7 +221,7 @@ def run_rollup(args: argparse.Namespace) -> int:
             raise CliError(f"the folder {out.parent} does not exist")
     with open_for_read(args) as wb:
         rollup = live_rollup(wb, since=args.since)
-    say(f"{len(rollup.reps)} rep(s) in {wb.location}")
+    say(f"{counted(len(rollup.reps), 'rep', 'reps')} in {wb.location}")
     if out is not None:
         try:
             write_rollup(rollup, out)

@@ -15,6 +15,11 @@ class LeadKind(StrEnum):
     REFERRAL = "referral"
 
 
+#: The kinds of lead whose arrival a rep answers, so speed-to-lead measures them; a
+#: rep-sourced target (a cold or list lead) has no arrival to be quick about.
+SPEED_TO_LEAD_KINDS: frozenset[str] = frozenset({LeadKind.INBOUND.value, LeadKind.REFERRAL.value})
+
+
 class LeadStatus(StrEnum):
     NEW = "new"
     WORKING = "working"

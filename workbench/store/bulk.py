@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.store.errors import StoreError
 from workbench.store.lock import WriterLock, lock_path_for
 from workbench.temp_files import temp_path
@@ -274,6 +275,8 @@ def refresh_touch_columns(conn: Connection, touch_channels: Sequence[str], *, le
     channels = ", ".join(_literal(c) for c in touch_channels)
     touch = f"deleted_at IS NULL AND channel IN ({channels})"
     open_fu = "done_at IS NULL AND deleted_at IS NULL"
+    # Speed-to-lead only for the kinds it measures (a cold or list lead has none).
+    speed_kinds = ", ".join(_literal(k) for k in sorted(SPEED_TO_LEAD_KINDS))
     statements = [
         "UPDATE account SET last_touch_at = t.last_at FROM (SELECT account_id, MAX(at) AS last_at "
         f"FROM activity WHERE account_id IS NOT NULL AND {touch} GROUP BY account_id) AS t "
@@ -291,8 +294,8 @@ def refresh_touch_columns(conn: Connection, touch_channels: Sequence[str], *, le
     if leads:
         statements += [
             "UPDATE lead SET first_touch_at = t.first_at, last_touch_at = t.last_at, "
-            "speed_to_lead_s = CAST(ROUND((julianday(t.first_at) - julianday(lead.received_at)) * 86400) "
-            "AS INTEGER) "
+            f"speed_to_lead_s = CASE WHEN lead.kind IN ({speed_kinds}) THEN "
+            "CAST(ROUND((julianday(t.first_at) - julianday(lead.received_at)) * 86400) AS INTEGER) END "
             f"FROM (SELECT lead_id, MIN(at) AS first_at, MAX(at) AS last_at FROM activity "
             f"WHERE lead_id IS NOT NULL AND {touch} GROUP BY lead_id) AS t WHERE lead.id = t.lead_id",
             "UPDATE lead SET next_followup_at = f.due FROM (SELECT lead_id, MIN(due_at) AS due "

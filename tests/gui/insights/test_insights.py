@@ -80,7 +80,8 @@ def test_renders_every_tab_with_data(
     (stages,) = [a for a in area.funnel.chart.chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
     assert stages.categories()[-2:] == ["⚠ Qualified", "Discovery"] and not stages.truncateLabels()
     assert cells(area.funnel.table)[:2] == ["Discovery", "Qualified"]
-    assert "Median speed-to-lead 1 h 15 min over 6 touched leads" in area.speed.summary.text()
+    # Inbound and referral leads only: 5 min, 30 min, 2 h, 3 h, 48 h (the cold L4 left out).
+    assert "Median speed-to-lead 2 h over 5 touched leads" in area.speed.summary.text()
     for i in range(area.tabs.count()):
         area.tabs.setCurrentIndex(i)
         qtbot.waitExposed(area.tabs.currentWidget())

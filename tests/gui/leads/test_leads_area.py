@@ -324,7 +324,7 @@ def test_delete_permanently_and_empty_the_trash_ask_first(
         assert s.get(Lead, ids["Bruno Díaz"]) is None
         assert s.exec(select(Activity)).all() == []  # his call went with him
     qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
-    assert "2 item(s)" in asked[-1]
+    assert "2 items" in asked[-1]
     assert trash.count(wb) == 0 and dialog.empty.isVisible()
     assert not dialog.empty_button.isEnabled() and not dialog.purge_button.isEnabled()
     assert sorted(visible_names(area)) == ["Ana López", "Anaïs Martin"]

@@ -84,7 +84,7 @@ def test_table_board_toggle_and_filter(qtbot: QtBot, wb: Workbench) -> None:
     area = pipeline_area(open_window(qtbot, wb))
     assert area.mode == BOARD and area.empty.isHidden()
     assert area.model is not None and area.model.rowCount() == 3
-    assert area.board.columns[0].totals.text().startswith("3 deal(s)")
+    assert area.board.columns[0].totals.text().startswith("3 deals")
     qtbot.mouseClick(area.table_button, Qt.MouseButton.LeftButton)
     assert area.mode == TABLE and area.stack.currentWidget() is area.table
     assert not area.outcome.isHidden()

@@ -81,8 +81,10 @@ def test_checklist_changes_the_fit_at_once(
     criteria = target_actions.weighting(ctx.wb).criteria
     changed: list[int] = []
     detail.accountChanged.connect(changed.append)
-    assert "not assessed" in detail.checklist.fit_label.text()
-    first = criteria[0]
+    # "500–5,000 employees" is answered by Acme's 1,200 employees; the rest is the rep's.
+    assert "Fit 33" in detail.checklist.fit_label.text()
+    assert detail.checklist.sources[criteria[0].id].text() == "From the account's facts: 1,200 employees"
+    first = criteria[1]
     combo = detail.checklist.combos[first.id]
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Home)  # the first state: met
@@ -91,7 +93,8 @@ def test_checklist_changes_the_fit_at_once(
     qtbot.keyClicks(evidence, "1,200 on LinkedIn")
     qtbot.keyClick(evidence, Qt.Key.Key_Return)
     view = target_actions.account_view(ctx.wb, acme)
-    assert view.checklist[0].state == CheckState.MET and view.checklist[0].evidence == "1,200 on LinkedIn"
+    assert view.checklist[1].state == CheckState.MET and view.checklist[1].evidence == "1,200 on LinkedIn"
+    assert detail.checklist.sources[first.id].text() == "Your mark"
     assert f"Fit {view.fit.score:.0f}" in detail.checklist.fit_label.text()
     assert "research left" in detail.checklist.fit_label.text()
     assert changed and changed[-1] == acme
@@ -173,7 +176,7 @@ def test_vcard_import_lists_what_it_could_not_read(
     assert result is not None and result.created == 2
     report = importer.report
     assert report is not None
-    assert "2 contact(s) added" in report.summary.text() and "1 card(s) skipped" in report.summary.text()
+    assert "2 contacts added" in report.summary.text() and "1 card skipped" in report.summary.text()
     assert (
         "Card 2" in report.details.toPlainText() and "no name, email or phone" in report.details.toPlainText()
     )

@@ -74,7 +74,7 @@ def test_ctrl_shift_v_imports_and_shows_what_was_left_out(
     report = contacts.importer.report
     assert report is not None and report.isVisible()
     assert report.summary.textFormat() == Qt.TextFormat.PlainText
-    assert "2 contact(s) added" in report.summary.text()
+    assert "2 contacts added" in report.summary.text()
     listed = report.details.toPlainText()
     assert "Card 1 (Hiro Tanaka), line 7: EMAIL left out: the parameter “=x” is malformed" in listed
     bo = target_actions.get_contact(window.ctx.wb, int(contacts.model.row_id(rows["Bo Berg"]) or 0))

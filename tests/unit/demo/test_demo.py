@@ -228,16 +228,25 @@ def test_stage_history_walks_the_pipeline_to_the_current_stage(small_demo: Path)
 
 
 def test_fit_score_is_the_weighted_share_of_met_criteria(small_demo: Path) -> None:
+    """Met by the rep's mark, or — where the rep left it unknown — by the account's facts
+    (its employees against the size criterion): what the checklist shows."""
+    from workbench.services.targets import icp
+    from workbench.store import open_workbench
+
     rows = query(
         small_demo,
-        "SELECT a.id, a.fit_score, sum(CASE WHEN k.state = 'met' THEN c.weight ELSE 0 END), sum(c.weight) "
-        "FROM account a JOIN account_check k ON k.account_id = a.id "
-        "JOIN icp_criterion c ON c.id = k.criterion_id "
-        "GROUP BY a.id",
+        "SELECT DISTINCT a.id, a.fit_score FROM account a JOIN account_check k ON k.account_id = a.id",
     )
     assert len(rows) == 20
-    for _id, fit, met, total in rows:
-        assert fit == pytest.approx(round(100 * met / total, 1))
+    wb = open_workbench(small_demo)
+    try:
+        with wb.reading() as s:
+            for account_id, fit in rows:
+                lines = icp.checklist(s, account_id)
+                assert not any(line.contradicted for line in lines)  # the demo rep agrees with the facts
+                assert fit == pytest.approx(icp.fit_of_account(s, account_id).score)
+    finally:
+        wb.close()
 
 
 def test_touch_columns_match_the_outreach_definitions(small_demo: Path) -> None:

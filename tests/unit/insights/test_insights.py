@@ -91,18 +91,17 @@ def test_all_time_and_an_empty_period(built: Workbench) -> None:
 def test_speed_to_lead_in_march(built: Workbench) -> None:
     with built.reading() as s:
         result = speed.compute(s, MARCH, min_leads=3)
-    # 10 min, 30 min, 2 h, 3 h, 48 h → 2 h; L5 was never touched.
-    assert result["median"] == pytest.approx(2.0)
-    assert (result["touched"], result["untouched"]) == (5, 1)
-    assert [b["leads"] for b in result["histogram"]] == [0, 2, 2, 0, 1, 0, 0]
+    # Inbound and referral only (L4 and L5 are cold targets, left out):
+    # 30 min, 2 h, 3 h, 48 h → 2.5 h.
+    assert result["median"] == pytest.approx(2.5)
+    assert (result["touched"], result["untouched"], result["left_out"]) == (4, 0, 2)
+    assert [b["leads"] for b in result["histogram"]] == [0, 1, 2, 0, 1, 0, 0]
     assert result["histogram"][1]["label"] == "5–60 min"
     assert result["histogram"][1]["from_hours"] == pytest.approx(5 / 60)
     assert result["histogram"][1]["to_hours"] == 1.0
     by_source = result["by_source"]
-    assert list(by_source) == ["webinar", "cold", "referral"]
+    assert list(by_source) == ["webinar", "referral"]  # no speed for the cold leads
     assert by_source["webinar"]["median"] == pytest.approx(2.0)  # 30 min, 2 h, 3 h
-    assert by_source["cold"]["median"] == pytest.approx(10 / 60)
-    assert (by_source["cold"]["touched"], by_source["cold"]["untouched"]) == (1, 1)
     assert by_source["referral"]["median"] == pytest.approx(48.0)
     assert [b["leads"] for b in by_source["webinar"]["histogram"]] == [0, 1, 2, 0, 0, 0, 0]
 
@@ -110,9 +109,9 @@ def test_speed_to_lead_in_march(built: Workbench) -> None:
 def test_conversion_of_leads_touched_within_the_hour(built: Workbench) -> None:
     with built.reading() as s:
         groups = speed.compute(s, MARCH, min_leads=3)["conversion_by_first_touch"]
-    assert counts(groups["within_hour"]) == (2, 2, 1)  # L1 (won), L4 (open)
+    assert counts(groups["within_hour"]) == (1, 1, 1)  # L1 (won); L4 is a cold lead
     assert counts(groups["later"]) == (3, 1, 0)  # L2 (lost), L3, L6
-    assert counts(groups["never"]) == (1, 0, 0)  # L5
+    assert counts(groups["never"]) == (0, 0, 0)  # L5 is a cold lead
     assert groups["within_hour"]["lead_to_opportunity"] == 1.0
     assert groups["later"]["lead_to_opportunity"] == pytest.approx(1 / 3)
 
@@ -120,10 +119,10 @@ def test_conversion_of_leads_touched_within_the_hour(built: Workbench) -> None:
 def test_speed_medians_of_even_counts_average_the_middle_two(built: Workbench) -> None:
     with built.reading() as s:
         result = speed.compute(s, Period(), min_leads=3)
-    # All time adds L8 (5 min): 5 min, 10 min, 30 min, 2 h, 3 h, 48 h → (30 min + 2 h) / 2.
-    assert result["median"] == pytest.approx(1.25)
+    # All time adds L8 (5 min): 5 min, 30 min, 2 h, 3 h, 48 h → 2 h (the cold L4 left out).
+    assert result["median"] == pytest.approx(2.0)
     assert result["by_source"]["webinar"]["median"] == pytest.approx(1.25)  # 5 min, 30 min, 2 h, 3 h
-    assert result["touched"] == 6
+    assert result["touched"] == 5
 
 
 def test_overall_median_across_many_sources_matches_a_plain_sort(wb: Workbench) -> None:

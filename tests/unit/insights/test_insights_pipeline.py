@@ -166,7 +166,8 @@ def test_stats_puts_every_section_together_with_the_saved_quota(built: Workbench
         "quota",
     }
     assert result["conversion"]["total"]["leads"] == 6
-    assert result["speed_to_lead_hours"]["median"] == pytest.approx(2.0)
+    assert result["speed_to_lead_hours"]["median"] == pytest.approx(2.5)  # inbound and referral only
+    assert result["speed_to_lead_hours"]["left_out"] == 2  # the two cold leads
     assert result["quota"]["opportunities_needed"] == 8
     assert result["quota"]["leads_needed"] == 16
     assert result["currency"] == "USD"

@@ -78,9 +78,9 @@ def test_account_by_id_or_name_and_a_text_summary(
 ) -> None:
     assert main(["contacts", "import", str(vcf), "--db", str(db_path), "--account", "ibm"]) == 0
     out = capsys.readouterr().out
-    assert "2 contact(s) added, 0 already there" in out and "EMAIL left out" in out
+    assert "2 contacts added, 0 already there" in out and "EMAIL left out" in out
     assert main(["contacts", "import", str(vcf), "--db", str(db_path), "--account", "1"]) == 0
-    assert "0 contact(s) added, 2 already there" in capsys.readouterr().out
+    assert "0 contacts added, 2 already there" in capsys.readouterr().out
 
 
 def test_unknown_account_exits_2_and_writes_nothing(

@@ -17,6 +17,7 @@ import math
 from array import array
 from typing import Any
 
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.services.demo import pools
 from workbench.services.demo.base import lookup_table
 from workbench.services.demo.large_buffers import Builder
@@ -448,7 +449,7 @@ class LeadSimulator:
                 at(first_touch) if first_touch else None,
                 at(last_touch) if last_touch else None,
                 at(next_due) if next_due != NEVER else None,
-                first_touch - ts if first_touch else None,
+                first_touch - ts if first_touch and kind in SPEED_TO_LEAD_KINDS else None,
             )
         )
         return base

@@ -16,6 +16,7 @@ from workbench.domain.normalize import company_norm, email_domain
 from workbench.services.demo import pools
 from workbench.services.demo.base import DemoRandom, Reference, Rows
 from workbench.services.demo.people import PeopleFactory, Person
+from workbench.services.targets.icp_facts import Facts, judge, rule_of
 
 TARGET_COUNT = 20
 OTHER_ACCOUNTS = 60
@@ -141,9 +142,21 @@ def _icp_checks(story: Story, account: dict[str, Any], tier: str) -> None:
     odds = {"A": (0.8, 0.05), "B": (0.6, 0.15), "C": (0.4, 0.3)}[tier]
     met_weight = 0.0
     total = sum(c.weight for c in story.ref.criteria) or 1.0
+    facts = Facts(
+        account.get("employees"), str(account.get("industry") or ""), str(account.get("region") or "")
+    )
     for criterion in story.ref.criteria:
         x = rng.random()
         state = "met" if x < odds[0] else "not met" if x < odds[0] + odds[1] else "unknown"
+        judged = judge(rule_of(criterion.name), facts)
+        if judged is not None:
+            # What the account's facts answer, the rep's mark agrees with (or is left to them).
+            counts = judged.state.value
+            state = counts if state != "unknown" else "unknown"
+        else:
+            counts = state
+        if counts == "met" and state == "unknown":
+            met_weight += criterion.weight
         evidence = ""
         if state == "met":
             met_weight += criterion.weight

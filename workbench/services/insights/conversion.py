@@ -28,7 +28,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from workbench.domain import Account, Lead, Opportunity, table_of
-from workbench.domain.enums import LeadKind, OpportunityOutcome
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS, LeadKind, OpportunityOutcome
 from workbench.services.insights.common import Counts, Period, counts_per_key, group_key, sorted_groups
 from workbench.store.sql_functions import prefer_index, unindexed
 
@@ -51,8 +51,11 @@ def live_cohort(period: Period, *, indexed: bool = False) -> Any:
 
 
 def first_touch_group() -> Any:
+    """SQL: a lead's speed-to-lead group; ``unmeasured`` for a kind speed-to-lead leaves
+    out (a rep-sourced cold or list lead, see ``SPEED_TO_LEAD_KINDS``)."""
     speed = L.speed_to_lead_s
     return case(
+        (L.kind.not_in(sorted(SPEED_TO_LEAD_KINDS)), "unmeasured"),
         (speed.is_(None), "never"),
         (speed <= FAST_SECONDS, "within_hour"),
         else_="later",
@@ -119,6 +122,15 @@ def leads_by_source(cube_rows: list[tuple[Any, Any, Any, int]]) -> dict[Any, int
     totals: dict[Any, int] = defaultdict(int)
     for _kind, source, _campaign, n in cube_rows:
         totals[source] += n
+    return dict(totals)
+
+
+def unmeasured_by_source(cube_rows: list[tuple[Any, Any, Any, int]]) -> dict[Any, int]:
+    """The cohort's leads per (raw) source value whose kind speed-to-lead leaves out."""
+    totals: dict[Any, int] = defaultdict(int)
+    for kind, source, _campaign, n in cube_rows:
+        if kind not in SPEED_TO_LEAD_KINDS:
+            totals[source] += n
     return dict(totals)
 
 

@@ -1,9 +1,17 @@
 """Speed-to-lead: hours from a lead's arrival to its first touch, by source, and whether
 leads touched within the hour convert better for this rep.
 
+Only inbound and referral leads are measured (``SPEED_TO_LEAD_KINDS``): a rep-sourced
+cold or list lead has no arrival to answer, so it is left out of every figure here and
+counted as ``left_out``.
+
 ``lead.speed_to_lead_s`` is kept by :mod:`workbench.services.outreach.touches`; a lead never
-touched has none. Everything here walks the index (source, deleted_at,
-speed_to_lead_s, received_at), never the table:
+touched, or one of a kind left out, has none — so the touched buckets below need no
+kind test, and the never-touched count is the speed-less leads less the left-out ones
+(both known per source from the cohort's kind × source counts).
+
+Everything here walks the index (source, deleted_at, speed_to_lead_s, received_at),
+never the table:
 
 * the sources come from a skip-scan (each next source is one index seek);
 * a histogram bucket is one range count per source;
@@ -27,8 +35,11 @@ from workbench.services.insights.conversion import (
     FAST_SECONDS,
     L,
     converted_by_first_touch,
+    cube,
+    leads_by_source,
     live_cohort,
     outcome_counts,
+    unmeasured_by_source,
 )
 from workbench.store.sql_functions import literal_limit
 
@@ -188,14 +199,23 @@ def compute(
     *,
     with_first_touch: bool = True,
     live_by_source: Mapping[Any, int] | None = None,
+    cube_rows: list[tuple[Any, Any, Any, int]] | None = None,
 ) -> dict[str, Any]:
     """Speed-to-lead of the period's cohort. ``with_first_touch=False`` leaves the
     converted leads of ``conversion_by_first_touch`` at zero, for a caller that has
     them already (:func:`conversion.compute_with_first_touch` reads them in its own
     pass) and adds them with :func:`add_first_touch_conversion`. ``live_by_source``:
     the cohort's leads per source, when the caller counted them (one bucket less to
-    read, see :func:`_histograms`)."""
+    read, see :func:`_histograms`). ``cube_rows``: the cohort's (kind, source, campaign,
+    n) from :func:`conversion.cube`, read here when not given (both come from them)."""
+    if cube_rows is None:
+        cube_rows = cube(session, period)
+    if live_by_source is None:
+        live_by_source = leads_by_source(cube_rows)
+    left_out = unmeasured_by_source(cube_rows)
     histograms = _histograms(session, period, all_sources(session), live_by_source)
+    for source, row in histograms.items():
+        row[-1] = max(0, row[-1] - int(left_out.get(source, 0)))
     per_source = {s: c for s, c in histograms.items() if any(c)}
     sources = sorted(per_source, key=lambda s: (-sum(per_source[s][:-1]), str(s)))
     totals = [sum(column) for column in zip(*per_source.values(), strict=True)] or [0] * (len(BUCKETS) + 1)
@@ -221,6 +241,7 @@ def compute(
         "histogram": _histogram_dict(totals),
         "by_source": by_source,
         "conversion_by_first_touch": _first_touch_dict(leads, opportunities, min_leads),
+        "left_out": sum(left_out.values()),
     }
 
 

@@ -91,8 +91,11 @@ def section_jobs(session: Session, period: Period, now: datetime, tz: tzinfo | N
     goal = int(settings.get(session, "goals.touches_per_week"))
 
     def speed_to_lead(s: Session, done: Callable[[str], Any]) -> Any:
-        live = conversion.leads_by_source(done("conversion_cube"))
-        return speed.compute(s, period, min_leads, with_first_touch=False, live_by_source=live)
+        rows = done("conversion_cube")
+        live = conversion.leads_by_source(rows)
+        return speed.compute(
+            s, period, min_leads, with_first_touch=False, live_by_source=live, cube_rows=rows
+        )
 
     # Longest first, so that the last job to end starts early: on two cores the area
     # waits about half the jobs' time, not a long job started last.

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from workbench.domain import Lead as LeadRow
 from workbench.domain import LeadKind, LeadSource, LeadStatus, new_uuid, table_of
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.domain.normalize import (
     check_email,
     check_phone,
@@ -180,6 +181,26 @@ def update_lead(
                 conn, email=values.email, company=values.company
             )
         conn.execute(update(table_of(LeadRow)).where(L.id == lead_id).values(**row))
+        _respeed(conn, lead_id)
+
+
+def _respeed(conn: Connection, lead_id: int) -> None:
+    """Speed-to-lead again after an edit of the kind: a target (cold or list) lead has
+    none, an inbound or referral one has its first touch − arrival (the rule of
+    ``services/outreach/touches.py``, which keeps the column on every touch)."""
+    got = conn.execute(
+        select(L.kind, L.received_at, L.first_touch_at, L.speed_to_lead_s).where(L.id == lead_id)
+    ).first()
+    if got is None:
+        return
+    kind, received, first, stored = got
+    speed = (
+        int((first - received).total_seconds())
+        if kind in SPEED_TO_LEAD_KINDS and first is not None and received is not None
+        else None
+    )
+    if speed != stored:
+        conn.execute(update(table_of(LeadRow)).where(L.id == lead_id).values(speed_to_lead_s=speed))
 
 
 @dataclass(frozen=True)

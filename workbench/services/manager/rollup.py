@@ -28,8 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import compress, repeat
-from operator import is_not
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +83,16 @@ MIN_GROUP = 20
 Loader = Callable[[Path, ReadLimits], "RepFigures | Rejected"]
 #: progress(done, total) → False to stop early.
 Progress = Callable[[int, int], bool]
+
+
+#: Speed-to-lead counts these kinds only (``domain.enums.SPEED_TO_LEAD_KINDS``, held
+#: equal by a test: this module imports nothing of the database layer). A file written
+#: before the rule may still carry a speed on a cold or list lead; it is left out here.
+SPEED_KINDS = frozenset({"inbound", "referral"})
+
+
+def _speed_measured(kind: object, hours: object) -> bool:
+    return hours is not None and kind in SPEED_KINDS
 
 
 @dataclass(slots=True)
@@ -510,7 +519,8 @@ def summarise(pf: PipelineFile, path: Path | None = None) -> RepFigures:
     figures.by_kind = _conversion(leads["kind"], linked, NO_GROUP)
     figures.by_source = _conversion(leads["source"], linked, NO_GROUP)
     speeds = leads["speed_to_lead_hours"]
-    figures.speeds = array("d", compress(speeds, map(is_not, speeds, repeat(None))))
+    measured = map(_speed_measured, leads["kind"], speeds)
+    figures.speeds = array("d", compress(speeds, measured))
 
     acts = pf.tables["activities"].columns
     figures.activities = pf.tables["activities"].count

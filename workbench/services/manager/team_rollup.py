@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
 from workbench.domain import Activity, Enrolment, Lead, Opportunity, PipelineStage, table_of
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.exchange.pipeline_file import SequenceRow, SequenceStepRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.insights.common import NONE_KEY
@@ -181,7 +182,9 @@ def _conversion(conn: Any, rep: Any) -> None:
     speeds: dict[str, array[float]] = defaultdict(lambda: array("d"))
     rows = conn.execution_options(yield_per=10_000).execute(
         select(L.owner, L.speed_to_lead_s / literal(3600.0))
-        .where(L.deleted_at.is_(None), L.speed_to_lead_s.is_not(None))
+        .where(
+            L.deleted_at.is_(None), L.speed_to_lead_s.is_not(None), L.kind.in_(sorted(SPEED_TO_LEAD_KINDS))
+        )
         .order_by(L.owner, L.id)
     )
     for owner, hours in rows:

@@ -48,6 +48,7 @@ from workbench.domain import (
     StageKind,
     table_of,
 )
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.services.records import RecordKind, RecordRef
 from workbench.services.sequences.due import DueStep, due_between
 from workbench.store.sql_functions import unindexed
@@ -127,7 +128,7 @@ def due_tomorrow(conn: Connection, clock: QueueClock, limit: int) -> QueueSectio
 
 def new_leads(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
     stale_before = clock.now - timedelta(days=clock.stale_days_new)
-    stmt = select(_L.id, _L.name, _L.company, _L.source, _L.received_at)
+    stmt = select(_L.id, _L.name, _L.company, _L.source, _L.received_at, _L.kind)
     # "Untouched" read from last_touch_at (NULL exactly when first_touch_at is): the
     # status index holds it, so this is a scan of the new leads' index entries.
     where = [_L.status == LeadStatus.NEW, _L.deleted_at.is_(None), unindexed(_L.last_touch_at).is_(None)]
@@ -154,10 +155,11 @@ def new_leads(conn: Connection, clock: QueueClock, limit: int) -> QueueSection:
             RecordRef(RecordKind.LEAD, lead_id),
             name or company,
             " · ".join(p for p in (company, source) if p),
-            received,
+            # A cold or list lead the rep found waits for nobody: no waiting time.
+            received if kind in SPEED_TO_LEAD_KINDS else None,
             flagged=received < stale_before,
         )
-        for lead_id, name, company, source, received in rows
+        for lead_id, name, company, source, received, kind in rows
     )
     return QueueSection("new_leads", items, fresh_total + old_total)
 

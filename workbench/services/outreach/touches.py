@@ -5,7 +5,9 @@ Definitions every area relies on:
 * a **touch** is a live (not trashed) activity whose channel is call, email, meeting or
   social; a ``note`` is not a touch;
 * ``lead.first_touch_at`` / ``last_touch_at``: earliest / latest touch of the lead;
-  ``lead.speed_to_lead_s`` = first touch − ``received_at`` in whole seconds;
+  ``lead.speed_to_lead_s`` = first touch − ``received_at`` in whole seconds, for inbound
+  and referral leads only (:data:`~workbench.domain.enums.SPEED_TO_LEAD_KINDS`): a
+  rep-sourced target lead has none, so no reader can count it (see :func:`speed_of`);
 * ``account.last_touch_at`` and ``opportunity.last_touch_at``: latest touch whose
   ``account_id`` / ``opportunity_id`` points at them (the outreach service fills those
   links when it logs an activity on a lead or contact that belongs to them);
@@ -19,12 +21,14 @@ activities or follow-ups, with the ids whose columns may have moved.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select, update
 from sqlmodel import Session
 
 from workbench.domain import Account, Activity, FollowUp, Lead, Opportunity, table_of
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.store.sql_functions import unindexed
 
 TOUCH_CHANNELS = ("call", "email", "meeting", "social")
@@ -55,6 +59,14 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterable[list[int]]:
         yield batch
 
 
+def speed_of(kind: str | None, received: datetime | None, first_touch: datetime | None) -> int | None:
+    """A lead's speed-to-lead in whole seconds, or None: never touched, or a kind of
+    lead whose arrival nobody answers (a cold or list lead the rep found)."""
+    if kind not in SPEED_TO_LEAD_KINDS or received is None or first_touch is None:
+        return None
+    return int((first_touch - received).total_seconds())
+
+
 def recompute(
     target: Session | Connection,
     *,
@@ -75,15 +87,13 @@ def recompute(
             update(lead_t)
             .where(lc.id.in_(batch))
             .values(first_touch_at=first, last_touch_at=last, next_followup_at=nxt)
-            .returning(lc.id, lc.received_at, lc.first_touch_at, lc.speed_to_lead_s)
+            .returning(lc.id, lc.kind, lc.received_at, lc.first_touch_at, lc.speed_to_lead_s)
         ).all()
         # Speed-to-lead computed in Python for portability of date arithmetic (a few
         # hundred rows at most per call), written only where it changed.
         changed = []
-        for lead_id, received, first_at, stored in rows:
-            speed = (
-                None if first_at is None or received is None else int((first_at - received).total_seconds())
-            )
+        for lead_id, kind, received, first_at, stored in rows:
+            speed = speed_of(kind, received, first_at)
             if speed != stored:
                 changed.append({"lead": lead_id, "speed": speed})
         if changed:

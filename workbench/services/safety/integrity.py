@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError
 
 from workbench.domain import Account, Activity, Contact, FollowUp, Lead, Opportunity, table_of
+from workbench.services.plurals import counted
 from workbench.store import Workbench
 from workbench.store.failures import sqlite_reason
 from workbench.store.interrupt import OperationCancelled, interrupt_when
@@ -32,7 +33,7 @@ class IntegrityReport:
         return {"path": self.path, "ok": self.ok, "problems": self.problems, "counts": self.counts}
 
     def lines(self) -> list[str]:
-        head = f"{self.path}: " + ("ok" if self.ok else f"{len(self.problems)} problem(s)")
+        head = f"{self.path}: " + ("ok" if self.ok else counted(len(self.problems), "problem", "problems"))
         body = [f"  {p}" for p in self.problems]
         body += [f"  {name}: {n}" for name, n in self.counts.items()]
         return [head, *body]

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from workbench.domain import Enrolment, OutreachSequence, StopReason
+from workbench.services.plurals import counted
 from workbench.services.sequences import enrol
 from workbench.services.sequences.templates import LIVE_STATES, SequenceError, check_name, live_row
 from workbench.store import Workbench
@@ -48,7 +49,8 @@ def delete_sequence(wb: Workbench, sequence_id: int, *, now: datetime, stop_live
         live = _live_count(session, sequence_id)
         if live and not stop_live:
             raise SequenceError(
-                f"{sequence.name!r} has {live} live enrolment(s); confirm to stop them and delete it"
+                f"{sequence.name!r} has {counted(live, 'live enrolment', 'live enrolments')}; "
+                "confirm to stop them and delete it"
             )
         ids = [
             int(i)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from workbench.domain import Contact, Enrolment, Lead, OutreachSequence, table_of
+from workbench.services.plurals import counted
 from workbench.services.records import RecordKind, RecordRef
 from workbench.services.sequences.templates import LIVE_STATES
 from workbench.store import Workbench
@@ -46,8 +47,9 @@ class EnrolmentView:
         if self.state == "paused":
             return f"{self.sequence}: paused at step {self.step + 1} of {self.steps_total}"
         if self.state == "finished":
-            return f"{self.sequence}: finished all {self.steps_total} steps"
-        return f"{self.sequence}: stopped after {self.step} of {self.steps_total} steps ({self.stop_reason})"
+            return f"{self.sequence}: finished all {counted(self.steps_total, 'step', 'steps')}"
+        steps = counted(self.steps_total, "step", "steps")
+        return f"{self.sequence}: stopped after {self.step} of {steps} ({self.stop_reason})"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -29,6 +29,7 @@ from workbench.domain import (
     table_of,
 )
 from workbench.domain.sequence_defaults import DEFAULT_STOP_OUTCOMES
+from workbench.services.plurals import counted
 from workbench.services.sequences.merge import MergeError, unknown_fields
 from workbench.store import Workbench
 
@@ -134,7 +135,9 @@ def problems(draft: SequenceDraft) -> list[str]:
         elif step.wait_days < 0:
             found.append(f"{where}: the wait cannot be negative ({step.wait_days} working days)")
         elif step.wait_days > MAX_WAIT:
-            found.append(f"{where}: the wait is longer than {MAX_WAIT} working days")
+            found.append(
+                f"{where}: the wait is longer than {counted(MAX_WAIT, 'working day', 'working days')}"
+            )
         if step.channel == StepChannel.EMAIL and not step.subject.strip():
             found.append(f"{where}: an email step needs a subject")
         for part, text in (

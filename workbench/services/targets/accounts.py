@@ -242,6 +242,7 @@ def update_account(
     account.updated_at = now
     session.add(account)
     session.flush()
+    icp.store_fit(session, account_id)  # the facts (employees, industry, region) judge criteria
     if relink:
         link_leads(session, account_id)
 

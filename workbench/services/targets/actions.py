@@ -171,6 +171,12 @@ def set_check(
         return icp.set_check(s, account_id, criterion_id, state, evidence, clock)
 
 
+def checklist(wb: Workbench, account_id: int) -> list[icp.Check]:
+    """The account's ICP checklist as it counts now (the rep's marks, else the facts)."""
+    with wb.reading() as s:
+        return icp.checklist(s, account_id)
+
+
 # --- contacts ------------------------------------------------------------------------------
 def phone_region(wb: Workbench) -> str:
     return str(settings.read(wb, "profile.phone_region") or "US")

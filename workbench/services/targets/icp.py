@@ -9,6 +9,11 @@ Fit score of an account, with live criteria ``i`` and normalised weights ``w_i``
   profile the rep has not looked into yet;
 * ``potential = score + research_left``: the best the account can still reach.
 
+A criterion the account's own facts answer (its employee count against a size range,
+its industry, its region: :mod:`icp_facts`) is judged *from the facts* until the rep
+marks it met or not met; the rep's mark then counts, and one the facts contradict is
+flagged (:attr:`Check.contradicted`). *Unknown* is no mark: the facts answer again.
+
 Weights are whatever the rep (or a team template) typed. They are normalised here,
 never divided by blindly: negative or non-finite weights count as 0, and when
 nothing positive is left every criterion counts the same.
@@ -26,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from workbench.domain import Account, AccountCheck, CheckState, IcpCriterion, table_of, utcnow
 from workbench.services.clock import Clock, system_clock
+from workbench.services.targets.icp_facts import FactJudgement, Facts, judge, rule_of
 
 
 class IcpError(ValueError):
@@ -73,12 +79,34 @@ class Fit:
 
 @dataclass(frozen=True)
 class Check:
-    """One line of an account's ICP checklist."""
+    """One line of an account's ICP checklist. ``state`` is what counts in the fit: the
+    rep's ``marked`` state, or without one (unknown) what the account's ``facts`` say."""
 
     criterion: Criterion
     share: float
     state: CheckState
     evidence: str
+    marked: CheckState = CheckState.UNKNOWN
+    facts: FactJudgement | None = None
+
+    @property
+    def from_facts(self) -> bool:
+        """Judged by the account's facts, not by the rep."""
+        return self.marked == CheckState.UNKNOWN and self.facts is not None
+
+    @property
+    def contradicted(self) -> bool:
+        """The rep's mark says the opposite of the account's facts."""
+        return (
+            self.marked != CheckState.UNKNOWN and self.facts is not None and self.facts.state != self.marked
+        )
+
+
+def effective_state(marked: CheckState, facts: FactJudgement | None) -> CheckState:
+    """The rep's mark when there is one, else the facts' judgement, else unknown."""
+    if marked != CheckState.UNKNOWN or facts is None:
+        return marked
+    return facts.state
 
 
 def usable_weight(weight: float) -> float:
@@ -256,17 +284,39 @@ def _live_criterion(session: Session, criterion_id: int) -> IcpCriterion:
 
 
 # --- checks on one account ------------------------------------------------------------
+def account_facts(session: Session, account_id: int) -> Facts:
+    acc = table_of(Account).c
+    row = session.execute(
+        sa_select(acc.employees, acc.industry, acc.region).where(acc.id == account_id)
+    ).first()
+    if row is None:
+        return Facts(None, "", "")
+    employees, industry, region = row
+    return Facts(None if employees is None else int(employees), str(industry or ""), str(region or ""))
+
+
 def checklist(session: Session, account_id: int) -> list[Check]:
     weights = weighting(session)
     found = {
         c.criterion_id: c
         for c in session.exec(select(AccountCheck).where(AccountCheck.account_id == account_id)).all()
     }
+    facts = account_facts(session, account_id)
     lines: list[Check] = []
     for criterion, share in zip(weights.criteria, weights.shares, strict=True):
         check = found.get(criterion.id)
-        state = CheckState(check.state) if check is not None else CheckState.UNKNOWN
-        lines.append(Check(criterion, share, state, check.evidence if check is not None else ""))
+        marked = CheckState(check.state) if check is not None else CheckState.UNKNOWN
+        judged = judge(rule_of(criterion.name, criterion.description), facts)
+        lines.append(
+            Check(
+                criterion,
+                share,
+                effective_state(marked, judged),
+                check.evidence if check is not None else "",
+                marked,
+                judged,
+            )
+        )
     return lines
 
 
@@ -283,7 +333,8 @@ def set_check(
     evidence: str | None = None,
     clock: Clock = system_clock,
 ) -> Fit:
-    """Judge one criterion on one account; the account's cached fit score follows."""
+    """Judge one criterion on one account; the account's cached fit score follows.
+    ``unknown`` takes the rep's mark away (the account's facts answer if they can)."""
     state = CheckState(state)
     _live_criterion(session, criterion_id)
     if session.get(Account, account_id) is None:

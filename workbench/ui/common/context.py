@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from workbench.services.clock import Clock, system_clock
 from workbench.store import Workbench
+from workbench.ui.common import plural
 
 
 class Topic:
@@ -33,6 +34,7 @@ class AppContext(QObject):
         self._wb = wb
         self.clock = clock
         self.undo_stack = QUndoStack(self)
+        plural.install()  # "1 lead", "2 leads" in every area (once per application)
 
     @property
     def wb(self) -> Workbench:

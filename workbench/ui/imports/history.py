@@ -24,6 +24,7 @@ from workbench.services.imports import history as import_history
 from workbench.services.imports.history import BatchInfo, UndoResult
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.plural import plural
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.common.workers import Job, start
 from workbench.ui.imports.models import ListModel, tr
@@ -127,9 +128,9 @@ class ImportHistoryDialog(QDialog):
         if batch is None or batch.undone or self.job is not None:
             return
         text = self.tr(
-            "Undo import {0} ({1})? Its {2} leads are removed; leads you have worked on since go to "
+            "Undo import {0} ({1})? Its {2} are removed; leads you have worked on since go to "
             "the trash with their activities, and fields it filled on your leads are emptied again."
-        ).format(batch.id, batch.file_name, f"{batch.live_leads:,}")
+        ).format(batch.id, batch.file_name, plural("%n lead(s)", batch.live_leads))
         if not self.confirm(self, self.tr("Undo import"), text):
             return
         wb, clock = self.ctx.wb, self.ctx.clock
@@ -144,9 +145,12 @@ class ImportHistoryDialog(QDialog):
     def _undone(self, result: UndoResult) -> None:
         self.job = None
         self.status.setText(
-            self.tr(
-                "Import {0} undone: {1} leads removed, {2} moved to the trash, {3} merged fields emptied."
-            ).format(result.batch_id, f"{result.deleted:,}", f"{result.trashed:,}", result.restored_fields)
+            self.tr("Import {0} undone: {1} removed, {2} moved to the trash, {3} emptied.").format(
+                result.batch_id,
+                plural("%n lead(s)", result.deleted),
+                f"{result.trashed:,}",
+                plural("%n merged field(s)", result.restored_fields),
+            )
         )
         self.ctx.notify(Topic.LEADS)
         self.ctx.notify(Topic.ACCOUNTS)

@@ -35,6 +35,7 @@ from workbench.exchange.readers import DELIMITER_NAMES, ENCODINGS, Preview
 from workbench.services.imports.file_preview import FilePreview
 from workbench.services.imports.options import DupAction, ImportResult
 from workbench.services.imports.rows import Unmapped
+from workbench.ui.common.plural import plural
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.imports.models import (
     GroupsModel,
@@ -167,7 +168,7 @@ class FilePage(QWidget):
         line = getattr(preview, "header_line", 1)
         skipped = getattr(preview, "preamble_lines", 0)
         where = (
-            self.tr("header on line {0} ({1} lines above it skipped)").format(line, skipped)
+            self.tr("header on line {0} ({1} above it skipped)").format(line, plural("%n line(s)", skipped))
             if skipped
             else self.tr("header on line {0}").format(line)
         )

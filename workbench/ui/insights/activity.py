@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import charts
 from workbench.ui.common import format as fmt
-from workbench.ui.insights.parts import ChartSlot, ReportTable, headline
+from workbench.ui.insights.parts import ChartSlot, ReportTable, explanation, headline
 from workbench.ui.insights.tabs import splitter, tab_layout
 
 TEXT, NUMBER, MONEY = ColumnKind.TEXT, ColumnKind.NUMBER, ColumnKind.MONEY
@@ -21,6 +21,14 @@ class ActivityTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = tab_layout(self)
+        self.opportunities_note = explanation(
+            self,
+            self.tr(
+                "“New opportunities” are those created in the period; Conversion counts the "
+                "opportunities of the leads received in the period, whenever they were created."
+            ),
+        )
+        layout.addWidget(self.opportunities_note)
         self.ratios = ReportTable(
             self.tr("Touches it takes"),
             "insights-activity",

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from workbench.services.tables import ColumnKind
-from workbench.ui.common import format as fmt
+from workbench.ui.common.plural import plural
 from workbench.ui.insights.parts import ReportTable, headline
 from workbench.ui.insights.tabs import splitter, tab_layout
 
@@ -36,9 +36,7 @@ class LostReasonsTab(QWidget):
 
     def show_result(self, result: dict[str, Any]) -> None:
         lost = result.get("lost_reasons") or {"lost": 0, "reasons": [], "competitors": []}
-        self.summary.setText(
-            self.tr("{0} deal(s) lost in this period.").format(fmt.display(NUMBER, lost["lost"]))
-        )
+        self.summary.setText(plural("%n deal(s) lost in this period.", int(lost["lost"])))
         rows, csv = [], []
         for entry in lost["reasons"]:
             words = entry["reason"][:1].upper() + entry["reason"][1:]  # stored lowercase

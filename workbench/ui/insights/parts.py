@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -184,6 +185,17 @@ def headline(parent: QWidget) -> QLabel:
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.15)
     label.setFont(font)
+    return label
+
+
+def explanation(parent: QWidget, text: str) -> QLabel:
+    """One plain line beside a figure that looks like it contradicts another, saying
+    what each counts (found by tests through the object name)."""
+    label = QLabel(text, parent)
+    label.setObjectName("insightsExplanation")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 

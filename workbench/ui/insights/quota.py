@@ -22,7 +22,7 @@ from workbench.services.pipeline.stages import PipelineError, parse_amount
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
-from workbench.ui.insights.parts import ReportTable, headline, percent
+from workbench.ui.insights.parts import ReportTable, explanation, headline, percent
 
 
 def _qdate(day: date) -> QDate:
@@ -84,8 +84,17 @@ class QuotaTab(QWidget):
             self,
             first_width=340,
         )
+        self.needed_note = explanation(
+            self,
+            self.tr(
+                "“Opportunities needed” is everything still to win at your win rate; “More "
+                "opportunities needed to close the gap” is what your weighted open pipeline leaves over."
+            ),
+        )
+        layout.addWidget(self.needed_note)
         layout.addWidget(self.table, 1)
         self.table.hide()
+        self.needed_note.hide()
         layout.addStretch(0)
 
     def _show_error(self, text: str) -> None:
@@ -129,8 +138,10 @@ class QuotaTab(QWidget):
             )
             self.table.set_rows([], ("figure", "value"), [])
             self.table.hide()
+            self.needed_note.hide()
             return
         self.table.show()
+        self.needed_note.show()
         if not self.amount.hasFocus():
             self.amount.setText(f"{q['quota']:.0f}")
             self.first_day.setDate(_qdate(date.fromisoformat(q["from"])))

@@ -14,10 +14,12 @@ from workbench.services.insights.common import NONE_KEY
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import charts
 from workbench.ui.common import format as fmt
+from workbench.ui.common.plural import plural
 from workbench.ui.insights.parts import (
     ChartSlot,
     ReportTable,
     ci_parts,
+    explanation,
     headline,
     interval_text,
     percent,
@@ -69,6 +71,22 @@ class ConversionTab(QWidget):
         bar.addWidget(QLabel(self.tr("Split:"), self))
         bar.addWidget(self.dimension)
         layout.addLayout(bar)
+        self.cohort_note = explanation(
+            self,
+            self.tr(
+                "Opportunities here are those of the leads received in the period; Activity's “New "
+                "opportunities” counts the opportunities created in the period, whenever their lead came."
+            ),
+        )
+        self.won_note = explanation(
+            self,
+            self.tr(
+                "Opportunity → won divides the won by all these opportunities, open ones included; "
+                "Win rate (closed) divides them by the won and lost only."
+            ),
+        )
+        layout.addWidget(self.cohort_note)
+        layout.addWidget(self.won_note)
         self.chart = ChartSlot(self)
         self.table = ReportTable(
             self.tr("Conversion of the leads received in the period"),
@@ -193,6 +211,9 @@ class SpeedTab(QWidget):
         layout = tab_layout(self)
         self.summary = headline(self)
         layout.addWidget(self.summary)
+        self.scope = explanation(self, "")
+        self.scope.setObjectName("speedScope")
+        layout.addWidget(self.scope)
         self.chart = ChartSlot(self)
         self.by_source = ReportTable(
             self.tr("By source"),
@@ -225,10 +246,16 @@ class SpeedTab(QWidget):
         speed = result["speed_to_lead_hours"]
         median = _seconds(speed["median"])
         self.summary.setText(
-            self.tr("Median speed-to-lead {0} over {1} touched leads; {2} never touched.").format(
+            self.tr("Median speed-to-lead {0} over {1}; {2} never touched.").format(
                 fmt.duration_text(median) if median is not None else "—",
-                fmt.display(NUMBER, speed["touched"]),
+                plural("%n touched lead(s)", int(speed["touched"])),
                 fmt.display(NUMBER, speed["untouched"]),
+            )
+        )
+        self.scope.setText(
+            plural(
+                "Speed-to-lead counts inbound and referral leads only; %n cold/list lead(s) left out.",
+                int(speed.get("left_out", 0)),
             )
         )
         labels = [b["label"] for b in speed["histogram"]] + [self.tr("never")]

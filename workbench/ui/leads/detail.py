@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import Answer, LeadKind, LeadStatus
+from workbench.domain.enums import SPEED_TO_LEAD_KINDS
 from workbench.services.leads import edit as leads
 from workbench.services.leads.edit import LeadDetail, LeadFields, refusal
 from workbench.services.leads.qualification import QUESTIONS, Qualification, parse_answer
@@ -314,7 +315,11 @@ class LeadDetailPanel(QWidget):
         )
         self.first_touch_value.setText(fmt.datetime_text(d.first_touch_at) if d.first_touch_at else none)
         self.speed_value.setText(
-            fmt.duration_text(d.speed_to_lead_s) if d.speed_to_lead_s is not None else "—"
+            fmt.duration_text(d.speed_to_lead_s)
+            if d.speed_to_lead_s is not None
+            else "—"
+            if d.fields.kind in SPEED_TO_LEAD_KINDS
+            else self.tr("not measured: a lead you sourced")
         )
         self.last_touch_value.setText(
             self.tr("{0} ago").format(fmt.age_text(d.last_touch_at, now)) if d.last_touch_at else none

@@ -516,7 +516,7 @@ class LeadsArea(Area):
         from workbench.ui.sequences.enrol_dialog import enrol_people
 
         ids = self.selected_ids() or ([self.detail.lead_id] if self.detail.lead_id is not None else [])
-        who = self.tr("{0} lead(s)").format(len(ids))
+        who = self.tr("%n lead(s)", "", len(ids))
         self.enrol_dialog = enrol_people(self.ctx, self, [RecordRef(RecordKind.LEAD, i) for i in ids], who)
 
     def link_current(self) -> None:

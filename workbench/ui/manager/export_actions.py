@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
+from workbench.ui.common.plural import plural
 from workbench.ui.common.workers import Job, start
 
 FORMATS = ((".xlsx", "Spreadsheet (.xlsx)"), (".json", "Machine-readable (.json)"))
@@ -302,8 +303,11 @@ class ExportActions:
             _remember_folder(request.path.parent)
             rows = result.row_counts
             self._status(
-                self.tr("Pipeline exported to {0}: {1} opportunities, {2} leads, {3} activities").format(
-                    str(result.path), rows["opportunities"], rows["leads"], rows["activities"]
+                self.tr("Pipeline exported to {0}: {1}, {2}, {3}").format(
+                    str(result.path),
+                    plural("%n opportunity(ies)", rows["opportunities"]),
+                    plural("%n lead(s)", rows["leads"]),
+                    plural("%n activity(ies)", rows["activities"]),
                 )
             )
 
@@ -342,7 +346,7 @@ class ExportActions:
 
         def done(count: Any) -> None:
             _remember_folder(path.parent)
-            self._status(self.tr("{0} rows exported to {1}").format(count, str(path)))
+            self._status(plural("%n row(s) exported to {0}", int(count)).format(str(path)))
 
         self._run(self.tr("Exporting the table…"), work, done)
 

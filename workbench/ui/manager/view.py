@@ -89,6 +89,12 @@ FILE_FILTER = "Pipeline files (*.xlsx *.json);;All files (*)"
 PATHS_KEY = "manager/paths"
 
 
+def files_loaded(widget: QWidget, files: int, reps: int) -> str:
+    return widget.tr("{0} of {1} loaded").format(
+        widget.tr("%n file(s)", "", files), widget.tr("%n rep(s)", "", reps)
+    )
+
+
 def remembered_paths() -> list[Path]:
     from workbench.ui.shell.main_window import app_settings
 
@@ -393,7 +399,7 @@ class ManagerArea(Area):
         team = self.rollup.team
         rows: list[tuple[Any, ...]] = [self._rep_row("", f) for f in reps]
         if team is not None:
-            rows.append(self._rep_row(STYLE_TOTAL, team, self.tr("Team ({0} reps)").format(len(reps))))
+            rows.append(self._rep_row(STYLE_TOTAL, team, self.tr("Team (%n rep(s))", "", len(reps))))
         self.rep_model.set_rows(rows)
         files: list[tuple[Any, ...]] = [
             ("", str(f.path), self.tr("loaded"), f.rep, f.exported_at, "") for f in self.rollup.files
@@ -414,10 +420,10 @@ class ManagerArea(Area):
         self.clear_button.setEnabled(has_any)
         if has_any and self.live_from is not None:
             self.status_label.setText(
-                self.tr("{0} rep(s), live from the team database {1}").format(len(reps), self.live_from)
+                self.tr("%n rep(s), live from the team database {0}", "", len(reps)).format(self.live_from)
             )
         elif has_any:
-            text = self.tr("{0} file(s) of {1} rep(s) loaded").format(len(self.rollup.files), len(reps))
+            text = files_loaded(self, len(self.rollup.files), len(reps))
             if rejected:
                 text += self.tr(" — {0} rejected (see Files)").format(rejected)
             self.status_label.setText(text)
@@ -522,8 +528,8 @@ class ManagerArea(Area):
             )
         elif figures.path is None:
             self.detail_title.setText(
-                self.tr("<b>Team</b> — {0} rep(s); period {1} to {2}").format(
-                    figures.files, figures.period_from.isoformat(), figures.period_to.isoformat()
+                self.tr("<b>Team</b> — %n rep(s); period {0} to {1}", "", figures.files).format(
+                    figures.period_from.isoformat(), figures.period_to.isoformat()
                 )
             )
         else:
@@ -562,9 +568,7 @@ class ManagerArea(Area):
 
     def _refresh_status_only(self) -> None:
         rejected = len(self.rollup.rejected)
-        text = self.tr("{0} file(s) of {1} rep(s) loaded").format(
-            len(self.rollup.files), len(self.rollup.reps)
-        )
+        text = files_loaded(self, len(self.rollup.files), len(self.rollup.reps))
         if rejected:
             text += self.tr(" — {0} rejected (see Files)").format(rejected)
         self.status_label.setText(text)

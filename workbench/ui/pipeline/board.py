@@ -236,7 +236,7 @@ class BoardColumnWidget(QFrame):
         if column.stage.kind is StageKind.OPEN:
             self.title.setText(self.tr("{0} · {1} %").format(name, round(column.stage.probability * 100)))
         else:
-            self.title.setText(self.tr("{0} · last {1} days").format(name, self.model.closed_days))
+            self.title.setText(self.tr("{0} · last %n day(s)", "", self.model.closed_days).format(name))
         text = self.tr("%n deal(s)", "", column.count) + " · " + money(column.totals)
         if column.stale:
             text += " · " + self.tr("%n stale", "", column.stale)

@@ -179,8 +179,8 @@ class BoardModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.stage.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("{0}: {1} deal(s), {2}; weighted {3}").format(
-                column.stage.name, column.count, money(column.totals), money(column.weighted)
+            return self.tr("{0}: %n deal(s), {1}; weighted {2}", "", column.count).format(
+                column.stage.name, money(column.totals), money(column.weighted)
             )
         if role == ID_ROLE:
             return column.stage.id

@@ -123,7 +123,13 @@ class SequenceEditor(QDialog):
             self.channel_combo.addItem(str(channel).capitalize(), str(channel))
         self.wait_spin = QSpinBox(self)
         self.wait_spin.setRange(0, templates.MAX_WAIT)
-        self.wait_spin.setSuffix(self.tr(" working day(s) after the previous step"))
+        # The suffix follows the number: "1 working day", "2 working days" (Qt's plural forms).
+        self.wait_spin.valueChanged.connect(
+            lambda n: self.wait_spin.setSuffix(self.tr(" working day(s) after the previous step", "", n))
+        )
+        self.wait_spin.setSuffix(
+            self.tr(" working day(s) after the previous step", "", self.wait_spin.value())
+        )
         self.instructions_edit = QLineEdit(self)
         self.subject_edit = QLineEdit(self)
         self.body_edit = QPlainTextEdit(self)

@@ -15,6 +15,7 @@ from workbench.services.sequences import enrol, templates
 from workbench.services.sequences.enrol import EnrolResult, NeedsReplace, Refused
 from workbench.services.sequences.templates import SequenceError
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.plural import plural
 
 
 class EnrolCommand(QUndoCommand):
@@ -65,8 +66,10 @@ class EnrolDialog(QDialog):
         self.sequences = templates.list_sequences(ctx.wb, include_retired=False)
         for info in self.sequences:
             self.combo.addItem(
-                self.tr("{0} — {1} steps over {2} working days").format(
-                    info.name, len(info.steps), info.total_days
+                self.tr("{0} — {1} over {2}").format(
+                    info.name,
+                    plural("%n step(s)", len(info.steps)),
+                    plural("%n working day(s)", info.total_days),
                 ),
                 info.id,
             )

@@ -54,8 +54,8 @@ def confirm_delete(parent: QWidget, name: str, live: int) -> bool:
     text = parent.tr("Delete “{0}”?").format(name)
     if live:
         text += " " + parent.tr(
-            "{0} people are enrolled in it now: their enrolments stop (kept in their history)."
-        ).format(live)
+            "%n person(s) enrolled in it now: their enrolments stop (kept in their history).", "", live
+        )
     return ask_yes_no(parent, parent.tr("Delete sequence"), text, warning=bool(live))
 
 

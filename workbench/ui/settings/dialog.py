@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from workbench.services.settings import preferences
 from workbench.services.team import template as templates
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.plural import plural
 from workbench.ui.common.undo import undoable
 from workbench.ui.common.widgets import ask_yes_no, text_width
 from workbench.ui.settings.base import PreferenceForm, SettingsPage
@@ -123,11 +124,11 @@ class TeamTemplatePage(SettingsPage):
             self.result.setText(self.tr("Could not write {0}: {1}").format(path.name, exc.strerror or exc))
             return False
         self.result.setText(
-            self.tr("Saved {0}: {1} criteria, {2} stages, {3} sources.").format(
+            self.tr("Saved {0}: {1}, {2}, {3}.").format(
                 path.name,
-                len(template.criteria or []),
-                len(template.stages or []),
-                len(template.sources or []),
+                plural("%n criterion(s)", len(template.criteria or [])),
+                plural("%n stage(s)", len(template.stages or [])),
+                plural("%n source(s)", len(template.sources or [])),
             )
         )
         return True

@@ -28,8 +28,8 @@ from workbench.services.targets import actions as target_actions
 from workbench.services.targets.accounts import AccountError
 from workbench.services.targets.actions import AccountView
 from workbench.ui.common.context import AppContext, Topic
-from workbench.ui.common.format import number_locale
 from workbench.ui.common.plain import esc, plain, web_link
+from workbench.ui.common.plural import plural
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.timeline import TimelineWidget
@@ -283,7 +283,7 @@ class AccountDetailView(QWidget):
         if a.industry:
             facts.append(esc(a.industry))
         if a.employees is not None:
-            facts.append(esc(self.tr("{0} employees").format(number_locale().toString(a.employees))))
+            facts.append(esc(plural("%n employee(s)", a.employees)))
         if a.region:
             facts.append(esc(a.region))
         self.facts_label.setText(" · ".join(facts) or self.tr("No website, industry, size or region yet."))

@@ -1,19 +1,28 @@
 """An account's ICP checklist: each criterion met / not met / unknown, with its evidence.
 
-Every change is saved at once (one service call per change) and the fit line above
-the list follows: the score, how much research is left, and the best the account
+Every change is saved at once (one undoable service call per change) and the fit line
+above the list follows: the score, how much research is left, and the best the account
 can still reach.
+
+A criterion the account's facts answer (employees against a size range, industry,
+region) shows *From the account's facts* as the first choice of its combo, with the
+fact beside it; picking *Met* or *Not met* is the rep's own mark (shown as *Your
+mark*), and picking the facts' choice again takes it back. A mark the facts
+contradict is flagged in the warning colour ("Marked met, but the account has 25,017
+employees").
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from workbench.domain import CheckState
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets import icp
+from workbench.services.targets.icp_facts import INDUSTRY, SIZE, FactJudgement
 from workbench.ui.common.context import AppContext
+from workbench.ui.common.plural import plural
 from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
 
@@ -43,20 +52,28 @@ class IcpChecklist(QWidget):
         layout.addWidget(self.grid_host)
         self.combos: dict[int, QComboBox] = {}
         self.evidence: dict[int, QLineEdit] = {}
+        #: Per criterion: whose judgement counts (facts / the rep's mark) and any contradiction.
+        self.sources: dict[int, QLabel] = {}
+        self._shape: list[tuple[int, bool]] = []
 
     def show_checks(self, account_id: int, lines: list[icp.Check], fit: icp.Fit, note: str) -> None:
         self._loading = True
         try:
-            same = account_id == self.account_id and [c.criterion.id for c in lines] == list(self.combos)
+            shape = [(c.criterion.id, c.facts is not None) for c in lines]
+            same = account_id == self.account_id and shape == self._shape
             self.account_id = account_id
+            self._shape = shape
             if same:
                 # Update in place: rebuilding would take the focus from the rep's keyboard.
                 for line in lines:
                     combo = self.combos[line.criterion.id]
-                    combo.setCurrentIndex(combo.findData(line.state.value))
+                    if line.facts is not None:  # the facts may have changed their answer
+                        combo.setItemText(0, self._facts_choice(line.facts))
+                    combo.setCurrentIndex(combo.findData(line.marked.value))
                     evidence = self.evidence[line.criterion.id]
                     if not evidence.isModified():
                         _show_start(evidence, line.evidence)
+                    self._show_source(self.sources[line.criterion.id], line)
                 self._show_fit(fit)
                 return
             while self.grid.count():
@@ -67,6 +84,7 @@ class IcpChecklist(QWidget):
                     widget.deleteLater()
             self.combos.clear()
             self.evidence.clear()
+            self.sources.clear()
             if not lines:
                 empty = QLabel(self.tr("No ICP criteria yet: add them with Targets → ICP criteria…"), self)
                 empty.setWordWrap(True)
@@ -79,9 +97,15 @@ class IcpChecklist(QWidget):
                     + (f"\n{line.criterion.description}" if line.criterion.description else "")
                 )
                 combo = QComboBox(self.grid_host)
-                for state in CheckState:
-                    combo.addItem(labels.check_label(state), state.value)
-                combo.setCurrentIndex(combo.findData(line.state.value))
+                if line.facts is not None:
+                    # No mark of the rep's: the facts' judgement counts (unknown = no mark).
+                    combo.addItem(self._facts_choice(line.facts), CheckState.UNKNOWN.value)
+                    for state in (CheckState.MET, CheckState.NOT_MET):
+                        combo.addItem(labels.check_label(state), state.value)
+                else:
+                    for state in CheckState:
+                        combo.addItem(labels.check_label(state), state.value)
+                combo.setCurrentIndex(combo.findData(line.marked.value))
                 combo.setAccessibleName(line.criterion.name)
                 name.setBuddy(combo)
                 evidence = QLineEdit(self.grid_host)
@@ -92,13 +116,57 @@ class IcpChecklist(QWidget):
                 self.grid.addWidget(name, row, 0)
                 self.grid.addWidget(combo, row, 1)
                 self.grid.addWidget(evidence, row, 2)
+                source = QLabel(self.grid_host)
+                source.setTextFormat(Qt.TextFormat.PlainText)
+                source.setWordWrap(True)
+                self._show_source(source, line)
+                self.grid.addWidget(source, row, 3)
                 self.combos[cid] = combo
                 self.evidence[cid] = evidence
+                self.sources[cid] = source
             self._show_fit(fit)
             self.note.setText(labels.weighting_note(note))
             self.note.setVisible(bool(note))
         finally:
             self._loading = False
+
+    def _facts_choice(self, facts: FactJudgement) -> str:
+        return self.tr("{0} (from the account's facts)").format(labels.check_label(facts.state))
+
+    def _fact_text(self, facts: FactJudgement) -> str:
+        if facts.fact == SIZE:
+            return plural("%n employee(s)", int(facts.value))
+        if facts.fact == INDUSTRY:
+            return self.tr("industry “{0}”").format(facts.value)
+        return self.tr("region “{0}”").format(facts.value)
+
+    def _show_source(self, label: QLabel, line: icp.Check) -> None:
+        """Whose judgement counts on this line, and a mark the facts contradict."""
+        facts = line.facts
+        if line.contradicted and facts is not None:
+            if facts.fact == SIZE:
+                text = self.tr("Marked {0}, but the account has {1}").format(
+                    labels.check_label(line.marked).lower(), self._fact_text(facts)
+                )
+            else:
+                text = self.tr("Marked {0}, but the account's {1}").format(
+                    labels.check_label(line.marked).lower(), self._fact_text(facts)
+                )
+            label.setText(text)
+            label.setProperty("judgedBy", "contradicted")
+            label.setStyleSheet("color: #c62828;")
+        elif line.from_facts and facts is not None:
+            label.setText(self.tr("From the account's facts: {0}").format(self._fact_text(facts)))
+            label.setProperty("judgedBy", "facts")
+            label.setStyleSheet("")
+        elif line.marked != CheckState.UNKNOWN:
+            label.setText(self.tr("Your mark"))
+            label.setProperty("judgedBy", "rep")
+            label.setStyleSheet("")
+        else:
+            label.setText("")
+            label.setProperty("judgedBy", "")
+            label.setStyleSheet("")
 
     def _show_fit(self, fit: icp.Fit) -> None:
         if fit.total == 0:
@@ -140,6 +208,10 @@ class IcpChecklist(QWidget):
                 self.ctx.clock,
             )
         self._show_fit(fit)
+        for line in target_actions.checklist(self.ctx.wb, self.account_id):
+            label = self.sources.get(line.criterion.id)
+            if label is not None:
+                self._show_source(label, line)
         self.checkChanged.emit()
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.exchange.vcard import ReadCancelled, VCardError
+from workbench.services.plurals import counted
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import ImportCancelled
 from workbench.store import journal
@@ -52,14 +53,15 @@ def choose_vcard_file(parent: QWidget) -> Path | None:
 
 def report_lines(result: target_actions.VCardImport) -> tuple[str, list[str]]:
     """The summary, and one line per thing the rep should know about."""
-    parts = [f"{result.created} contact(s) added"]
+    parts = [f"{counted(result.created, 'contact', 'contacts')} added"]
     if result.already_there:
         parts.append(f"{len(result.already_there)} already on this account")
     if result.possible_duplicates:
-        parts.append(f"{len(result.possible_duplicates)} possible duplicate(s) added for review")
+        maybe = counted(len(result.possible_duplicates), "possible duplicate", "possible duplicates")
+        parts.append(f"{maybe} added for review")
     skipped = [p for p in result.problems if not p.imported]
     if skipped:
-        parts.append(f"{len(skipped)} card(s) skipped")
+        parts.append(f"{counted(len(skipped), 'card', 'cards')} skipped")
     lines = [f"Card {o.card} {o.name}: already there ({o.reason})" for o in result.outcomes if not o.created]
     lines += [
         f"Card {o.card} {o.name}: added; possibly the same as {o.duplicate_of} ({o.reason})"
@@ -67,7 +69,7 @@ def report_lines(result: target_actions.VCardImport) -> tuple[str, list[str]]:
     ]
     lines += [p.describe() for p in result.problems]
     if result.more_problems:
-        lines.append(f"… and {result.more_problems} more problems")
+        lines.append(f"… and {counted(result.more_problems, 'more problem', 'more problems')}")
     return " · ".join(parts) + ".", lines
 
 
