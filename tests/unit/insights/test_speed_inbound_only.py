@@ -6,6 +6,7 @@ summary and rollups, nor Today's waiting time."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +147,37 @@ def test_file_rollup_leaves_out_a_speed_an_older_file_kept_on_a_cold_lead() -> N
     kinds = ["inbound", "target", "referral", "target", "inbound"]
     hours = [1.0, 0.1, 5.0, None, None]
     assert [h for k, h in zip(kinds, hours, strict=True) if rollup._speed_measured(k, h)] == [1.0, 5.0]
+
+
+def test_a_file_from_before_keeps_no_speed_on_sourced_leads(tmp_path: Path) -> None:
+    """Migration 0009: a file written when every lead had a speed-to-lead keeps it on
+    inbound and referral leads and drops it from the rep's own (cold, list)."""
+    from sqlalchemy import create_engine
+    from sqlmodel import Session as PlainSession
+
+    from workbench.store import open_workbench
+    from workbench.store.migrate import upgrade
+    from workbench.store.sqlite_file import APPLICATION_ID
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0008")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    received = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    with PlainSession(engine) as s:
+        for name, kind in (("Ana Inbound", "inbound"), ("Ben Referral", "referral"), ("Cy Cold", "target")):
+            s.add(
+                Lead(
+                    name=name,
+                    kind=kind,
+                    source="cold" if kind == "target" else "web form",
+                    received_at=received,
+                    speed_to_lead_s=600,
+                )
+            )
+        s.commit()
+    engine.dispose()
+    with open_workbench(path) as wb, wb.reading() as s:  # opening migrates it to 0009
+        speeds = {name: speed_s for name, speed_s in s.execute(select(Lead.name, Lead.speed_to_lead_s))}
+    assert speeds == {"Ana Inbound": 600, "Ben Referral": 600, "Cy Cold": None}
