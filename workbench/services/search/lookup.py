@@ -19,6 +19,12 @@ How it stays within a keystroke (P4: ≤ 30 ms p95 on a million leads):
 
 Words of one letter do not fetch candidates (they would match half the file); they
 still narrow the candidates the longer words found.
+
+Each match also carries what tells two people of the same name apart (issue 22): the
+status (a deal's stage and amount) and the next open follow-up, read with the names in
+one query per kind by primary key — a lead's and an account's from their touch column, a
+contact's and a deal's by an indexed subquery per row, never a query per match.
+:func:`tie_count` says when the best matches score the same, so Enter cannot pick one.
 """
 
 from __future__ import annotations
@@ -28,15 +34,15 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, bindparam, func, literal, select
+from sqlalchemy import Connection, bindparam, func, literal, null, select
 
-from workbench.domain import Account, Contact, Lead, Opportunity, table_of
+from workbench.domain import Account, Contact, FollowUp, Lead, Opportunity, PipelineStage, table_of
 from workbench.services.records import RecordKind, RecordRef
 from workbench.store import Workbench
 from workbench.store.fulltext import lead_candidates
@@ -83,10 +89,27 @@ class Match:
     email: str = ""
     phone: str = ""
     score: float = 0.0
+    #: A lead's or an account's status, a deal's stage name ("" for a contact).
+    status: str = ""
+    #: A deal's amount and currency (None for the other kinds).
+    amount: float | None = None
+    currency: str = ""
+    #: When the record's next open follow-up is due (None: none planned).
+    next_followup: datetime | None = None
 
     @property
     def kind(self) -> RecordKind:
         return self.ref.kind
+
+
+def tie_count(matches: Sequence[Match]) -> int:
+    """How many of the best matches score the same as the first (0 when fewer than two):
+    two "Daniel Lee" typed as "daniel lee" — Enter must not pick one of them blindly."""
+    if len(matches) < 2:
+        return 0
+    top = matches[0].score
+    tied = sum(1 for m in matches if m.score == top)
+    return tied if tied >= 2 else 0
 
 
 @lru_cache(maxsize=65536)
@@ -232,6 +255,13 @@ class Lookup:
             refs = [m for m in refs if _has_word_prefixes(m, short)]
         return _rank(" ".join(words), refs, limit)
 
+    def describe(self, ref: RecordRef) -> Match | None:
+        """The match for one live record (a record handed to the quick log), with the
+        same facts a search shows; None when it is trashed or gone."""
+        with self.wb.engine.connect() as conn:
+            found = _details(conn, [ref])
+        return found[0] if found else None
+
     @property
     def _wants_memory(self) -> bool:
         return self._leads_in_memory or any(k is not RecordKind.LEAD for k in self.kinds)
@@ -300,16 +330,47 @@ def _sources(kinds: Sequence[RecordKind], *, leads: bool = False) -> list[tuple[
 
 
 def _details(conn: Connection, refs: list[RecordRef]) -> list[Match]:
-    """Name, company, email and phone of each live record among ``refs``, read by key."""
+    """Name, company, email, phone, status and next follow-up of each live record among
+    ``refs``: one query per kind, by key."""
     by_kind: dict[RecordKind, list[int]] = {}
     for ref in refs:
         by_kind.setdefault(ref.kind, []).append(ref.id)
     found: dict[RecordRef, Match] = {}
     for kind, ids in by_kind.items():
-        for record_id, name, company, email, phone in conn.execute(_detail_query(kind), {"ids": ids}):
+        for row in conn.execute(_detail_query(kind), {"ids": ids}):
+            record_id, name, company, email, phone, status, amount, currency, due = row
             ref = RecordRef(kind, int(record_id))
-            found[ref] = Match(ref, name or company or "", company or "", email or "", phone or "")
+            found[ref] = Match(
+                ref,
+                name or company or "",
+                company or "",
+                email or "",
+                phone or "",
+                status=status or "",
+                amount=float(amount) if amount is not None else None,
+                currency=currency or "",
+                next_followup=_aware(due),
+            )
     return [found[r] for r in dict.fromkeys(refs) if r in found]
+
+
+def _aware(value: Any) -> datetime | None:
+    """A stored time as aware UTC (SQLite hands back naive ones; a subquery's MIN() a string)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _next_open_followup(link: Any, record_id: Any) -> Any:
+    """The soonest open follow-up of one record: a walk of the follow-up link's index."""
+    f = table_of(FollowUp).c
+    return (
+        select(func.min(f.due_at))
+        .where(link == record_id, f.done_at.is_(None), f.deleted_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 @lru_cache(maxsize=8)
@@ -317,17 +378,44 @@ def _detail_query(kind: RecordKind) -> Any:
     """The details of records of ``kind`` whose ids are the ``ids`` parameter — built
     once, so SQLAlchemy compiles it once (a keystroke has no time for compiling)."""
     account = table_of(Account)
+    f = table_of(FollowUp).c
+    no_amount, no_text = null(), literal("")
     if kind is RecordKind.LEAD:
-        stmt = select(_L.id, _L.name, _L.company, _L.email, _L.phone)
-    elif kind is RecordKind.CONTACT:
-        stmt = select(_C.id, _C.name, _AC.name, _C.email, _C.phone).select_from(
-            table_of(Contact).outerjoin(account, _AC.id == _C.account_id)
+        stmt = select(
+            _L.id, _L.name, _L.company, _L.email, _L.phone, _L.status, no_amount, no_text, _L.next_followup_at
         )
+    elif kind is RecordKind.CONTACT:
+        stmt = select(
+            _C.id,
+            _C.name,
+            _AC.name,
+            _C.email,
+            _C.phone,
+            no_text,
+            no_amount,
+            no_text,
+            _next_open_followup(f.contact_id, _C.id),
+        ).select_from(table_of(Contact).outerjoin(account, _AC.id == _C.account_id))
     elif kind is RecordKind.ACCOUNT:
-        stmt = select(_AC.id, _AC.name, literal(""), _AC.domain, literal(""))
+        stmt = select(
+            _AC.id, _AC.name, no_text, _AC.domain, no_text, _AC.status, no_amount, no_text, _AC.next_followup_at
+        )
     else:
-        stmt = select(_O.id, _O.name, _AC.name, literal(""), literal("")).select_from(
-            table_of(Opportunity).outerjoin(account, _AC.id == _O.account_id)
+        stage = table_of(PipelineStage)
+        stmt = select(
+            _O.id,
+            _O.name,
+            _AC.name,
+            no_text,
+            no_text,
+            stage.c.name,
+            _O.amount,
+            _O.currency,
+            _next_open_followup(f.opportunity_id, _O.id),
+        ).select_from(
+            table_of(Opportunity)
+            .outerjoin(account, _AC.id == _O.account_id)
+            .outerjoin(stage, stage.c.id == _O.stage_id)
         )
     columns = _COLUMNS[kind]
     return stmt.where(columns.id.in_(bindparam("ids", expanding=True)), columns.deleted_at.is_(None))
@@ -353,6 +441,6 @@ def _rank(query: str, candidates: list[Match], limit: int) -> list[Match]:
             0.85 * fuzz.partial_ratio(query, fold(m.email)) if m.email else 0,
             95 if len(digits) >= 3 and digits in _DIGITS.sub("", m.phone) else 0,
         )
-        ranked.append(Match(m.ref, m.name, m.company, m.email, m.phone, round(float(score), 1)))
+        ranked.append(replace(m, score=round(float(score), 1)))
     ranked.sort(key=lambda m: (-m.score, _KIND_ORDER[m.ref.kind], -m.ref.id))
     return ranked[:limit]
