@@ -398,7 +398,15 @@ def _detail_query(kind: RecordKind) -> Any:
         ).select_from(table_of(Contact).outerjoin(account, _AC.id == _C.account_id))
     elif kind is RecordKind.ACCOUNT:
         stmt = select(
-            _AC.id, _AC.name, no_text, _AC.domain, no_text, _AC.status, no_amount, no_text, _AC.next_followup_at
+            _AC.id,
+            _AC.name,
+            no_text,
+            _AC.domain,
+            no_text,
+            _AC.status,
+            no_amount,
+            no_text,
+            _AC.next_followup_at,
         )
     else:
         stage = table_of(PipelineStage)

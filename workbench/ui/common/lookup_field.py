@@ -97,7 +97,7 @@ def match_text(match: Match) -> str:
 
 
 def tie_text(matches: list[Match], tied: int) -> str:
-    """"2 people match — choose with ↓/↑" (records when an account or a deal is among them)."""
+    """ "2 people match — choose with ↓/↑" (records when an account or a deal is among them)."""
     from PySide6.QtCore import QCoreApplication
 
     people = all(m.kind in (RecordKind.LEAD, RecordKind.CONTACT) for m in matches[:tied])
