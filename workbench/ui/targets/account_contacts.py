@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,6 +19,7 @@ from workbench.exchange.vcard import VCardError
 from workbench.services.tables import ColumnKind
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import BuyingTeam, ContactInfo
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.small_table import SmallTable
 from workbench.ui.common.undo import undoable
@@ -148,7 +148,7 @@ class AccountContacts(QWidget):
         self.contactsChanged.emit()
 
     def import_vcard(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.VCARDS.getOpenFileName(
             self,
             self.tr("Import contacts from vCard"),
             str(Path.home()),
