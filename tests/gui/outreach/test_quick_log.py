@@ -293,7 +293,7 @@ def test_two_people_of_one_name_enter_waits_until_down_chooses(
     qtbot.waitUntil(lambda: dialog.who.model.rowCount() == 2)
     rows = [str(dialog.who.model.index(r).data()) for r in range(2)]
     assert rows[0].startswith("Daniel Lee · Hooli") and "new · no follow-up" in rows[0]
-    day = fmt.date_text(fmt.to_local(due).date().toPython())
+    day = fmt.date_text(due.astimezone().date())
     assert rows[1].startswith("Daniel Lee · Acme") and f"working · follow-up {day}" in rows[1]
     assert dialog.who.tie_hint.isVisible()
     assert dialog.who.tie_hint.text() == "2 people match — choose with ↓/↑"
@@ -327,7 +327,7 @@ def test_logging_from_a_todays_followup_names_the_one_it_ticks_off(
     qtbot.keyClick(area.tree, Qt.Key.Key_L)
     [dialog] = window.findChildren(QuickLogDialog)
     assert dialog.completes == (followup,)
-    day = fmt.date_text(fmt.to_local(due).date().toPython())
+    day = fmt.date_text(due.astimezone().date())
     assert dialog.completes_label.isVisibleTo(dialog)
     assert dialog.completes_label.text() == f"Completes: Send pricing — due {day}"
     assert dialog.who.current is not None and "Globex" in dialog.who.edit.text()

@@ -358,9 +358,8 @@ def _aware(value: Any) -> datetime | None:
     """A stored time as aware UTC (SQLite hands back naive ones; a subquery's MIN() a string)."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _next_open_followup(link: Any, record_id: Any) -> Any:

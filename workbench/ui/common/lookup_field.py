@@ -79,7 +79,7 @@ def match_facts(match: Match) -> str:
     if match.amount is not None:
         parts.append(fmt.money_text(match.amount, match.currency))
     if match.next_followup is not None:
-        day = fmt.to_local(match.next_followup).date().toPython()
+        day = match.next_followup.astimezone().date()  # the local day
         parts.append(QCoreApplication.translate("Lookup", "follow-up {0}").format(fmt.date_text(day)))
     else:
         parts.append(QCoreApplication.translate("Lookup", "no follow-up"))

@@ -258,7 +258,7 @@ class QuickLogDialog(QDialog):
         found = followups.open_titles(self.ctx.wb, self.completes)
         return "\n".join(
             self.tr("Completes: {0} — due {1}").format(
-                title or self.tr("Follow up"), fmt.date_text(fmt.to_local(due).date().toPython())
+                title or self.tr("Follow up"), fmt.date_text(due.astimezone().date())
             )
             for title, due in found
         )
