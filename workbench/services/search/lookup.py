@@ -47,6 +47,7 @@ from workbench.services.records import RecordKind, RecordRef
 from workbench.store import Workbench
 from workbench.store.fulltext import lead_candidates
 from workbench.store.memory_fts import MemoryFts
+from workbench.store.sql_functions import unindexed
 
 #: Leads fetched from the full-text index per keystroke, before ranking.
 CANDIDATES = 40
@@ -363,11 +364,12 @@ def _aware(value: Any) -> datetime | None:
 
 
 def _next_open_followup(link: Any, record_id: Any) -> Any:
-    """The soonest open follow-up of one record: a walk of the follow-up link's index."""
+    """The soonest open follow-up of one record: a walk of the link column's index (the
+    open follow-ups' index would read every open follow-up of the file per match)."""
     f = table_of(FollowUp).c
     return (
         select(func.min(f.due_at))
-        .where(link == record_id, f.done_at.is_(None), f.deleted_at.is_(None))
+        .where(link == record_id, unindexed(f.done_at).is_(None), unindexed(f.deleted_at).is_(None))
         .scalar_subquery()
     )
 
