@@ -20,10 +20,11 @@ How it stays within a keystroke (P4: ≤ 30 ms p95 on a million leads):
 Words of one letter do not fetch candidates (they would match half the file); they
 still narrow the candidates the longer words found.
 
-Each match also carries what tells two people of the same name apart (issue 22): the
-status (a deal's stage and amount) and the next open follow-up, read with the names in
-one query per kind by primary key — a lead's and an account's from their touch column, a
-contact's and a deal's by an indexed subquery per row, never a query per match.
+Each match shown also carries what tells two people of the same name apart (issue 22):
+the status (a deal's stage and amount) and the next open follow-up, read after ranking
+for the few results only, in one query per kind by primary key — a lead's and an
+account's from their touch column, a contact's and a deal's by an indexed subquery per
+row, never a query per match.
 :func:`tie_count` says when the best matches score the same, so Enter cannot pick one.
 """
 
@@ -251,16 +252,17 @@ class Lookup:
                 if corrected != groups:
                     found += [m for m in self._candidates(conn, memory, corrected) if m not in found]
             refs = _details(conn, found)
-        short = [w for w in words if len(w) < 2]
-        if short:
-            refs = [m for m in refs if _has_word_prefixes(m, short)]
-        return _rank(" ".join(words), refs, limit)
+            short = [w for w in words if len(w) < 2]
+            if short:
+                refs = [m for m in refs if _has_word_prefixes(m, short)]
+            # Status and next follow-up only for the few shown, not every candidate.
+            return _with_facts(conn, _rank(" ".join(words), refs, limit))
 
     def describe(self, ref: RecordRef) -> Match | None:
         """The match for one live record (a record handed to the quick log), with the
         same facts a search shows; None when it is trashed or gone."""
         with self.wb.engine.connect() as conn:
-            found = _details(conn, [ref])
+            found = _with_facts(conn, _details(conn, [ref]))
         return found[0] if found else None
 
     @property
@@ -331,28 +333,36 @@ def _sources(kinds: Sequence[RecordKind], *, leads: bool = False) -> list[tuple[
 
 
 def _details(conn: Connection, refs: list[RecordRef]) -> list[Match]:
-    """Name, company, email, phone, status and next follow-up of each live record among
-    ``refs``: one query per kind, by key."""
+    """Name, company, email and phone of each live record among ``refs``, read by key."""
     by_kind: dict[RecordKind, list[int]] = {}
     for ref in refs:
         by_kind.setdefault(ref.kind, []).append(ref.id)
     found: dict[RecordRef, Match] = {}
     for kind, ids in by_kind.items():
-        for row in conn.execute(_detail_query(kind), {"ids": ids}):
-            record_id, name, company, email, phone, status, amount, currency, due = row
+        for record_id, name, company, email, phone in conn.execute(_detail_query(kind), {"ids": ids}):
             ref = RecordRef(kind, int(record_id))
-            found[ref] = Match(
-                ref,
-                name or company or "",
-                company or "",
-                email or "",
-                phone or "",
-                status=status or "",
-                amount=float(amount) if amount is not None else None,
-                currency=currency or "",
-                next_followup=_aware(due),
-            )
+            found[ref] = Match(ref, name or company or "", company or "", email or "", phone or "")
     return [found[r] for r in dict.fromkeys(refs) if r in found]
+
+
+def _with_facts(conn: Connection, matches: list[Match]) -> list[Match]:
+    """``matches`` with their status (a deal's stage and amount) and next open follow-up:
+    one query per kind by key, for the few matches shown."""
+    by_kind: dict[RecordKind, list[int]] = {}
+    for match in matches:
+        by_kind.setdefault(match.kind, []).append(match.ref.id)
+    facts: dict[RecordRef, tuple[str, float | None, str, datetime | None]] = {}
+    for kind, ids in by_kind.items():
+        for record_id, status, amount, currency, due in conn.execute(_facts_query(kind), {"ids": ids}):
+            amount_value = float(amount) if amount is not None else None
+            facts[RecordRef(kind, int(record_id))] = (status or "", amount_value, currency or "", _aware(due))
+    found = []
+    for match in matches:
+        if match.ref in facts:
+            status, amount, currency, due = facts[match.ref]
+            match = replace(match, status=status, amount=amount, currency=currency, next_followup=due)
+        found.append(match)
+    return found
 
 
 def _aware(value: Any) -> datetime | None:
@@ -379,55 +389,41 @@ def _detail_query(kind: RecordKind) -> Any:
     """The details of records of ``kind`` whose ids are the ``ids`` parameter — built
     once, so SQLAlchemy compiles it once (a keystroke has no time for compiling)."""
     account = table_of(Account)
-    f = table_of(FollowUp).c
-    no_amount, no_text = null(), literal("")
     if kind is RecordKind.LEAD:
-        stmt = select(
-            _L.id, _L.name, _L.company, _L.email, _L.phone, _L.status, no_amount, no_text, _L.next_followup_at
-        )
+        stmt = select(_L.id, _L.name, _L.company, _L.email, _L.phone)
     elif kind is RecordKind.CONTACT:
-        stmt = select(
-            _C.id,
-            _C.name,
-            _AC.name,
-            _C.email,
-            _C.phone,
-            no_text,
-            no_amount,
-            no_text,
-            _next_open_followup(f.contact_id, _C.id),
-        ).select_from(table_of(Contact).outerjoin(account, _AC.id == _C.account_id))
-    elif kind is RecordKind.ACCOUNT:
-        stmt = select(
-            _AC.id,
-            _AC.name,
-            no_text,
-            _AC.domain,
-            no_text,
-            _AC.status,
-            no_amount,
-            no_text,
-            _AC.next_followup_at,
+        stmt = select(_C.id, _C.name, _AC.name, _C.email, _C.phone).select_from(
+            table_of(Contact).outerjoin(account, _AC.id == _C.account_id)
         )
+    elif kind is RecordKind.ACCOUNT:
+        stmt = select(_AC.id, _AC.name, literal(""), _AC.domain, literal(""))
     else:
-        stage = table_of(PipelineStage)
-        stmt = select(
-            _O.id,
-            _O.name,
-            _AC.name,
-            no_text,
-            no_text,
-            stage.c.name,
-            _O.amount,
-            _O.currency,
-            _next_open_followup(f.opportunity_id, _O.id),
-        ).select_from(
-            table_of(Opportunity)
-            .outerjoin(account, _AC.id == _O.account_id)
-            .outerjoin(stage, stage.c.id == _O.stage_id)
+        stmt = select(_O.id, _O.name, _AC.name, literal(""), literal("")).select_from(
+            table_of(Opportunity).outerjoin(account, _AC.id == _O.account_id)
         )
     columns = _COLUMNS[kind]
     return stmt.where(columns.id.in_(bindparam("ids", expanding=True)), columns.deleted_at.is_(None))
+
+
+@lru_cache(maxsize=8)
+def _facts_query(kind: RecordKind) -> Any:
+    """Status, amount, currency and next open follow-up of records of ``kind`` whose ids
+    are the ``ids`` parameter: a lead's and an account's follow-up from their touch
+    column, a contact's and a deal's by an indexed subquery."""
+    f = table_of(FollowUp).c
+    no_amount, no_text = null(), literal("")
+    if kind is RecordKind.LEAD:
+        stmt = select(_L.id, _L.status, no_amount, no_text, _L.next_followup_at)
+    elif kind is RecordKind.CONTACT:
+        stmt = select(_C.id, no_text, no_amount, no_text, _next_open_followup(f.contact_id, _C.id))
+    elif kind is RecordKind.ACCOUNT:
+        stmt = select(_AC.id, _AC.status, no_amount, no_text, _AC.next_followup_at)
+    else:
+        stage = table_of(PipelineStage)
+        stmt = select(
+            _O.id, stage.c.name, _O.amount, _O.currency, _next_open_followup(f.opportunity_id, _O.id)
+        ).select_from(table_of(Opportunity).outerjoin(stage, stage.c.id == _O.stage_id))
+    return stmt.where(_COLUMNS[kind].id.in_(bindparam("ids", expanding=True)))
 
 
 def _has_word_prefixes(match: Match, words: Iterable[str]) -> bool:
@@ -450,6 +446,6 @@ def _rank(query: str, candidates: list[Match], limit: int) -> list[Match]:
             0.85 * fuzz.partial_ratio(query, fold(m.email)) if m.email else 0,
             95 if len(digits) >= 3 and digits in _DIGITS.sub("", m.phone) else 0,
         )
-        ranked.append(replace(m, score=round(float(score), 1)))
+        ranked.append(Match(m.ref, m.name, m.company, m.email, m.phone, round(float(score), 1)))
     ranked.sort(key=lambda m: (-m.score, _KIND_ORDER[m.ref.kind], -m.ref.id))
     return ranked[:limit]
