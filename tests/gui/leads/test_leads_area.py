@@ -18,6 +18,7 @@ from workbench.services.leads import edit as leads
 from workbench.services.leads.edit import LeadFields
 from workbench.store import Workbench
 from workbench.ui.common.context import AppContext
+from workbench.ui.leads import triage as lead_triage_dialogs
 from workbench.ui.leads.triage import DisqualifyDialog, NurtureDialog
 from workbench.ui.leads.view import LeadsArea
 from workbench.ui.shell.main_window import MainWindow
@@ -138,8 +139,9 @@ def test_every_triage_key_is_one_ctrl_z_away(
     modifier: Qt.KeyboardModifier,
     after: str,
 ) -> None:
-    monkeypatch.setattr(NurtureDialog, "ask", lambda _p, today, _days, _n: today + timedelta(days=90))
+    monkeypatch.setattr(NurtureDialog, "ask", lambda _p, today, _days, _n: (today + timedelta(days=90), ""))
     monkeypatch.setattr(DisqualifyDialog, "ask", lambda *_a: ("duplicate", ""))
+    monkeypatch.setattr(lead_triage_dialogs, "confirm_unanswered", lambda *_a: True)
 
     def state() -> str:
         with wb.reading() as s:
@@ -228,7 +230,8 @@ def test_nurture_from_a_chip_moves_to_the_next_lead(
     qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     revisit = date(2026, 6, 8)
-    monkeypatch.setattr(NurtureDialog, "ask", lambda _p, today, days, count: revisit)
+    monkeypatch.setattr(NurtureDialog, "ask", lambda _p, today, days, count: (revisit, ""))
+    monkeypatch.setattr(lead_triage_dialogs, "confirm_unanswered", lambda *_a: True)
     area = area_of(window)
     qtbot.mouseClick(area.chips.chip("status", "new"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: area.model is not None and area.model.rowCount() == 5)

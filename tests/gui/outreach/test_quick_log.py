@@ -14,10 +14,12 @@ from sqlmodel import select
 
 from workbench.domain import Activity, FollowUp, Lead
 from workbench.services.clock import fixed_clock
+from workbench.services.outreach import log as outreach
 from workbench.services.outreach.next_step import due_after
 from workbench.services.records import RecordKind, RecordRef
 from workbench.store import Workbench
-from workbench.ui.common.context import AppContext
+from workbench.ui.common import format as fmt
+from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.lookup_field import lookup_holder
 from workbench.ui.outreach import actions as outreach_actions
 from workbench.ui.outreach.quick_log import QuickLogDialog, to_qdatetime
@@ -270,3 +272,65 @@ def test_without_a_tray_the_menu_is_enough(
     assert actions is not None and actions.tray is None
     menu_texts = [a.text() for a in win.menu("Outreach").actions()]
     assert any(t.replace("&", "").startswith("Quick log") for t in menu_texts)
+
+
+def test_two_people_of_one_name_enter_waits_until_down_chooses(
+    qtbot: QtBot, window: MainWindow, wb: Workbench
+) -> None:
+    """Issue 22: two "Daniel Lee" tie on what was typed; each shows company, status and
+    next follow-up, Enter picks neither, Down then Enter picks the second."""
+    with wb.session() as s:
+        acme_dan = Lead(name="Daniel Lee", company="Acme", status="working", received_at=NOW)
+        hooli_dan = Lead(name="Daniel Lee", company="Hooli", received_at=NOW)
+        s.add_all([acme_dan, hooli_dan])
+        s.flush()
+        assert acme_dan.id and hooli_dan.id
+        acme_id, hooli_id = acme_dan.id, hooli_dan.id
+    due = NOW + timedelta(days=2)
+    outreach.add_followup(wb, RecordRef(RecordKind.LEAD, acme_id), "Send pricing", due, now=NOW)
+    dialog = open_dialog(qtbot, window)
+    type_text(qtbot, "daniel lee")
+    qtbot.waitUntil(lambda: dialog.who.model.rowCount() == 2)
+    rows = [str(dialog.who.model.index(r).data()) for r in range(2)]
+    assert rows[0].startswith("Daniel Lee · Hooli") and "new · no follow-up" in rows[0]
+    day = fmt.date_text(due.astimezone().date())
+    assert rows[1].startswith("Daniel Lee · Acme") and f"working · follow-up {day}" in rows[1]
+    assert dialog.who.tie_hint.isVisible()
+    assert dialog.who.tie_hint.text() == "2 people match — choose with ↓/↑"
+
+    press(qtbot, Qt.Key.Key_Return)  # a tie: nobody is picked, nothing is saved
+    assert dialog.target is None and dialog.isVisible() and dialog.who.edit.hasFocus()
+    assert dialog.who.tie_hint.isVisible()
+    with wb.reading() as s:
+        assert s.exec(select(Activity)).all() == []
+
+    press(qtbot, Qt.Key.Key_Down)
+    assert not dialog.who.tie_hint.isVisible()
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialog.target == RecordRef(RecordKind.LEAD, acme_id)
+    assert dialog.channel_picker.hasFocus()
+    assert hooli_id != acme_id
+
+
+def test_logging_from_a_todays_followup_names_the_one_it_ticks_off(
+    qtbot: QtBot, window: MainWindow, wb: Workbench, lead_id: int
+) -> None:
+    due = NOW - timedelta(days=1)
+    followup = outreach.add_followup(wb, RecordRef(RecordKind.LEAD, lead_id), "Send pricing", due, now=NOW)
+    window.ctx.notify(Topic.ALL)  # as every writing action does
+    area = today(window)
+    qtbot.waitUntil(lambda: area.counts().get("overdue") == 1)
+    model = area.model
+    [section] = [s for s in range(model.rowCount()) if model.sections[s].key == "overdue"]
+    area.tree.setCurrentIndex(model.index(0, 0, model.index(section, 0)))
+    area.tree.setFocus()
+    qtbot.keyClick(area.tree, Qt.Key.Key_L)
+    [dialog] = window.findChildren(QuickLogDialog)
+    assert dialog.completes == (followup,)
+    day = fmt.date_text(due.astimezone().date())
+    assert dialog.completes_label.isVisibleTo(dialog)
+    assert dialog.completes_label.text() == f"Completes: Send pricing — due {day}"
+    assert dialog.who.current is not None and "Globex" in dialog.who.edit.text()
+
+    plain = outreach_actions.open_quick_log(window.ctx, window)  # Ctrl+L: no follow-up named
+    assert plain is not None and not plain.completes_label.isVisibleTo(plain)

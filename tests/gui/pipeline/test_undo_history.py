@@ -51,7 +51,7 @@ def triage_convert_move(qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyP
     leads = window.area("leads")
     leads.table.setFocus()  # type: ignore[attr-defined]
     leads.table.selectRow(0)  # type: ignore[attr-defined]
-    qtbot.keyClick(leads.table, Qt.Key.Key_Q)  # type: ignore[attr-defined]
+    qtbot.keyClick(leads.table, Qt.Key.Key_Q, Qt.KeyboardModifier.ShiftModifier)  # type: ignore[attr-defined]
     assert lead_state(wb, lead_id)[0] == "qualified"
 
     def ask(parent: object, plan: convert.ConversionPlan) -> ConvertOptions:

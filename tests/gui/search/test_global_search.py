@@ -176,3 +176,33 @@ def test_new_records_are_found_after_the_change_signal(
     rows = type_and_wait(qtbot, dialog, "zygo")
     assert rows and rows[0].startswith("Zygote Biolabs")
     assert QApplication.focusWidget() is dialog.edit
+
+
+def test_two_people_of_one_name_enter_waits_until_down_chooses(
+    qtbot: QtBot, window: MainWindow, wb: Workbench, ids: dict[str, int]
+) -> None:
+    """Issue 22: the results tell two "Daniel Lee" apart; Enter opens neither until
+    Down/Up chose one."""
+    with wb.session() as s:
+        older = Lead(name="Daniel Lee", company="Acme", status="working", received_at=NOW)
+        newer = Lead(name="Daniel Lee", company="Hooli", received_at=NOW)
+        s.add_all([older, newer])
+        s.flush()
+        assert older.id and newer.id
+        older_id = older.id
+    window.ctx.notify(Topic.LEADS)  # a team database keeps leads in the in-memory index
+    dialog = open_search(qtbot, window)
+    rows = type_and_wait(qtbot, dialog, "daniel lee")
+    assert rows[0].startswith("Daniel Lee · Hooli") and rows[0].endswith("new · no follow-up")
+    assert rows[1].startswith("Daniel Lee · Acme") and rows[1].endswith("working · no follow-up")
+    assert dialog.status.text() == "2 people match — choose with ↓/↑"
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and search_actions.of(window).dialog is dialog  # nothing opened
+    assert dialog.status.text() == "2 people match — choose with ↓/↑"
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Down)
+    assert dialog.status.text() == ""
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.current_area(), LeadsArea))
+    area = window.current_area()
+    assert isinstance(area, LeadsArea)
+    qtbot.waitUntil(lambda: area.detail.lead_id == older_id)

@@ -112,3 +112,59 @@ def test_many_leads_at_once(wb: Workbench) -> None:
     result = lead_triage.mark_working(wb, ids, clock=LATER)
     assert len(result.changed) == len(ids) and len(result.before) == len(ids)
     assert len(lead_triage.states(wb, ids)) == len(ids)
+
+
+def test_untouched_and_unanswered_leads_are_named_before_a_wrong_fact(wb: Workbench) -> None:
+    """Issue 22: *no response* needs a touch, *qualified* at least one answer."""
+    from workbench.domain import Answer
+    from workbench.services.leads.qualification import Qualification
+    from workbench.services.outreach import log as outreach
+    from workbench.services.outreach.log import LogEntry
+    from workbench.services.records import RecordKind, RecordRef
+
+    called, noted, answered, untouched = _leads(wb, 4)
+    outreach.log_activity(
+        wb, LogEntry("call", "no answer", target=RecordRef(RecordKind.LEAD, called)), now=NOW
+    )
+    # A note is no touch: nobody was reached for a response.
+    outreach.log_activity(
+        wb, LogEntry("note", note="saw the webinar", target=RecordRef(RecordKind.LEAD, noted)), now=NOW
+    )
+    leads.update_lead(
+        wb,
+        answered,
+        LeadFields(name="Lead 2"),
+        qualification=Qualification({"need": Answer.NO}),
+        clock=CLOCK,
+    )
+    everyone = [called, noted, answered, untouched]
+    assert lead_triage.untouched(wb, everyone) == [noted, answered, untouched]
+    assert lead_triage.unanswered(wb, everyone) == [called, noted, untouched]
+    with wb.session() as s:
+        trashed = s.get(Lead, untouched)
+        assert trashed is not None
+        trashed.deleted_at = NOW
+        s.add(trashed)
+    assert lead_triage.untouched(wb, [untouched]) == [] and lead_triage.unanswered(wb, [untouched]) == []
+
+
+def test_a_nurture_note_goes_on_each_leads_timeline_and_is_no_touch(wb: Workbench) -> None:
+    from sqlmodel import select
+
+    from workbench.domain import Activity
+
+    a, b = _leads(wb, 2)
+    until = NOW.date() + timedelta(days=30)
+    lead_triage.nurture(wb, [a, b], until, "  budget comes in Q3  ", clock=LATER)
+    with wb.reading() as s:
+        notes = s.exec(select(Activity).order_by(Activity.lead_id)).all()
+    assert [(n.lead_id, n.channel, n.note, n.at) for n in notes] == [
+        (a, "note", "budget comes in Q3", NOW + timedelta(hours=1)),
+        (b, "note", "budget comes in Q3", NOW + timedelta(hours=1)),
+    ]
+    assert _row(wb, a).last_touch_at is None and _row(wb, a).speed_to_lead_s is None
+    lead_triage.nurture(wb, [a], until, "", clock=LATER)  # no note: nothing on the timeline
+    with wb.reading() as s:
+        assert len(s.exec(select(Activity)).all()) == 2
+    with pytest.raises(TriageRefused):
+        lead_triage.nurture(wb, [a], until, "x" * (lead_triage.MAX_NOTE + 1), clock=LATER)

@@ -76,3 +76,17 @@ def test_records_and_commands_share_one_ranking(wb: Workbench) -> None:
 def test_without_a_workbench_only_commands_are_searched() -> None:
     hits = search_everything(None, COMMANDS, "settings")
     assert [h.command.title for h in hits if h.command] == ["Settings"]
+
+
+def test_two_records_of_one_name_tie_a_command_on_top_does_not(wb: Workbench) -> None:
+    """Issue 22: Enter must not open one of two "Daniel Lee" by list order."""
+    from workbench.services.search.global_search import record_tie
+
+    with wb.session() as s:
+        s.add_all([Lead(name="Daniel Lee", company="Acme"), Lead(name="Daniel Lee", company="Hooli")])
+    lookup = Lookup(wb)
+    hits = search_everything(lookup, COMMANDS, "daniel lee")
+    assert [h.record.company for h in hits[:2] if h.record is not None] == ["Hooli", "Acme"]
+    assert record_tie(hits) == 2
+    assert record_tie(search_everything(lookup, COMMANDS, "daniel lee acme")) == 0
+    assert record_tie(search_everything(lookup, COMMANDS, "log call")) == 0  # a command on top runs

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlmodel import select
+
 from workbench.domain import Account, Contact, Lead, Opportunity, PipelineStage
 from workbench.services.records import RecordKind, RecordRef
 from workbench.services.search.lookup import Lookup
@@ -114,3 +116,50 @@ def test_memory_fts_upserts_and_deletes() -> None:
     assert fts.match([["bo"]], 10) == [] and len(fts) == 1
     assert "ruiz" in fts.vocabulary()
     fts.close()
+
+
+def test_same_name_people_come_with_company_status_and_next_followup(wb: Workbench) -> None:
+    """Issue 22: two "Daniel Lee" are told apart before one is picked, and they tie."""
+    from datetime import timedelta
+
+    from workbench.services.outreach import log as outreach
+    from workbench.services.search.lookup import tie_count
+
+    ids = _fill(wb)
+    with wb.session() as s:
+        acme_dan = Lead(name="Daniel Lee", company="Acme Robotics", status="working")
+        hooli_dan = Lead(name="Daniel Lee", company="Hooli")
+        s.add_all([acme_dan, hooli_dan])
+        s.flush()
+        assert acme_dan.id and hooli_dan.id
+        acme_id, hooli_id = acme_dan.id, hooli_dan.id
+    due = NOW + timedelta(days=3)
+    outreach.add_followup(wb, RecordRef(RecordKind.LEAD, acme_id), "Send pricing", due, now=NOW)
+    done = outreach.add_followup(wb, RecordRef(RecordKind.CONTACT, ids["bo"]), "Old", NOW, now=NOW)
+    outreach.complete_followup(wb, done, now=NOW)
+    outreach.add_followup(
+        wb, RecordRef(RecordKind.CONTACT, ids["bo"]), "Demo", due + timedelta(days=1), now=NOW
+    )
+    outreach.add_followup(wb, RecordRef(RecordKind.OPPORTUNITY, ids["deal"]), "Proposal", due, now=NOW)
+    lookup = Lookup(wb)
+
+    found = lookup.search("daniel lee")
+    assert [m.ref.id for m in found[:2]] == [hooli_id, acme_id]  # newest first at a tie
+    assert tie_count(found) == 2
+    hooli, acme = found[0], found[1]
+    assert (hooli.company, hooli.status, hooli.next_followup) == ("Hooli", "new", None)
+    assert (acme.company, acme.status, acme.next_followup) == ("Acme Robotics", "working", due)
+    assert tie_count(lookup.search("daniel lee hooli")) == 0  # the company settles it
+
+    [bo] = [m for m in lookup.search("bo schmidt") if m.kind is RecordKind.CONTACT]
+    assert bo.next_followup == due + timedelta(days=1)  # the open one, not the done one
+    [deal] = [m for m in lookup.search("acme rollout") if m.kind is RecordKind.OPPORTUNITY]
+    assert (deal.status, deal.amount, deal.currency, deal.next_followup) == ("Discovery", 0.0, "USD", due)
+    [account] = [m for m in lookup.search("acme robotics") if m.kind is RecordKind.ACCOUNT]
+    assert account.status == "researching" and account.amount is None
+
+    described = lookup.describe(RecordRef(RecordKind.LEAD, acme_id))
+    assert described is not None and described.next_followup == due and described.status == "working"
+    with wb.reading() as s:
+        trashed = s.exec(select(Lead).where(Lead.name == "Ana Trashed")).one().id
+    assert trashed is not None and lookup.describe(RecordRef(RecordKind.LEAD, trashed)) is None

@@ -5,9 +5,11 @@ Transitions (applied to many leads at once):
 * **working** — the rep is on it;
 * **nurture** with a revisit date — not now, but not dead: on that date the lead is
   *due* again (:func:`due_nurture`, the ``revisit`` chip and the Today page list it)
-  until the rep triages it anew;
-* **qualified**;
-* **disqualified** with a reason (and an optional note);
+  until the rep triages it anew; an optional note goes on each lead's timeline;
+* **qualified** (:func:`unanswered` names the leads with no qualification answer, which
+  the UI asks about first);
+* **disqualified** with a reason (and an optional note); :func:`untouched` names the
+  leads nobody has touched yet, which *no response* would misdescribe;
 * **new** — re-open (mainly for undo-like corrections by hand).
 
 Converted leads belong to their opportunity and are never moved by triage; they are
@@ -25,16 +27,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
-from workbench.domain import DisqualifyReason, Lead, LeadStatus, StopReason, table_of
+from workbench.domain import (
+    Activity,
+    Answer,
+    Channel,
+    DisqualifyReason,
+    Lead,
+    LeadStatus,
+    StopReason,
+    new_uuid,
+    table_of,
+)
 from workbench.services.clock import Clock, system_clock
+from workbench.services.leads.qualification import QUESTIONS
 from workbench.services.sequences import stops
 from workbench.services.settings import reasons
 from workbench.store import Workbench
 
 L: Any = table_of(Lead).c
 _CHUNK = 500
+#: The longest nurture note (as long as an activity's note may be).
+MAX_NOTE = 20_000
 
 
 class TriageRefused(ValueError):
@@ -86,7 +101,12 @@ def states(wb: Workbench, lead_ids: Iterable[int]) -> list[TriageState]:
 
 
 def _apply(
-    wb: Workbench, lead_ids: Iterable[int], status: LeadStatus, extra: dict[str, Any], clock: Clock
+    wb: Workbench,
+    lead_ids: Iterable[int],
+    status: LeadStatus,
+    extra: dict[str, Any],
+    clock: Clock,
+    note: str = "",
 ) -> TriageResult:
     now = clock()
     values = {
@@ -114,7 +134,38 @@ def _apply(
             before.extend(movable)
             if status is LeadStatus.DISQUALIFIED:
                 stops.leads_ended(conn, known, StopReason.DISQUALIFIED, now)
+            if note:
+                _add_notes(conn, sorted(known), note, now)
     return TriageResult(changed, skipped, before)
+
+
+def _add_notes(conn: Connection, lead_ids: list[int], note: str, now: datetime) -> None:
+    """A note on each lead's timeline, linked like any activity of the lead (a note is no
+    touch: the touch columns and speed-to-lead stay as they are)."""
+    links = conn.execute(
+        select(L.id, L.account_id, L.contact_id, L.opportunity_id).where(L.id.in_(lead_ids))
+    ).all()
+    rows = [
+        {
+            "uuid": new_uuid(),
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
+            "owner": "",
+            "channel": Channel.NOTE.value,
+            "outcome": "",
+            "at": now,
+            "duration_min": None,
+            "note": note,
+            "lead_id": lead_id,
+            "contact_id": contact_id,
+            "account_id": account_id,
+            "opportunity_id": opportunity_id,
+        }
+        for lead_id, account_id, contact_id, opportunity_id in links
+    ]
+    if rows:
+        conn.execute(insert(table_of(Activity)), rows)
 
 
 def mark_working(wb: Workbench, lead_ids: Iterable[int], *, clock: Clock = system_clock) -> TriageResult:
@@ -130,12 +181,39 @@ def reopen(wb: Workbench, lead_ids: Iterable[int], *, clock: Clock = system_cloc
 
 
 def nurture(
-    wb: Workbench, lead_ids: Iterable[int], until: date, *, clock: Clock = system_clock
+    wb: Workbench, lead_ids: Iterable[int], until: date, note: str = "", *, clock: Clock = system_clock
 ) -> TriageResult:
-    """Park leads until ``until`` (a day after today at the earliest)."""
+    """Park leads until ``until`` (a day after today at the earliest); ``note`` (why, what
+    to do then) goes on each parked lead's timeline, in the same transaction."""
     if until <= clock().date():
         raise TriageRefused("The revisit date must be in the future.")
-    return _apply(wb, lead_ids, LeadStatus.NURTURE, {"nurture_until": until}, clock)
+    text = note.strip()
+    if len(text) > MAX_NOTE:
+        raise TriageRefused(f"The note is longer than {MAX_NOTE} characters.")
+    return _apply(wb, lead_ids, LeadStatus.NURTURE, {"nurture_until": until}, clock, text)
+
+
+def untouched(wb: Workbench, lead_ids: Iterable[int]) -> list[int]:
+    """The live leads among ``lead_ids`` with no touch logged (no call, email, meeting or
+    social touch): *no response* would say something that never happened."""
+    return _matching(wb, lead_ids, L.last_touch_at.is_(None))
+
+
+def unanswered(wb: Workbench, lead_ids: Iterable[int]) -> list[int]:
+    """The live leads among ``lead_ids`` with none of the qualification questions
+    answered (every one still *unknown*)."""
+    unknown = Answer.UNKNOWN.value
+    condition = and_(*(func.coalesce(L[f"q_{key}"], unknown) == unknown for key in QUESTIONS))
+    return _matching(wb, lead_ids, condition)
+
+
+def _matching(wb: Workbench, lead_ids: Iterable[int], condition: Any) -> list[int]:
+    found: list[int] = []
+    with wb.engine.connect() as conn:
+        for batch in _chunks(lead_ids):
+            stmt = select(L.id).where(L.id.in_(batch), L.deleted_at.is_(None), condition).order_by(L.id)
+            found.extend(int(i) for i in conn.execute(stmt).scalars())
+    return found
 
 
 def check_disqualify(reason: str, note: str = "", shown: Sequence[str] = ()) -> str:

@@ -10,6 +10,7 @@ one is written for :data:`CANCELLED_KEPT` after it went, then forgotten.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,6 +93,20 @@ def open_followups(wb: Workbench, *, limit: int | None = None) -> list[OpenFollo
         stmt = stmt.limit(limit)
     with wb.engine.connect() as conn:
         return [OpenFollowUp(*row) for row in conn.execute(stmt)]
+
+
+def open_titles(wb: Workbench, followup_ids: Sequence[int]) -> list[tuple[str, datetime]]:
+    """Title and due time of the open follow-ups among ``followup_ids``, soonest first
+    (the quick log names the follow-up a log ticks off)."""
+    if not followup_ids:
+        return []
+    stmt = (
+        select(_F.title, _F.due_at)
+        .where(_F.id.in_(list(followup_ids)), _F.done_at.is_(None), _F.deleted_at.is_(None))
+        .order_by(_F.due_at, _F.id)
+    )
+    with wb.engine.connect() as conn:
+        return [(str(title or ""), _when(due) or due) for title, due in conn.execute(stmt)]
 
 
 def _when(text: Any) -> datetime | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from workbench.services.search.lookup import Lookup, Match, fold, query_words
+from workbench.services.search.lookup import Lookup, Match, fold, query_words, tie_count
 
 #: A command must score at least this to be listed for typed text.
 COMMAND_CUTOFF = 62.0
@@ -131,3 +131,12 @@ def search_everything(
     # Stable: at equal scores, commands (listed first) stay before records.
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
+
+
+def record_tie(hits: Sequence[Hit]) -> int:
+    """How many records share the first line's score when the first line is a record (0
+    when no two do): Enter must not open one of two "Daniel Lee" by list order. A command
+    on top is what was typed ("log call"), so Enter runs it."""
+    if not hits or hits[0].record is None:
+        return 0
+    return tie_count([h.record for h in hits if h.record is not None])

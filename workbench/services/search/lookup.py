@@ -19,6 +19,13 @@ How it stays within a keystroke (P4: ≤ 30 ms p95 on a million leads):
 
 Words of one letter do not fetch candidates (they would match half the file); they
 still narrow the candidates the longer words found.
+
+Each match shown also carries what tells two people of the same name apart (issue 22):
+the status (a deal's stage and amount) and the next open follow-up, read after ranking
+for the few results only, in one query per kind by primary key — a lead's and an
+account's from their touch column, a contact's and a deal's by an indexed subquery per
+row, never a query per match.
+:func:`tie_count` says when the best matches score the same, so Enter cannot pick one.
 """
 
 from __future__ import annotations
@@ -28,19 +35,20 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, bindparam, func, literal, select
+from sqlalchemy import Connection, bindparam, func, literal, null, select
 
-from workbench.domain import Account, Contact, Lead, Opportunity, table_of
+from workbench.domain import Account, Contact, FollowUp, Lead, Opportunity, PipelineStage, table_of
 from workbench.services.records import RecordKind, RecordRef
 from workbench.store import Workbench
 from workbench.store.fulltext import lead_candidates
 from workbench.store.memory_fts import MemoryFts
+from workbench.store.sql_functions import unindexed
 
 #: Leads fetched from the full-text index per keystroke, before ranking.
 CANDIDATES = 40
@@ -83,10 +91,27 @@ class Match:
     email: str = ""
     phone: str = ""
     score: float = 0.0
+    #: A lead's or an account's status, a deal's stage name ("" for a contact).
+    status: str = ""
+    #: A deal's amount and currency (None for the other kinds).
+    amount: float | None = None
+    currency: str = ""
+    #: When the record's next open follow-up is due (None: none planned).
+    next_followup: datetime | None = None
 
     @property
     def kind(self) -> RecordKind:
         return self.ref.kind
+
+
+def tie_count(matches: Sequence[Match]) -> int:
+    """How many of the best matches score the same as the first (0 when fewer than two):
+    two "Daniel Lee" typed as "daniel lee" — Enter must not pick one of them blindly."""
+    if len(matches) < 2:
+        return 0
+    top = matches[0].score
+    tied = sum(1 for m in matches if m.score == top)
+    return tied if tied >= 2 else 0
 
 
 @lru_cache(maxsize=65536)
@@ -227,10 +252,18 @@ class Lookup:
                 if corrected != groups:
                     found += [m for m in self._candidates(conn, memory, corrected) if m not in found]
             refs = _details(conn, found)
-        short = [w for w in words if len(w) < 2]
-        if short:
-            refs = [m for m in refs if _has_word_prefixes(m, short)]
-        return _rank(" ".join(words), refs, limit)
+            short = [w for w in words if len(w) < 2]
+            if short:
+                refs = [m for m in refs if _has_word_prefixes(m, short)]
+            # Status and next follow-up only for the few shown, not every candidate.
+            return _with_facts(conn, _rank(" ".join(words), refs, limit))
+
+    def describe(self, ref: RecordRef) -> Match | None:
+        """The match for one live record (a record handed to the quick log), with the
+        same facts a search shows; None when it is trashed or gone."""
+        with self.wb.engine.connect() as conn:
+            found = _with_facts(conn, _details(conn, [ref]))
+        return found[0] if found else None
 
     @property
     def _wants_memory(self) -> bool:
@@ -312,6 +345,45 @@ def _details(conn: Connection, refs: list[RecordRef]) -> list[Match]:
     return [found[r] for r in dict.fromkeys(refs) if r in found]
 
 
+def _with_facts(conn: Connection, matches: list[Match]) -> list[Match]:
+    """``matches`` with their status (a deal's stage and amount) and next open follow-up:
+    one query per kind by key, for the few matches shown."""
+    by_kind: dict[RecordKind, list[int]] = {}
+    for match in matches:
+        by_kind.setdefault(match.kind, []).append(match.ref.id)
+    facts: dict[RecordRef, tuple[str, float | None, str, datetime | None]] = {}
+    for kind, ids in by_kind.items():
+        for record_id, status, amount, currency, due in conn.execute(_facts_query(kind), {"ids": ids}):
+            amount_value = float(amount) if amount is not None else None
+            facts[RecordRef(kind, int(record_id))] = (status or "", amount_value, currency or "", _aware(due))
+    found = []
+    for match in matches:
+        if match.ref in facts:
+            status, amount, currency, due = facts[match.ref]
+            match = replace(match, status=status, amount=amount, currency=currency, next_followup=due)
+        found.append(match)
+    return found
+
+
+def _aware(value: Any) -> datetime | None:
+    """A stored time as aware UTC (SQLite hands back naive ones; a subquery's MIN() a string)."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _next_open_followup(link: Any, record_id: Any) -> Any:
+    """The soonest open follow-up of one record: a walk of the link column's index (the
+    open follow-ups' index would read every open follow-up of the file per match)."""
+    f = table_of(FollowUp).c
+    return (
+        select(func.min(f.due_at))
+        .where(link == record_id, unindexed(f.done_at).is_(None), unindexed(f.deleted_at).is_(None))
+        .scalar_subquery()
+    )
+
+
 @lru_cache(maxsize=8)
 def _detail_query(kind: RecordKind) -> Any:
     """The details of records of ``kind`` whose ids are the ``ids`` parameter — built
@@ -331,6 +403,27 @@ def _detail_query(kind: RecordKind) -> Any:
         )
     columns = _COLUMNS[kind]
     return stmt.where(columns.id.in_(bindparam("ids", expanding=True)), columns.deleted_at.is_(None))
+
+
+@lru_cache(maxsize=8)
+def _facts_query(kind: RecordKind) -> Any:
+    """Status, amount, currency and next open follow-up of records of ``kind`` whose ids
+    are the ``ids`` parameter: a lead's and an account's follow-up from their touch
+    column, a contact's and a deal's by an indexed subquery."""
+    f = table_of(FollowUp).c
+    no_amount, no_text = null(), literal("")
+    if kind is RecordKind.LEAD:
+        stmt = select(_L.id, _L.status, no_amount, no_text, _L.next_followup_at)
+    elif kind is RecordKind.CONTACT:
+        stmt = select(_C.id, no_text, no_amount, no_text, _next_open_followup(f.contact_id, _C.id))
+    elif kind is RecordKind.ACCOUNT:
+        stmt = select(_AC.id, _AC.status, no_amount, no_text, _AC.next_followup_at)
+    else:
+        stage = table_of(PipelineStage)
+        stmt = select(
+            _O.id, stage.c.name, _O.amount, _O.currency, _next_open_followup(f.opportunity_id, _O.id)
+        ).select_from(table_of(Opportunity).outerjoin(stage, stage.c.id == _O.stage_id))
+    return stmt.where(_COLUMNS[kind].id.in_(bindparam("ids", expanding=True)))
 
 
 def _has_word_prefixes(match: Match, words: Iterable[str]) -> bool:

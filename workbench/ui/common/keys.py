@@ -34,6 +34,9 @@ KEYS: dict[str, SingleKey] = {
     "working": SingleKey("W", "Mark working", "Leads"),
     "nurture": SingleKey("N", "Nurture until…", "Leads"),
     "qualified": SingleKey("Q", "Mark qualified", "Leads"),
+    "qualify_anyway": SingleKey(
+        "Shift+Q", "Mark qualified without asking about unanswered questions", "Leads"
+    ),
     "disqualify": SingleKey("D", "Disqualify…", "Leads"),
     "reopen": SingleKey("Shift+N", "Back to new", "Leads"),
     "link": SingleKey("A", "Link to account…", "Leads"),

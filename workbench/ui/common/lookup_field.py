@@ -6,7 +6,10 @@ it is warmed on a worker thread shortly after start, kept current by the context
 change signal, and dropped when another file is opened.
 
 Keys, with the focus staying in the line edit: Down/Up move through the matches,
-Enter picks the highlighted one (the first when none is), typing again un-picks.
+Enter picks the highlighted one (the first when none is), typing again un-picks. Each
+match shows what tells two people of one name apart — company, status (a deal's stage
+and amount) and next follow-up — and when the best matches tie on what was typed (two
+"Daniel Lee"), Enter picks nothing until Down/Up chose one: a hint says so.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from workbench.services.records import RecordKind
-from workbench.services.search.lookup import Lookup, Match
+from workbench.services.search.lookup import Lookup, Match, tie_count
+from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.workers import Job, start
 
@@ -46,6 +50,42 @@ def kind_label(kind: RecordKind) -> str:
     }[kind]
 
 
+def status_label(status: str) -> str:
+    """A lead's or an account's status in the rep's words; a deal's stage name as it is."""
+    from PySide6.QtCore import QCoreApplication
+
+    tr = QCoreApplication.translate
+    words = {
+        "new": tr("Lookup", "new"),
+        "working": tr("Lookup", "working"),
+        "nurture": tr("Lookup", "nurture"),
+        "qualified": tr("Lookup", "qualified"),
+        "disqualified": tr("Lookup", "disqualified"),
+        "converted": tr("Lookup", "converted"),
+        "researching": tr("Lookup", "researching"),
+        "contacted": tr("Lookup", "contacted"),
+        "engaged": tr("Lookup", "engaged"),
+        "opportunity": tr("Lookup", "opportunity"),
+        "parked": tr("Lookup", "parked"),
+    }
+    return words.get(status, status)
+
+
+def match_facts(match: Match) -> str:
+    """Status (a deal's stage and amount) and next follow-up: "working · follow-up 3/12/2026"."""
+    from PySide6.QtCore import QCoreApplication
+
+    parts = [status_label(match.status)] if match.status else []
+    if match.amount is not None:
+        parts.append(fmt.money_text(match.amount, match.currency))
+    if match.next_followup is not None:
+        day = match.next_followup.astimezone().date()  # the local day
+        parts.append(QCoreApplication.translate("Lookup", "follow-up {0}").format(fmt.date_text(day)))
+    else:
+        parts.append(QCoreApplication.translate("Lookup", "no follow-up"))
+    return " · ".join(parts)
+
+
 def match_text(match: Match) -> str:
     parts = [match.name]
     if match.company and match.company != match.name:
@@ -53,7 +93,17 @@ def match_text(match: Match) -> str:
     contact = match.email or match.phone
     if contact:
         parts.append(contact)
-    return f"{' · '.join(parts)}  — {kind_label(match.kind)}"
+    return f"{' · '.join(parts)}  — {kind_label(match.kind)} · {match_facts(match)}"
+
+
+def tie_text(matches: list[Match], tied: int) -> str:
+    """ "2 people match — choose with ↓/↑" (records when an account or a deal is among them)."""
+    from PySide6.QtCore import QCoreApplication
+
+    people = all(m.kind in (RecordKind.LEAD, RecordKind.CONTACT) for m in matches[:tied])
+    if people:
+        return QCoreApplication.translate("Lookup", "%n people match — choose with ↓/↑", "", tied)
+    return QCoreApplication.translate("Lookup", "%n records match — choose with ↓/↑", "", tied)
 
 
 class _LookupHolder(QObject):
@@ -154,12 +204,16 @@ class LookupField(QWidget):
 
     picked = Signal(object)
     searched = Signal(int)
+    #: Down/Up moved the highlight (the row now highlighted).
+    highlighted = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, debounce_ms: int = 30) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.current: Match | None = None
         self._setting_text = False
+        #: Down/Up chose among the matches since the last search (a tie may be picked).
+        self._moved = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -175,8 +229,13 @@ class LookupField(QWidget):
         row_height = self.results.fontMetrics().height() + 6
         self.results.setFixedHeight(row_height * RESULTS + 4)
         self.results.hide()
+        self.tie_hint = QLabel(self)
+        self.tie_hint.setObjectName("hint")
+        self.tie_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.tie_hint.hide()
         layout.addWidget(self.edit)
         layout.addWidget(self.results)
+        layout.addWidget(self.tie_hint)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -201,10 +260,24 @@ class LookupField(QWidget):
         holder = lookup_holder(self.ctx)
         matches = holder.get().search(text, RESULTS, wait=not holder.warming) if text.strip() else []
         self.model.set_matches(matches)
+        self._moved = False
         self.results.setVisible(bool(matches))
         if matches:
             self.results.setCurrentIndex(self.model.index(0))
+        self._show_tie()
         self.searched.emit(len(matches))
+
+    @property
+    def tied(self) -> int:
+        """How many best matches tie while none is chosen with Down/Up (0: Enter may pick)."""
+        if self.current is not None or self._moved or not self.results.isVisible():
+            return 0
+        return tie_count(self.model.matches)
+
+    def _show_tie(self) -> None:
+        tied = self.tied
+        self.tie_hint.setText(tie_text(self.model.matches, tied) if tied else "")
+        self.tie_hint.setVisible(bool(tied))
 
     def _index_ready(self) -> None:
         if self.current is None and self.edit.text().strip():
@@ -226,11 +299,17 @@ class LookupField(QWidget):
                 row = max(0, min(self.model.rowCount() - 1, self.results.currentIndex().row() + step))
                 self.results.setCurrentIndex(self.model.index(row))
                 self.results.show()
+                self._moved = True
+                self._show_tie()
+                self.highlighted.emit(row)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():
                     self.search_now()
                 if self.choosing:
+                    if self.tied:  # the same score for two people: the rep chooses, not the order
+                        self._show_tie()
+                        return True
                     self.pick(max(self.results.currentIndex().row(), 0))
                     return True
         return super().eventFilter(watched, event)
@@ -245,6 +324,7 @@ class LookupField(QWidget):
         self.current = match
         self.edit.setText(match_text(match) if match else "")
         self.results.hide()
+        self._show_tie()
         self.picked.emit(match)
 
     def clear(self) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QMessageBox,
@@ -49,6 +48,7 @@ from workbench.services.imports.options import (
 from workbench.services.imports.rows import Unmapped
 from workbench.services.leads import edit as leads
 from workbench.store import StoreError
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.imports.pages import FilePage, MappingPage, PreviewPage, ProgressPage, SummaryPage
 from workbench.ui.imports.worker import ImportJob, start
@@ -129,14 +129,14 @@ class ImportWizard(QDialog):
 
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.IMPORTS.getOpenFileName(
             parent, parent.tr("Import leads from"), str(Path.home()), parent.tr(FILE_FILTER)
         )
         return Path(name) if name else None
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: Path) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.EXPORTS.getSaveFileName(
             parent, parent.tr("Save rejected rows"), str(suggested), parent.tr("CSV files (*.csv)")
         )
         return Path(name) if name else None

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from workbench.exchange.csv_safe import write_csv
 from workbench.services.tables import ColumnKind
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.column_fit import fit_columns
 from workbench.ui.common.small_rows import SmallRowsModel
 from workbench.ui.common.widgets import configure_big_table
@@ -38,7 +38,7 @@ Header = tuple[str, ColumnKind]
 
 def ask_csv_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save a CSV file; None when the rep cancels. Tests replace this function."""
-    name, _ = QFileDialog.getSaveFileName(
+    name, _ = file_dialogs.EXPORTS.getSaveFileName(
         parent,
         parent.tr("Export as CSV"),
         str(Path.home() / suggested),

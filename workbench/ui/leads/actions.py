@@ -35,6 +35,10 @@ class LeadActions(QObject):
         self.disqualify = self._table_action(menu, self.tr("&Disqualify…"), "disqualify")
         self.reopen = self._table_action(menu, self.tr("Back to n&ew"), "reopen")
         self.triage = [self.working, self.nurture, self.qualified, self.disqualify, self.reopen]
+        # Q asks first when no qualification question is answered; Shift+Q does not.
+        self.qualify_anyway = self._table_action(
+            menu, self.tr("Mark qualified wit&hout asking"), "qualify_anyway"
+        )
         menu.addSeparator()
         self.log = self._table_action(menu, self.tr("&Log a touch…"), "log")
         self.link = self._table_action(menu, self.tr("Link to &account…"), "link")
@@ -46,7 +50,15 @@ class LeadActions(QObject):
         menu.addAction(self.enrol)
         self.delete = self._table_action(menu, self.tr("Move to &trash"), "trash")
         self.find = self._table_action(menu, self.tr("&Filter leads"), "filter")
-        self.table_actions = [*self.triage, self.log, self.link, self.enrol, self.delete, self.find]
+        self.table_actions = [
+            *self.triage,
+            self.qualify_anyway,
+            self.log,
+            self.link,
+            self.enrol,
+            self.delete,
+            self.find,
+        ]
         window.menu("Edit").addSeparator()
         self.trash = window.add_action("Edit", "&Trash…", self.show_trash)
 

@@ -16,9 +16,12 @@ from workbench.ui.common.undo import ServiceCommand, push
 
 
 # --- triage -------------------------------------------------------------------------------
-def triage(ctx: AppContext, text: str, change: Callable[[], TriageResult]) -> ServiceCommand[TriageResult]:
-    """Run a triage change (already validated) as one undoable step."""
-    command: ServiceCommand[TriageResult] = ServiceCommand(ctx, text, change)
+def triage(
+    ctx: AppContext, text: str, change: Callable[[], TriageResult], topic: str = Topic.LEADS
+) -> ServiceCommand[TriageResult]:
+    """Run a triage change (already validated) as one undoable step; ``topic`` is what
+    it changed (all, when a nurture note went on the timelines too)."""
+    command: ServiceCommand[TriageResult] = ServiceCommand(ctx, text, change, topic)
     push(command, ctx)
     return command
 

@@ -43,6 +43,7 @@ from workbench.ui.common.sql_table import STYLE_ROLE, SqlTableModel
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.leads import actions as lead_actions
 from workbench.ui.leads import commands as lead_commands
+from workbench.ui.leads import triage as triage_checks
 from workbench.ui.leads.chips import ChipBar
 from workbench.ui.leads.detail import LeadDetailPanel
 
@@ -137,6 +138,7 @@ class LeadsArea(Area):
             actions.working: self.mark_working,
             actions.nurture: self.nurture,
             actions.qualified: self.qualify,
+            actions.qualify_anyway: self.qualify_without_asking,
             actions.disqualify: self.disqualify,
             actions.reopen: self.reopen,
             actions.log: self.log_current,
@@ -413,8 +415,8 @@ class LeadsArea(Area):
             return None
         return ids or None
 
-    def _triage(self, text: str, change: Callable[[], TriageResult]) -> None:
-        command = lead_commands.triage(self.ctx, text, change)
+    def _triage(self, text: str, change: Callable[[], TriageResult], topic: str = Topic.LEADS) -> None:
+        command = lead_commands.triage(self.ctx, text, change, topic)
         result = command.state
         if result is not None and result.skipped:
             self._say(self.tr("%n converted lead(s) left as they are.", "", len(result.skipped)), 6000)
@@ -430,14 +432,17 @@ class LeadsArea(Area):
                 lambda: lead_triage.mark_working(wb, ids, clock=clock),
             )
 
-    def qualify(self) -> None:
+    def qualify(self, ask: bool = True) -> None:
         ids = self._chosen()
-        if ids:
+        if ids and (not ask or triage_checks.may_qualify(self, self.ctx.wb, ids)):
             wb, clock = self.ctx.wb, self.ctx.clock
             self._triage(
                 self.tr("Mark %n lead(s) qualified", "", len(ids)),
                 lambda: lead_triage.qualify(wb, ids, clock=clock),
             )
+
+    def qualify_without_asking(self) -> None:
+        self.qualify(ask=False)
 
     def reopen(self) -> None:
         ids = self._chosen()
@@ -456,15 +461,18 @@ class LeadsArea(Area):
             return
         today = self.ctx.clock().date()
         days = int(settings.read(self.ctx.wb, "leads.nurture_days"))
-        until = NurtureDialog.ask(self, today, days, len(ids))
-        if until is None:
+        answer = NurtureDialog.ask(self, today, days, len(ids))
+        if answer is None:
             return
+        until, typed = answer
         if until <= today:
             until = today + timedelta(days=1)
+        note = triage_checks.nurture_note(until, typed)
         wb, clock = self.ctx.wb, self.ctx.clock
         self._triage(
             self.tr("Nurture %n lead(s)", "", len(ids)),
-            lambda: lead_triage.nurture(wb, ids, until, clock=clock),
+            lambda: lead_triage.nurture(wb, ids, until, note, clock=clock),
+            Topic.ALL if note else Topic.LEADS,  # a note is on the timelines too
         )
 
     def disqualify(self) -> None:
@@ -483,6 +491,8 @@ class LeadsArea(Area):
             lead_triage.check_disqualify(reason, note, shown)
         except TriageRefused as exc:
             self.warn(self, self.tr("Not disqualified"), str(exc))
+            return
+        if not triage_checks.may_disqualify(self, wb, ids, reason):
             return
         self._triage(
             self.tr("Disqualify %n lead(s)", "", len(ids)),

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.common import file_dialogs
 from workbench.ui.common import format as fmt
 from workbench.ui.common.date_edit import DateEdit
 from workbench.ui.common.plural import plural
@@ -126,7 +126,7 @@ class ExportPipelineDialog(QDialog):
         self.path_edit.setText(str(path.with_suffix(suffix)))
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.EXPORTS.getSaveFileName(
             self,
             self.tr("Export pipeline"),
             self.path_edit.text(),
@@ -353,7 +353,7 @@ class ExportActions:
 
 def ask_csv_path(parent: QWidget | None, suggested: Path) -> Path | None:
     """The seam tests replace: where to write a CSV (None when cancelled)."""
-    name, _ = QFileDialog.getSaveFileName(
+    name, _ = file_dialogs.EXPORTS.getSaveFileName(
         parent,
         QApplication.translate("ExportActions", "Export table as CSV"),
         str(suggested),

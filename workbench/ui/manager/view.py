@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from workbench.services.manager.rollup import MIN_GROUP, RepFigures, Rollup, SequenceFigures, roll_up
 from workbench.services.tables import ColumnKind
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.area_base import Area, empty_state
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.plain import esc
@@ -114,21 +114,21 @@ def remember_paths(paths: list[Path]) -> None:
 
 def ask_files(parent: QWidget) -> list[Path]:
     """The seam tests replace: files picked in the open dialog."""
-    names, _ = QFileDialog.getOpenFileNames(
+    names, _ = file_dialogs.PIPELINE_FILES.getOpenFileNames(
         parent, parent.tr("Add pipeline files"), str(Path.home()), parent.tr(FILE_FILTER)
     )
     return [Path(n) for n in names]
 
 
 def ask_folder(parent: QWidget) -> Path | None:
-    name = QFileDialog.getExistingDirectory(
+    name = file_dialogs.PIPELINE_FILES.getExistingDirectory(
         parent, parent.tr("Add a folder of pipeline files"), str(Path.home())
     )
     return Path(name) if name else None
 
 
 def ask_rollup_path(parent: QWidget) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
+    name, _ = file_dialogs.EXPORTS.getSaveFileName(
         parent,
         parent.tr("Export rollup"),
         str(Path.home() / "team-rollup.xlsx"),

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
 from workbench.services.records import RecordRef
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class OutreachActions(QObject):
 
         if not self.ctx.has_workbench:
             return
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.CALENDARS.getSaveFileName(
             self.window,
             self.tr("Export open follow-ups"),
             str(Path.home() / "follow-ups.ics"),

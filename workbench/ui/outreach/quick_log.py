@@ -8,7 +8,10 @@ outcome's rule (editable, never forced). Tab walks the fields; Enter saves from 
 them; Shift+Enter adds a line to the note; Esc asks before throwing typed text away.
 
 A log with no one picked is kept on the rep's own log (and what was typed in the
-"who" field goes into the note, so nothing typed is lost).
+"who" field goes into the note, so nothing typed is lost). When the best matches tie on
+what was typed (two "Daniel Lee"), Enter picks no one until Down/Up chose; each match
+shows its company, status and next follow-up. Opened from a follow-up (Today's L), a
+line says which one saving ticks off ("Completes: Send pricing — due 3/12/2026").
 """
 
 from __future__ import annotations
@@ -35,15 +38,15 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import Channel, Outcome
+from workbench.services.outreach import followups, next_step
 from workbench.services.outreach import log as outreach
-from workbench.services.outreach import next_step
 from workbench.services.outreach.log import LogEntry, Logged, OutreachError
-from workbench.services.records import RecordRef, summarise
+from workbench.services.records import RecordRef
 from workbench.services.search.lookup import Match
 from workbench.services.sequences.templates import SequenceError
 from workbench.ui.common import format as fmt
 from workbench.ui.common.context import AppContext, Topic
-from workbench.ui.common.lookup_field import LookupField
+from workbench.ui.common.lookup_field import LookupField, shared_lookup
 from workbench.ui.common.undo import undoable
 from workbench.ui.outreach.icons import channel_label, outcome_label
 from workbench.ui.outreach.key_picker import KeyPicker
@@ -125,6 +128,8 @@ class QuickLogDialog(QDialog):
             self.note_edit.setPlainText(note)
         self.step_label.setText(step_label)
         self.step_label.setVisible(bool(step_label))
+        self.completes_label.setText(self._completes_text())
+        self.completes_label.setVisible(bool(self.completes_label.text()))
         self._update_next_warning()
         (self.channel_picker if self.who.current else self.who.edit).setFocus()
 
@@ -135,6 +140,12 @@ class QuickLogDialog(QDialog):
         self.step_label.setObjectName("hint")
         self.step_label.hide()
         layout.addWidget(self.step_label)
+        self.completes_label = QLabel(self)
+        self.completes_label.setObjectName("hint")
+        self.completes_label.setTextFormat(Qt.TextFormat.PlainText)  # a follow-up's title is user data
+        self.completes_label.setWordWrap(True)
+        self.completes_label.hide()
+        layout.addWidget(self.completes_label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.who = LookupField(self.ctx, self)
@@ -215,6 +226,7 @@ class QuickLogDialog(QDialog):
     def _connect(self) -> None:
         self.who.picked.connect(self._picked)
         self.who.searched.connect(lambda _n: self._update_who_hint())
+        self.who.highlighted.connect(lambda _row: self._update_who_hint())
         self.who.edit.textEdited.connect(lambda _t: self._update_who_hint())
         self.channel_picker.chosen.connect(self._channel_chosen)
         self.outcome_picker.chosen.connect(self._outcome_chosen)
@@ -236,14 +248,20 @@ class QuickLogDialog(QDialog):
     # --- the record ----------------------------------------------------------------------
     def set_target(self, target: RecordRef | Match | None) -> None:
         if isinstance(target, RecordRef):
-            summary = summarise(self.ctx.wb, target)
-            target = (
-                None
-                if summary is None or summary.deleted
-                else Match(target, summary.name, summary.company, summary.email, summary.phone)
-            )
+            # With the facts a search shows (status, next follow-up); None when trashed.
+            target = shared_lookup(self.ctx).describe(target)
         self.who.set_match(target)
         self._update_who_hint()
+
+    def _completes_text(self) -> str:
+        """ "Completes: Send pricing — due 3/12/2026": the follow-up saving ticks off."""
+        found = followups.open_titles(self.ctx.wb, self.completes)
+        return "\n".join(
+            self.tr("Completes: {0} — due {1}").format(
+                title or self.tr("Follow up"), fmt.date_text(due.astimezone().date())
+            )
+            for title, due in found
+        )
 
     @property
     def target(self) -> RecordRef | None:
@@ -260,6 +278,10 @@ class QuickLogDialog(QDialog):
             self.who_hint.hide()
             return
         typed = self.who.edit.text().strip()
+        if self.who.tied:  # the field says "2 people match — choose with ↓/↑" itself
+            self.who_hint.setText("")
+            self.who_hint.hide()
+            return
         if typed and not self.who.model.rowCount():
             text = self.tr(
                 "No match — saved without a record, on your own log, with “{0}” in the note."

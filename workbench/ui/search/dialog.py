@@ -1,6 +1,9 @@
 """Global search (Ctrl+K): one box over leads, contacts, accounts, opportunities and
 commands. Type; the best matches are listed as you type; Up/Down move, Enter opens the
 record in its area or runs the command, Esc closes. ``>`` in front lists commands only.
+Each record shows its company, status (a deal's stage and amount) and next follow-up;
+when the best records tie on what was typed (two "Daniel Lee"), Enter opens nothing
+until Down/Up chose one.
 
 The dialog only ranks and reports the choice (``chosen``); what a choice does belongs
 to :mod:`workbench.ui.search.actions`.
@@ -35,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.records import RecordKind
-from workbench.services.search.global_search import CommandIndex, Hit, search_everything
+from workbench.services.search.global_search import CommandIndex, Hit, record_tie, search_everything
 from workbench.ui.common.context import AppContext
-from workbench.ui.common.lookup_field import kind_label, lookup_holder
+from workbench.ui.common.lookup_field import kind_label, lookup_holder, match_facts, tie_text
 
 _Index = QModelIndex | QPersistentModelIndex
 RESULTS = 12
@@ -68,7 +71,7 @@ def hit_text(hit: Hit) -> str:
         parts.append(match.company)
     if match.email or match.phone:
         parts.append(match.email or match.phone)
-    return " · ".join(parts)
+    return f"{' · '.join(parts)}  — {match_facts(match)}"
 
 
 class SearchResultsModel(QAbstractTableModel):
@@ -136,6 +139,8 @@ class GlobalSearchDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.commands = commands
+        #: Down/Up chose a line since the last search (a tie may be opened).
+        self._moved = False
         self.setWindowTitle(self.tr("Search everything"))
         self.setObjectName("globalSearch")
         layout = QVBoxLayout(self)
@@ -166,6 +171,7 @@ class GlobalSearchDialog(QDialog):
         self.results.setMinimumHeight(row_height * 8)
         self.status = QLabel(self)
         self.status.setObjectName("hint")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.status.setWordWrap(True)
         footer = QLabel(
             self.tr("Enter opens · ↑ ↓ move · Esc closes · start with > for commands only"),
@@ -209,6 +215,7 @@ class GlobalSearchDialog(QDialog):
             lookup = holder.get()
         hits = search_everything(lookup, self.commands, text, RESULTS, wait=not holder.warming)
         self.model.set_hits(hits)
+        self._moved = False
         if hits:
             self.results.setCurrentIndex(self.model.index(0, TEXT))
         if not text.strip():
@@ -216,8 +223,18 @@ class GlobalSearchDialog(QDialog):
         elif not hits:
             self.status.setText(self.tr("Nothing matches “{0}”.").format(text.strip()))
         else:
-            self.status.setText("")
+            self.status.setText(self._tie_text())
         self.searched.emit(len(hits))
+
+    @property
+    def tied(self) -> int:
+        """How many best records tie while no line was chosen with Down/Up (0: Enter opens)."""
+        return 0 if self._moved else record_tie(self.model.hits)
+
+    def _tie_text(self) -> str:
+        tied = self.tied
+        records = [h.record for h in self.model.hits if h.record is not None]
+        return tie_text(records, tied) if tied else ""
 
     def _index_ready(self) -> None:
         if self.isVisible() and self.edit.text().strip():
@@ -236,6 +253,9 @@ class GlobalSearchDialog(QDialog):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():
                     self.search_now()
+                if self.tied:  # two people score the same: the rep chooses, not the list order
+                    self.status.setText(self._tie_text())
+                    return True
                 self.choose(max(self.results.currentIndex().row(), 0))
                 return True
         return super().eventFilter(watched, event)
@@ -249,6 +269,10 @@ class GlobalSearchDialog(QDialog):
         ]
         row = max(0, min(rows - 1, self.results.currentIndex().row() + step))
         self.results.setCurrentIndex(self.model.index(row, TEXT))
+        hint = self._tie_text()
+        self._moved = True
+        if hint and self.status.text() == hint:  # chosen: the tie is settled
+            self.status.setText("")
 
     def current_hit(self) -> Hit | None:
         row = self.results.currentIndex().row()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from workbench.services.settings import preferences
 from workbench.services.team import template as templates
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.plural import plural
 from workbench.ui.common.undo import undoable
@@ -100,7 +100,7 @@ class TeamTemplatePage(SettingsPage):
         return self.tr("Team template")
 
     def _export_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.TEMPLATES.getSaveFileName(
             self,
             self.tr("Export team template"),
             str(Path.home() / "team-template.json"),
@@ -134,7 +134,7 @@ class TeamTemplatePage(SettingsPage):
         return True
 
     def _import_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.TEMPLATES.getOpenFileName(
             self, self.tr("Import team template"), str(Path.home()), self.tr("Team templates (*.json)")
         )
         if not name:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from workbench.paths import config_dir
 from workbench.store import StoreError, Workbench, open_workbench
-from workbench.ui.common import wheel_guard
+from workbench.ui.common import file_dialogs, wheel_guard
 from workbench.ui.common.area_base import Area
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.icons import app_icon, icon
@@ -282,7 +281,7 @@ class MainWindow(QMainWindow):
             log.warning("could not read profile.currency", exc_info=True)
 
     def new_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.WORKBENCHES.getSaveFileName(
             self,
             self.tr("New workbench"),
             str(Path.home() / "workbench.db"),
@@ -299,7 +298,7 @@ class MainWindow(QMainWindow):
             self.switch_to(Path(name))
 
     def open_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.WORKBENCHES.getOpenFileName(
             self,
             self.tr("Open workbench"),
             str(Path.home()),

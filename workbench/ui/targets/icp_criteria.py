@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from workbench.exchange.icp_template import TemplateCriterion, TemplateError, read_template, write_template
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets import icp
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.common.undo import undoable
 from workbench.ui.targets import labels
@@ -290,7 +290,7 @@ class IcpCriteriaEditor(QWidget):
         self.table.setCurrentIndex(self.model.index(to, max(self.table.currentIndex().column(), 0)))
 
     def import_template(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.TEMPLATES.getOpenFileName(
             self, self.tr("Import ICP template"), str(Path.home()), self.tr("ICP templates (*.json)")
         )
         if name:
@@ -308,7 +308,7 @@ class IcpCriteriaEditor(QWidget):
         return True
 
     def export_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.TEMPLATES.getSaveFileName(
             self,
             self.tr("Export ICP template"),
             str(Path.home() / "icp.json"),

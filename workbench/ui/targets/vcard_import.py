@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -26,6 +25,7 @@ from workbench.services.plurals import counted
 from workbench.services.targets import actions as target_actions
 from workbench.services.targets.contacts import ImportCancelled
 from workbench.store import journal
+from workbench.ui.common import file_dialogs
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.errors import expected_message
 from workbench.ui.common.plain import plain
@@ -42,7 +42,7 @@ def _tr(text: str) -> str:
 
 def choose_vcard_file(parent: QWidget) -> Path | None:
     """Ask for the file (tests replace this function)."""
-    name, _ = QFileDialog.getOpenFileName(
+    name, _ = file_dialogs.VCARDS.getOpenFileName(
         parent,
         _tr("Import contacts from vCard"),
         str(Path.home()),
