@@ -94,7 +94,9 @@ def test_checklist_changes_the_fit_at_once(
     qtbot.keyClick(evidence, Qt.Key.Key_Return)
     view = target_actions.account_view(ctx.wb, acme)
     assert view.checklist[1].state == CheckState.MET and view.checklist[1].evidence == "1,200 on LinkedIn"
-    assert detail.checklist.sources[first.id].text() == "Your mark"
+    mark = detail.checklist.sources[first.id]
+    assert mark.property("judgedBy") == "rep"  # no fact answers this one: nothing more said
+    assert mark.text() == "" and mark.isHidden()
     assert f"Fit {view.fit.score:.0f}" in detail.checklist.fit_label.text()
     assert "research left" in detail.checklist.fit_label.text()
     assert changed and changed[-1] == acme

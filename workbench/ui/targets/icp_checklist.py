@@ -48,7 +48,8 @@ class IcpChecklist(QWidget):
         self.grid_host = QWidget(self)
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setColumnStretch(2, 1)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(2, 3)
         layout.addWidget(self.grid_host)
         self.combos: dict[int, QComboBox] = {}
         self.evidence: dict[int, QLineEdit] = {}
@@ -89,9 +90,15 @@ class IcpChecklist(QWidget):
                 empty = QLabel(self.tr("No ICP criteria yet: add them with Targets → ICP criteria…"), self)
                 empty.setWordWrap(True)
                 self.grid.addWidget(empty, 0, 0, 1, 3)
-            for row, line in enumerate(lines):
+            for index, line in enumerate(lines):
+                # Two grid rows a criterion: its name, mark and evidence; beneath the mark,
+                # whose judgement counts (a fourth column squeezed the evidence to "E…"
+                # and wrapped "From the account's facts" into five lines at 1366 px).
+                row = 2 * index
                 cid = line.criterion.id
                 name = QLabel(line.criterion.name, self.grid_host)
+                name.setTextFormat(Qt.TextFormat.PlainText)
+                name.setWordWrap(True)  # a long criterion wraps rather than squeeze the evidence
                 name.setToolTip(
                     self.tr("Counts for {0:.0f} % of the fit score").format(line.share * 100)
                     + (f"\n{line.criterion.description}" if line.criterion.description else "")
@@ -106,6 +113,10 @@ class IcpChecklist(QWidget):
                     for state in CheckState:
                         combo.addItem(labels.check_label(state), state.value)
                 combo.setCurrentIndex(combo.findData(line.marked.value))
+                # As wide as "Not met" and a little: the facts' long choice is elided
+                # (the line beneath says it whole) so the evidence keeps its room.
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(12)
                 combo.setAccessibleName(line.criterion.name)
                 name.setBuddy(combo)
                 evidence = QLineEdit(self.grid_host)
@@ -119,8 +130,9 @@ class IcpChecklist(QWidget):
                 source = QLabel(self.grid_host)
                 source.setTextFormat(Qt.TextFormat.PlainText)
                 source.setWordWrap(True)
+                source.setObjectName("icpJudgedBy")
                 self._show_source(source, line)
-                self.grid.addWidget(source, row, 3)
+                self.grid.addWidget(source, row + 1, 1, 1, 2)
                 self.combos[cid] = combo
                 self.evidence[cid] = evidence
                 self.sources[cid] = source
@@ -160,13 +172,19 @@ class IcpChecklist(QWidget):
             label.setProperty("judgedBy", "facts")
             label.setStyleSheet("")
         elif line.marked != CheckState.UNKNOWN:
-            label.setText(self.tr("Your mark"))
+            # Said only where the facts could have judged: elsewhere every mark is the rep's.
+            label.setText(
+                self.tr("Your mark (the account's facts: {0})").format(self._fact_text(facts))
+                if facts is not None
+                else ""
+            )
             label.setProperty("judgedBy", "rep")
             label.setStyleSheet("")
         else:
             label.setText("")
             label.setProperty("judgedBy", "")
             label.setStyleSheet("")
+        label.setVisible(bool(label.text()))
 
     def _show_fit(self, fit: icp.Fit) -> None:
         if fit.total == 0:
