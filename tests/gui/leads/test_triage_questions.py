@@ -175,7 +175,7 @@ def test_qualified_without_answers_asks_first_and_shift_q_does_not(
     area = on_lead(qtbot, window, ana)
     qtbot.keyClick(area.table, Qt.Key.Key_Q, SHIFT)  # qualifies without the question
     assert questions == [] and lead(wb, ana).status == "qualified"
-    assert window.ctx.undo_stack.undoText() == "Mark 1 lead(s) qualified"
+    assert window.ctx.undo_stack.undoText() == "Mark 1 lead qualified"
 
     bruno = ids["Bruno Díaz"]  # one answer given: nothing to ask
     leads.update_lead(
