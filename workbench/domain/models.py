@@ -219,6 +219,8 @@ class Lead(Owned, table=True):
             "source",
         ),
         Index("ix_lead_kind_live", "kind", "deleted_at", "received_at", "source"),
+        # Today counts the nurture revisits due (thousands on a big file) from here alone.
+        Index("ix_lead_revisit", "nurture_until", "status", "deleted_at"),
         Index("ix_lead_source_live", "source", "deleted_at", "received_at"),
         # The trash only: a plain index on deleted_at made SQLite's planner (with sampled
         # statistics) take "deleted_at IS NULL" for a selective filter and sort a million
@@ -307,8 +309,19 @@ class PipelineStage(Record, table=True):
 
 
 class Opportunity(Owned, table=True):
-    # Conversion reads every live opportunity's origin lead and outcome from here alone.
-    __table_args__ = (Index("ix_opportunity_conversion", "deleted_at", "id", "origin_lead_id", "outcome"),)
+    # Conversion reads every live opportunity's origin lead and outcome from here alone;
+    # Today finds the stale open deals (each stage's quiet threshold) from the second.
+    __table_args__ = (
+        Index("ix_opportunity_conversion", "deleted_at", "id", "origin_lead_id", "outcome"),
+        Index(
+            "ix_opportunity_open_quiet",
+            "outcome",
+            "deleted_at",
+            "stage_id",
+            "last_touch_at",
+            "stage_entered_at",
+        ),
+    )
 
     name: str = Field(max_length=300, index=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 from workbench.store.sqlite_file import set_user_version
 
 #: The schema this version of the app writes. A test keeps it equal to Alembic's head.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

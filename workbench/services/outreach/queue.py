@@ -324,13 +324,6 @@ def contact_points(conn: Connection, refs: Iterable[RecordRef]) -> dict[RecordRe
             ),
             _O.id,
         ),
-        (
-            RecordKind.ACCOUNT,
-            select(_C.account_id, _C.phone, _C.email)
-            .where(_C.deleted_at.is_(None), (_C.phone != "") | (_C.email != ""))
-            .order_by(_C.id.desc()),  # the first contact last: it wins the dict below
-            _C.account_id,
-        ),
     ]
     for kind, stmt, id_column in queries:
         ids = by_kind.get(kind)
@@ -339,6 +332,25 @@ def contact_points(conn: Connection, refs: Iterable[RecordRef]) -> dict[RecordRe
         for i in range(0, len(ids), 500):
             for record_id, phone, email in conn.execute(stmt.where(id_column.in_(ids[i : i + 500]))):
                 found[RecordRef(RecordKind(kind), int(record_id))] = (phone or "", email or "")
+    # An account's first contact that has a phone or an email, read through the account
+    # link: SQLite otherwise walked every live contact of the file by ``deleted_at`` (or
+    # backwards by id for an ORDER BY): 25 ms on the large demo for twenty accounts.
+    accounts = by_kind.get(RecordKind.ACCOUNT, [])
+    first: dict[int, tuple[int, str, str]] = {}
+    for i in range(0, len(accounts), 500):
+        rows = conn.execute(
+            select(_C.account_id, _C.id, _C.phone, _C.email).where(
+                _C.account_id.in_(accounts[i : i + 500]),
+                unindexed(_C.deleted_at).is_(None),
+                (_C.phone != "") | (_C.email != ""),
+            )
+        )
+        for account_id, contact_id, phone, email in rows:
+            seen = first.get(int(account_id))
+            if seen is None or int(contact_id) < seen[0]:
+                first[int(account_id)] = (int(contact_id), phone or "", email or "")
+    for account_id, (_contact, phone, email) in first.items():
+        found[RecordRef(RecordKind.ACCOUNT, account_id)] = (phone, email)
     return found
 
 
