@@ -80,6 +80,8 @@ def type_path(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
     edit.setFocus()
     qtbot.keyClicks(edit, str(path))
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+    # The file is read on a worker; Enter (Next) moves on once it is.
+    qtbot.waitUntil(lambda: not wizard.reading(), timeout=20_000)
 
 
 def preview(qtbot: QtBot, wizard: ImportWizard) -> Any:
@@ -197,6 +199,7 @@ def test_unreadable_file_and_overrides(qtbot: QtBot, wizard: ImportWizard, tmp_p
     combo = wizard.file_page.encoding
     combo.setCurrentIndex(combo.findData("utf-8"))
     combo.activated.emit(combo.currentIndex())  # as when the rep picks it from the list
+    qtbot.waitUntil(lambda: wizard.preview_data is not None, timeout=20_000)
     assert wizard.preview_data.format.encoding == "utf-8"
     assert wizard.preview_data.rows[0].values == ["Jos\ufffd", "Caf\ufffd"]
 

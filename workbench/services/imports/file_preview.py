@@ -4,14 +4,17 @@ columns, and its SHA-256 (the same content is never imported twice)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import Field, apply_preset, check_usable, guess_mapping
 from workbench.exchange.readers import FileFormat, ReadOptions, SourceRow
-from workbench.services.imports.options import ImportOptions
+from workbench.services.imports.options import ImportCancelled, ImportOptions
+
+#: ``progress(rows_read, rows_wanted)`` while a file is previewed; False stops the read.
+PreviewProgress = Callable[[int, int], bool]
 
 
 def file_sha256(path: Path) -> str:
@@ -56,13 +59,26 @@ class FilePreview:
     preamble_lines: int = 0
 
 
-def preview_file(path: Path, read: ReadOptions, rows: int = 50, header_row: int | None = None) -> FilePreview:
-    """The first rows of ``path`` with guessed mapping; raises ReadError."""
+def preview_file(
+    path: Path,
+    read: ReadOptions,
+    rows: int = 50,
+    header_row: int | None = None,
+    *,
+    progress: PreviewProgress | None = None,
+) -> FilePreview:
+    """The first rows of ``path`` with guessed mapping; raises ReadError, or
+    :class:`ImportCancelled` when ``progress`` returned False (nothing is ever written).
+    ``progress(0, 0)`` comes first: opening a big spreadsheet is one step of unknown length."""
+    if progress is not None and not progress(0, 0):
+        raise ImportCancelled("reading the file was cancelled")
     reader = open_report(path, read, header_row)
     try:
         found: list[SourceRow] = []
         for row in reader.rows():
             found.append(row)
+            if progress is not None and not progress(len(found), rows):
+                raise ImportCancelled("reading the file was cancelled")
             if len(found) >= rows:
                 break
         return FilePreview(

@@ -35,6 +35,7 @@ from workbench.exchange.readers import DELIMITER_NAMES, ENCODINGS, Preview
 from workbench.services.imports.file_preview import FilePreview
 from workbench.services.imports.options import DupAction, ImportResult
 from workbench.services.imports.rows import Unmapped
+from workbench.ui.common.plain import plain
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.imports.models import (
     GroupsModel,
@@ -136,12 +137,17 @@ class FilePage(QWidget):
         form.addRow(self.tr("&Sheet:"), self.sheet)
         form.addRow(self.tr("&Header on line:"), self.header_row)
         layout.addLayout(form)
-        self.detected = QLabel(self)
+        self.detected = plain(QLabel(self))  # file, sheet and encoding names are the file's
         self.detected.setWordWrap(True)
-        self.error = QLabel(self)
+        self.error = plain(QLabel(self))
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
+        # While a file is read (on a worker): busy, then rows; the wizard's Cancel stops it.
+        self.read_bar = QProgressBar(self)
+        self.read_bar.setObjectName("importReadProgress")
+        self.read_bar.hide()
         layout.addWidget(self.detected)
+        layout.addWidget(self.read_bar)
         layout.addWidget(self.error)
         self.rows_model: ListModel[Any] = raw_rows_model([], self)
         self.table = _table(self, self.rows_model)
@@ -151,7 +157,22 @@ class FilePage(QWidget):
         self.header_row.editingFinished.connect(self.optionsChanged.emit)
         self.show_preview(None)
 
+    def reading(self, name: str) -> None:
+        """A file is being read: say so, busy bar until the first rows come."""
+        self.error.setText("")
+        self.detected.setText(self.tr("Reading {0}… (Cancel stops reading)").format(name))
+        self.read_bar.setRange(0, 0)
+        self.read_bar.show()
+        self.rows_model = raw_rows_model([], self)
+        self.table.setModel(self.rows_model)
+
+    def read_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.read_bar.setRange(0, total)
+            self.read_bar.setValue(min(done, total))
+
     def show_preview(self, preview: Preview | FilePreview | None, error: str = "") -> None:
+        self.read_bar.hide()
         self.error.setText(error)
         if preview is None:
             self.detected.setText(
