@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services.settings import preferences
 from workbench.ui.common.icons import app_icon
 
 
@@ -80,8 +81,6 @@ class WelcomeDialog(QDialog):
         region_row = QFormLayout()
         self.region_combo = QComboBox(first)
         self.region_combo.setObjectName("welcomeRegion")
-        from workbench.services.settings import preferences
-
         for code, name in preferences.region_choices(QLocale().name()):
             self.region_combo.addItem(name, code)
         suggested = preferences.region_of_locale(QLocale().name())
@@ -123,7 +122,9 @@ class WelcomeDialog(QDialog):
 
         self.start_button.clicked.connect(self._ask_details)
         self.demo_button.clicked.connect(lambda: self._choose(WelcomeChoice("demo")))
-        self.import_button.clicked.connect(lambda: self._choose(WelcomeChoice("import", region=self.region())))
+        self.import_button.clicked.connect(
+            lambda: self._choose(WelcomeChoice("import", region=self.region()))
+        )
         self.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_details(self) -> None:
