@@ -342,7 +342,8 @@ def check_usable_accounts(mapping: Sequence[Field | None]) -> None:
     """Accounts need a company name column."""
     if Field.COMPANY not in set(mapping):
         raise MappingError(
-            "no column is mapped to the company, so no account could be made; map the file's company name column"
+            "no column is mapped to the company, so no account could be made; "
+            "map the file's company name column"
         )
 
 
@@ -422,13 +423,13 @@ def parse_kind(text: str) -> LeadKind | None:
 
 
 __all__ = [
+    "COMPANY_FIELDS",
     "FIELD_LABELS",
     "MULTI_COLUMN",
     "SYNONYMS",
     "ColumnMapping",
     "Field",
     "MappingError",
-    "COMPANY_FIELDS",
     "apply_preset",
     "check_usable",
     "check_usable_accounts",

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.exchange.header_row import open_report
-from workbench.exchange.mapping import Field, apply_preset, check_usable, guess_mapping
+from workbench.exchange.mapping import (
+    Field,
+    apply_preset,
+    check_usable,
+    check_usable_accounts,
+    guess_mapping,
+    is_company_list,
+)
 from workbench.exchange.readers import FileFormat, ReadOptions, SourceRow
 from workbench.services.imports.options import ImportCancelled, ImportOptions
 
@@ -43,7 +50,7 @@ def resolve_mapping(
     else:
         mapping = guess_mapping(headers, samples)
     if check:
-        check_usable(mapping)
+        (check_usable_accounts if options.import_as.accounts else check_usable)(mapping)
     return mapping
 
 
@@ -57,6 +64,8 @@ class FilePreview:
     mapping: list[Field | None]
     header_line: int = 1
     preamble_lines: int = 0
+    #: Company columns and no person columns: offered as accounts (issue 18).
+    company_list: bool = False
 
 
 def preview_file(
@@ -81,13 +90,15 @@ def preview_file(
                 raise ImportCancelled("reading the file was cancelled")
             if len(found) >= rows:
                 break
+        mapping = guess_mapping(reader.headers, [r.values for r in found])
         return FilePreview(
             reader.format,
             reader.headers,
             found,
-            guess_mapping(reader.headers, [r.values for r in found]),
+            mapping,
             reader.header_line,
             reader.preamble_lines,
+            is_company_list(mapping),
         )
     finally:
         reader.close()
