@@ -33,7 +33,7 @@ from workbench.exchange.dates import DateOrder
 from workbench.exchange.mapping import FIELD_LABELS, Field
 from workbench.exchange.readers import DELIMITER_NAMES, ENCODINGS, Preview
 from workbench.services.imports.file_preview import FilePreview
-from workbench.services.imports.options import DupAction, ImportResult
+from workbench.services.imports.options import DupAction, ImportAs, ImportResult
 from workbench.services.imports.rows import Unmapped
 from workbench.ui.common.plain import plain
 from workbench.ui.common.widgets import configure_big_table
@@ -41,6 +41,7 @@ from workbench.ui.imports.models import (
     GroupsModel,
     ListModel,
     MappingModel,
+    account_sample_model,
     action_label,
     problems_model,
     raw_rows_model,
@@ -245,6 +246,33 @@ class MappingPage(QWidget):
         row.addWidget(self.save_preset)
         row.addWidget(self.delete_preset)
         layout.addLayout(row)
+        # A company list (no person columns) is offered as accounts (issue 18).
+        self.company_note = QLabel(
+            self.tr(
+                "<b>This file lists companies, not people.</b> Import them as accounts: onto your "
+                "target list, or as other accounts. Accounts already present (same domain, else same "
+                "name) are not added twice."
+            ),
+            self,
+        )
+        self.company_note.setWordWrap(True)
+        self.company_note.hide()
+        layout.addWidget(self.company_note)
+        as_row = QHBoxLayout()
+        self.import_as = _combo(
+            self,
+            [
+                (self.tr("Leads"), ImportAs.LEADS),
+                (self.tr("Accounts onto the target list"), ImportAs.TARGETS),
+                (self.tr("Other accounts (not on the target list)"), ImportAs.ACCOUNTS),
+            ],
+        )
+        self.import_as.setObjectName("importAs")
+        as_label = QLabel(self.tr("Import the rows &as:"), self)
+        as_label.setBuddy(self.import_as)
+        as_row.addWidget(as_label)
+        as_row.addWidget(self.import_as, 1)
+        layout.addLayout(as_row)
         self.model = MappingModel(self)
         self.table = _table(self, self.model, (200, 300, 220))
         self.table.setEditTriggers(
@@ -293,6 +321,14 @@ class MappingPage(QWidget):
         form.addRow(self.tr("&Unmapped columns:"), self.unmapped)
         form.addRow(self.tr("D&uplicates:"), self.on_duplicate)
         layout.addLayout(form)
+        #: What only leads have: off while the rows become accounts.
+        self.lead_only: tuple[QWidget, ...] = (
+            self.kind,
+            self.source,
+            self.campaign,
+            self.date_order,
+            self.on_duplicate,
+        )
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828;")
@@ -305,6 +341,22 @@ class MappingPage(QWidget):
         )
         self.model.dataChanged.connect(lambda *_a: self.mappingChanged.emit())
         self.model.modelReset.connect(self.mappingChanged)
+
+    def chosen_as(self) -> ImportAs:
+        # Qt hands enum item data back as plain text.
+        return ImportAs(self.import_as.currentData())
+
+    def offer_accounts(self, company_list: bool) -> None:
+        """A new file: a company list is offered as accounts (onto the target list)."""
+        self.company_note.setVisible(company_list)
+        chosen = ImportAs.TARGETS if company_list else ImportAs.LEADS
+        self.import_as.setCurrentIndex(self.import_as.findData(chosen))
+        self.as_changed()
+
+    def as_changed(self) -> None:
+        leads = self.chosen_as() is ImportAs.LEADS
+        for widget in self.lead_only:
+            widget.setEnabled(leads)
 
     def set_presets(self, names: Sequence[str], current: str = "") -> None:
         self.preset.clear()
@@ -383,6 +435,9 @@ class PreviewPage(QWidget):
     def show_result(self, result: ImportResult, default: DupAction) -> None:
         self.bar.hide()
         self.tabs.setEnabled(True)
+        self.rows = account_sample_model(self) if result.import_as.accounts else sample_model(self)
+        self.rows_view.setModel(self.rows)
+        self.tabs.setTabVisible(2, not result.import_as.accounts)
         self.rows.set_items(result.sample)
         self.problems.set_items(result.problems)
         self.groups.set_groups(list(result.groups.values()), default)
@@ -394,6 +449,11 @@ class PreviewPage(QWidget):
                     "<b>This file was imported already</b> (import {0} in File → Import history). "
                     "Importing it again would add nothing: all {1} of its leads are present."
                 ).format(result.already_imported, f"{result.skipped_duplicates:,}")
+            )
+            return
+        if result.import_as.accounts:
+            self.status.setText(
+                account_counts(self, result) + "<br>" + received_note(self, result, accounts=True)
             )
             return
         text = self.tr(
@@ -409,7 +469,64 @@ class PreviewPage(QWidget):
             f"{result.rejected:,}",
             f"{result.warnings:,}",
         )
-        self.status.setText(text + "<br>" + self.tr("Read with {0}.").format(result.layout()))
+        self.status.setText(
+            text
+            + "<br>"
+            + self.tr("Read with {0}.").format(result.layout())
+            + "<br>"
+            + received_note(self, result, accounts=False)
+        )
+
+
+def received_note(widget: QWidget, result: ImportResult, *, accounts: bool) -> str:
+    """Where the received date comes from, and how to change it (issue 18)."""
+    if accounts:
+        return widget.tr("Read with {0}.").format(result.layout())
+    if Field.RECEIVED_AT in result.mapping:
+        header = result.headers[result.mapping.index(Field.RECEIVED_AT)]
+        return widget.tr(
+            "Received dates from the column “{0}” (the Received column below); Back changes the "
+            "column or how dates are written."
+        ).format(html.escape(header))
+    return widget.tr(
+        "No column holds the received date, so every lead is received now; Back lets you map one."
+    )
+
+
+def account_counts(widget: QWidget, result: ImportResult) -> str:
+    """The preview's (and summary's) counts of a company list imported as accounts."""
+    where = (
+        widget.tr("onto your target list")
+        if result.import_as is ImportAs.TARGETS
+        else widget.tr("as other accounts")
+    )
+    text = widget.tr(
+        "<b>{0} rows</b>: {1} new accounts {2}, {3} already present, {4} merged (empty fields "
+        "filled), {5} rejected, {6} with warnings; {7} of your leads linked to them."
+    ).format(
+        f"{result.rows:,}",
+        f"{result.inserted:,}",
+        where,
+        f"{result.skipped_duplicates:,}",
+        f"{result.merged:,}",
+        f"{result.rejected:,}",
+        f"{result.warnings:,}",
+        f"{result.linked_leads:,}",
+    )
+    if result.promoted:
+        text += " " + widget.tr("{0} accounts already present go onto the target list.").format(
+            f"{result.promoted:,}"
+        )
+    if result.import_as is ImportAs.TARGETS:
+        text += "<br>" + widget.tr("The target list: {0} active targets, its goal is {1}.").format(
+            f"{result.targets_after:,}", f"{result.target_goal:,}"
+        )
+        if result.over_goal:
+            text += " " + widget.tr(
+                "<b>That is {0} over the goal</b> — import them as other accounts and promote the "
+                "best ones, or raise the goal in Settings."
+            ).format(f"{result.over_goal:,}")
+    return text
 
 
 class ProgressPage(QWidget):
@@ -460,6 +577,19 @@ class SummaryPage(QWidget):
                     result.already_imported
                 )
             )
+        elif result.import_as.accounts:
+            self.text.setText(
+                "<p>"
+                + self.tr("<b>Imported {0}</b> (import {1}).").format(
+                    html.escape(result.file_name), result.batch_id
+                )
+                + "</p><p>"
+                + account_counts(self, result)
+                + "</p><p>"
+                + self.tr("File → Import history… undoes the whole import.")
+                + "</p>"
+                + self._backup_note(result)
+            )
         else:
             self.text.setText(
                 self.tr(
@@ -469,7 +599,7 @@ class SummaryPage(QWidget):
                     "<p>File → Import history… undoes the whole import.</p>"
                 ).format(
                     f"{result.inserted:,}",
-                    result.file_name,
+                    html.escape(result.file_name),
                     result.batch_id,
                     f"{result.seconds:,.1f}",
                     f"{result.merged:,}",

@@ -1,5 +1,8 @@
 """File → Import leads… (Ctrl+I): file → read options → mapping → preview → import → summary.
 
+A company list (company columns, no person columns) is offered as accounts, onto the
+target list or as other accounts (:mod:`workbench.services.imports.accounts`).
+
 Reading the file (header row, first rows, guessed mapping) runs on a worker with a
 progress bar; Cancel stops it and the rep may choose again. The preview is the import
 itself run as a dry run (every check, every duplicate, then rolled back), so what it
@@ -35,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.exchange.dates import DateOrder
-from workbench.exchange.mapping import Field, MappingError, check_usable, preset_of
+from workbench.exchange.mapping import Field, MappingError, check_usable, check_usable_accounts, preset_of
 from workbench.exchange.readers import ReadError, ReadOptions
 from workbench.services.imports import file_preview
 from workbench.services.imports import history as import_history
@@ -122,6 +125,7 @@ class ImportWizard(QDialog):
         self.mapping_page.deletePreset.connect(self.delete_preset)
         self.mapping_page.mappingChanged.connect(self._mapping_changed)
         self.mapping_page.on_duplicate.currentIndexChanged.connect(self._invalidate_preview)
+        self.mapping_page.import_as.currentIndexChanged.connect(self._import_as_changed)
         self.summary_page.saveRejects.connect(self.save_rejects)
         self.summary_page.showHistory.connect(self.show_history)
         self._load_lists()
@@ -277,6 +281,7 @@ class ImportWizard(QDialog):
         self.file_page.show_preview(preview)
         self.mapping_page.model.set_columns(preview.headers, preview.rows, preview.mapping)
         self.mapping_page.preset.setCurrentIndex(0)
+        self.mapping_page.offer_accounts(preview.company_list)
         self._invalidate_preview()
         self.fileRead.emit(preview)
         if self._next_when_read and self.page() == FILE:
@@ -325,10 +330,17 @@ class ImportWizard(QDialog):
         if self.preview_data is None:
             return self.tr("Choose a file first.")
         try:
-            check_usable(self.mapping())
+            if self.mapping_page.chosen_as().accounts:
+                check_usable_accounts(self.mapping())
+            else:
+                check_usable(self.mapping())
         except MappingError as exc:
             return str(exc).capitalize() + "."
         return ""
+
+    def _import_as_changed(self) -> None:
+        self.mapping_page.as_changed()
+        self._mapping_changed()
 
     def _mapping_changed(self) -> None:
         self.mapping_page.problem.setText(self._mapping_problem())
@@ -379,6 +391,7 @@ class ImportWizard(QDialog):
         order = page.date_order.currentData()
         return ImportOptions(
             read=self.read_options(),
+            import_as=page.chosen_as(),
             header_row=self.file_page.chosen_header_row(),
             mapping=self.mapping(),
             kind=page.kind.currentData(),
