@@ -55,6 +55,7 @@ from workbench.exchange.csv_safe import restore
 from workbench.exchange.mapping import Field, preset_of
 from workbench.exchange.readers import SourceRow
 from workbench.services.clock import Clock
+from workbench.services.imports.file_preview import previous_import
 from workbench.services.imports.options import (
     ImportAs,
     ImportCancelled,
@@ -275,7 +276,6 @@ class AccountRun:
         progress: ProgressFn | None,
         started: float,
     ) -> None:
-        from workbench.services.imports.history import previous_import
 
         result = self.result
         result.target_goal = int(settings.read(self.wb, "targets.goal") or 0)

@@ -8,6 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection, select
+
+from workbench.domain import ImportBatch, table_of
+from workbench.domain.enums import ImportStatus
 from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import (
     Field,
@@ -30,6 +34,19 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def previous_import(conn: Connection, file_hash: str) -> int | None:
+    """The import (not undone) that brought in this content before, if any."""
+    batch = table_of(ImportBatch).c
+    stmt = (
+        select(batch.id)
+        .where(batch.file_hash == file_hash, batch.status == ImportStatus.DONE.value)
+        .order_by(batch.id.desc())
+        .limit(1)
+    )
+    found = conn.execute(stmt).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
 def resolve_mapping(

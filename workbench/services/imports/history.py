@@ -79,7 +79,7 @@ class BatchInfo:
     @property
     def accounts(self) -> bool:
         """A company list imported as accounts (not leads)."""
-        return self.options.get("as", "leads") != "leads"
+        return bool(self.options.get("as", "leads") != "leads")
 
 
 @dataclass(frozen=True)
@@ -93,18 +93,6 @@ class UndoResult:
     accounts_deleted: int = 0
     accounts_trashed: int = 0
     demoted: int = 0
-
-
-def previous_import(conn: Connection, file_hash: str) -> int | None:
-    """The import (not undone) that brought in this content before, if any."""
-    stmt = (
-        select(_BATCH.c.id)
-        .where(_BATCH.c.file_hash == file_hash, _BATCH.c.status == ImportStatus.DONE.value)
-        .order_by(_BATCH.c.id.desc())
-        .limit(1)
-    )
-    found = conn.execute(stmt).scalar_one_or_none()
-    return int(found) if found is not None else None
 
 
 def list_batches(wb: Workbench, *, limit: int = 500) -> list[BatchInfo]:
@@ -295,7 +283,6 @@ __all__ = [
     "delete_preset",
     "list_batches",
     "presets",
-    "previous_import",
     "save_preset",
     "undo_import",
 ]

@@ -50,8 +50,13 @@ from workbench.exchange.mapping import (
 from workbench.exchange.readers import ReadError, SourceRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.imports.dedupe import DuplicateIndex
-from workbench.services.imports.file_preview import FilePreview, file_sha256, preview_file, resolve_mapping
-from workbench.services.imports.history import previous_import
+from workbench.services.imports.file_preview import (
+    FilePreview,
+    file_sha256,
+    preview_file,
+    previous_import,
+    resolve_mapping,
+)
 from workbench.services.imports.links import AccountLinker
 from workbench.services.imports.merge import MergeRequest, merge_rows
 from workbench.services.imports.options import (
