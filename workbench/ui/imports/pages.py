@@ -387,7 +387,9 @@ class PreviewPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.bar)
         self.tabs = QTabWidget(self)
-        self.rows = sample_model(self)
+        self.lead_rows = sample_model(self)
+        self.account_rows = account_sample_model(self)
+        self.rows = self.lead_rows
         self.problems = problems_model(self)
         self.groups = GroupsModel(self)
         self.rows_view = _table(self, self.rows, (50, 150, 160, 160, 200, 120))
@@ -435,8 +437,9 @@ class PreviewPage(QWidget):
     def show_result(self, result: ImportResult, default: DupAction) -> None:
         self.bar.hide()
         self.tabs.setEnabled(True)
-        self.rows = account_sample_model(self) if result.import_as.accounts else sample_model(self)
-        self.rows_view.setModel(self.rows)
+        self.rows = self.account_rows if result.import_as.accounts else self.lead_rows
+        if self.rows_view.model() is not self.rows:
+            self.rows_view.setModel(self.rows)
         self.tabs.setTabVisible(2, not result.import_as.accounts)
         self.rows.set_items(result.sample)
         self.problems.set_items(result.problems)
