@@ -44,7 +44,9 @@ from workbench.store import StoreError
 
 
 def register(sub: Any) -> None:
-    parser = add_command(sub, "import", "import leads from a CSV, TSV or XLSX file")
+    parser = add_command(
+        sub, "import", "import leads (or a company list as accounts) from a CSV, TSV or XLSX file"
+    )
     parser.add_argument("file", metavar="FILE", help="the CSV/TSV/TXT or XLSX/XLS/ODS file")
     parser.add_argument("--kind", help="kind of every lead: inbound, target or referral")
     parser.add_argument("--source", help="lead source of every lead (e.g. 'webinar')")

@@ -69,6 +69,7 @@ from workbench.services.imports.options import (
 from workbench.services.imports.rows import Unmapped
 from workbench.services.outreach import touches
 from workbench.services.settings import values as settings
+from workbench.services.targets.accounts import AccountError, normalise_domain
 from workbench.store import Workbench
 
 CHUNK_ROWS = 2000
@@ -163,8 +164,6 @@ class CompanyPreparer:
         website = self.cell(values, Field.WEBSITE)
         domain = ""
         if website:
-            from workbench.services.targets.accounts import AccountError, normalise_domain
-
             try:
                 domain = normalise_domain(website)
             except AccountError as exc:
