@@ -201,3 +201,23 @@ def test_cli_imports_a_company_list_onto_the_target_list(
     assert code == 0 and json.loads(out)["accounts_deleted"] == 4
     with open_workbench(db_path) as wb:
         assert accounts(wb) == []
+
+
+def test_undo_trashes_an_imported_account_worked_on_since(wb: Workbench, tmp_path: Path) -> None:
+    from workbench.services.safety import trash
+    from workbench.services.targets import contacts
+
+    result = run_import(wb, company_list(tmp_path), ImportOptions(import_as=ImportAs.TARGETS), clock=CLOCK)
+    ferrell = scalar(wb, select(A.id).where(A.name == "Ferrell LLC"))
+    with wb.session() as session:
+        contacts.create_contact(
+            session,
+            contacts.ContactInput(first_name="Ina", last_name="Ferrell", account_id=ferrell),
+            clock=CLOCK,
+        )
+    undone = import_history.undo_import(wb, result.batch_id or 0, clock=CLOCK)
+    assert (undone.accounts_deleted, undone.accounts_trashed) == (3, 1)
+    assert accounts(wb) == []  # none live; the worked-on one is in the trash with its contact
+    assert [item.label for item in trash.list_items(wb, "account")] == ["Ferrell LLC"]
+    assert trash.restore(wb, "account", [ferrell]) == 1
+    assert accounts(wb)[0][0] == "Ferrell LLC"
