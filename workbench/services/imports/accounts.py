@@ -508,7 +508,11 @@ class AccountRun:
                 record["before"].setdefault(name, dict(zip(FILL_FIELDS, current, strict=True))[name])
                 record["after"][name] = changes[name]
         if "domain" in changes:
-            self._remember(_Known(account_id, changes["domain"]), "")
+            # Matched by name (a domain match has one): that name now has this domain.
+            known = _Known(account_id, changes["domain"])
+            entries = self.by_name.get(company["name_norm"], [])
+            entries[:] = [known if e.id == account_id else e for e in entries]
+            self._remember(known, "")
             self._link(account_id, changes["domain"], "", record=account_id not in self.created)
         return [name for name in changes if name != "domain"] or ["domain"]
 
