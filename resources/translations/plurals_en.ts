@@ -381,5 +381,26 @@
             <numerusform>… and %n more.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n new account(s)</source>
+        <translation>
+            <numerusform>%n new account</numerusform>
+            <numerusform>%n new accounts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s)</source>
+        <translation>
+            <numerusform>%n account</numerusform>
+            <numerusform>%n accounts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n filled field(s)</source>
+        <translation>
+            <numerusform>%n filled field</numerusform>
+            <numerusform>%n filled fields</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -32,7 +32,7 @@ CRM_HEADERS: dict[str, list[tuple[str, Field | None]]] = {
         ("Created Date", F.RECEIVED_AT),
         ("Website", F.WEBSITE),
         ("Description", F.NOTES),
-        ("Industry", None),
+        ("Industry", F.INDUSTRY),  # kept on the lead as "Industry: …"
     ],
     "hubspot": [
         ("Record ID", None),

@@ -1,4 +1,5 @@
-"""``workbench import`` and ``workbench undo-import`` — leads from CSV/XLSX files, for scripts.
+"""``workbench import`` and ``workbench undo-import`` — leads from CSV/XLSX files, for scripts;
+``--as accounts [--target-list]`` imports a company list as accounts.
 
 The file is read and mapped before the workbench is opened, so a file that cannot be
 read or mapped exits with 2 and writes nothing (not even a new workbench file).
@@ -33,6 +34,7 @@ from workbench.services.imports.file_preview import resolve_mapping
 from workbench.services.imports.rows import Unmapped
 from workbench.services.imports.run import (
     DupAction,
+    ImportAs,
     ImportOptions,
     ImportProgress,
     ImportRefused,
@@ -44,7 +46,9 @@ from workbench.store import StoreError
 
 
 def register(sub: Any) -> None:
-    parser = add_command(sub, "import", "import leads from a CSV, TSV or XLSX file")
+    parser = add_command(
+        sub, "import", "import leads (or a company list as accounts) from a CSV, TSV or XLSX file"
+    )
     parser.add_argument("file", metavar="FILE", help="the CSV/TSV/TXT or XLSX/XLS/ODS file")
     parser.add_argument("--kind", help="kind of every lead: inbound, target or referral")
     parser.add_argument("--source", help="lead source of every lead (e.g. 'webinar')")
@@ -79,6 +83,19 @@ def register(sub: Any) -> None:
         "--date-order",
         choices=[o.value for o in DateOrder],
         help="how to read 03/04/2024: mdy (US) or dmy (default: guessed from the file)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="import_as",
+        choices=("leads", "accounts"),
+        default="leads",
+        help="what each row becomes: a lead, or (a company list) an account, "
+        "de-duplicated by domain then name (default: leads)",
+    )
+    parser.add_argument(
+        "--target-list",
+        action="store_true",
+        help="with --as accounts: put the accounts on the target list (default: other accounts)",
     )
     parser.add_argument("--dry-run", action="store_true", help="check and count everything, write nothing")
     parser.add_argument("--rejects", metavar="OUT.csv", help="write the rejected rows with a reason column")
@@ -125,8 +142,15 @@ def run(args: argparse.Namespace) -> int:
     preset, preset_name = _mapping_arg(args.mapping)
     if args.rejects and special_reason(Path(args.rejects).expanduser()) is not None:
         raise CliError(f"--rejects: {args.rejects} {special_reason(Path(args.rejects).expanduser())}")
+    if args.target_list and args.import_as != "accounts":
+        raise CliError("--target-list puts accounts on the target list: use it with --as accounts")
+    if args.import_as == "accounts":
+        import_as = ImportAs.TARGETS if args.target_list else ImportAs.ACCOUNTS
+    else:
+        import_as = ImportAs.LEADS
     options = ImportOptions(
         read=read,
+        import_as=import_as,
         header_row=args.header_row,
         preset=preset,
         kind=args.kind,
@@ -211,6 +235,8 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
             f"This file was imported before (batch {result.already_imported}); "
             f"all {result.skipped_duplicates:,} of its leads are already present and nothing was added."
         )
+    elif result.import_as.accounts:
+        lines.extend(_account_lines(result))
     else:
         verb = "would add" if result.dry_run else "added"
         lines.append(
@@ -238,6 +264,27 @@ def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
     return lines
 
 
+def _account_lines(result: ImportResult) -> list[str]:
+    verb = "would add" if result.dry_run else "added"
+    where = "on the target list" if result.import_as is ImportAs.TARGETS else "as other accounts"
+    lines = [
+        f"{verb} {result.inserted:,} accounts {where}"
+        + (f" (batch {result.batch_id})" if result.batch_id is not None else "")
+        + f"; already present {result.skipped_duplicates:,}, merged {result.merged:,}, "
+        f"rejected {result.rejected:,}; {result.linked_leads:,} leads linked"
+    ]
+    if result.promoted:
+        lines.append(f"{result.promoted:,} accounts already present put on the target list")
+    if result.import_as is ImportAs.TARGETS:
+        lines.append(
+            f"target list: {result.targets_after:,} active targets, goal {result.target_goal:,}"
+            + (f" ({result.over_goal:,} over the goal)" if result.over_goal else "")
+        )
+    if result.dry_run:
+        lines.append("dry run: nothing was written")
+    return lines
+
+
 def run_undo(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     if isinstance(target, Path) and not target.exists():
@@ -256,7 +303,17 @@ def run_undo(args: argparse.Namespace) -> int:
                 "deleted": result.deleted,
                 "trashed": result.trashed,
                 "restored_fields": result.restored_fields,
+                "accounts_deleted": result.accounts_deleted,
+                "accounts_trashed": result.accounts_trashed,
+                "taken_off_target_list": result.demoted,
             }
+        )
+    elif result.accounts_deleted or result.accounts_trashed or result.demoted:
+        say(
+            f"Undid import {result.batch_id}: {result.accounts_deleted:,} accounts removed, "
+            f"{result.accounts_trashed:,} worked-on accounts moved to the trash, "
+            f"{result.demoted:,} taken off the target list again, "
+            f"{result.restored_fields:,} filled fields emptied again."
         )
     else:
         say(

@@ -39,6 +39,10 @@ class Field(StrEnum):
     KIND = "kind"
     RECEIVED_AT = "received_at"
     COUNTRY = "country"  # decides how the row's phone is read; kept in notes
+    # A company list's columns (imported as accounts; on a lead, kept in its notes).
+    INDUSTRY = "industry"
+    EMPLOYEES = "employees"
+    REGION = "region"
     NOTES = "notes"
     IGNORE = "ignore"
 
@@ -59,6 +63,9 @@ FIELD_LABELS: dict[Field, str] = {
     Field.KIND: "Kind (inbound/target/referral)",
     Field.RECEIVED_AT: "Received (date)",
     Field.COUNTRY: "Country (reads the phone)",
+    Field.INDUSTRY: "Industry (accounts)",
+    Field.EMPLOYEES: "Employees (accounts)",
+    Field.REGION: "Region (accounts)",
     Field.NOTES: "Notes",
     Field.IGNORE: "Ignore",
 }
@@ -135,6 +142,19 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
     Field.COUNTRY: _names(
         """country | country region | country name | country code | nation | land | pays | pais | paese"""
+    ),
+    Field.INDUSTRY: _names(
+        """industry | industries | sector | vertical | industry sector | branche | industrie | secteur |
+        sector industrial | settore"""
+    ),
+    Field.EMPLOYEES: _names(
+        """employees | number of employees | no of employees | num employees | employee count | employee
+        size | company size | size | headcount | head count | staff | fte | mitarbeiter | anzahl mitarbeiter
+        | effectif | employes | empleados | werknemers | medewerkers"""
+    ),
+    Field.REGION: _names(
+        """region | sales region | territory | state | state region | province | county | headquarters |
+        hq | hq location | headquarters location | bundesland | provincie"""
     ),
     Field.NOTES: _names(
         """notes | note | description | comments | comment | remarks | lead notes | questions | question |
@@ -247,6 +267,13 @@ _COMPANY_COLUMNS = frozenset(
         headcount | revenue | annual revenue | founded | year founded | headquarters | hq"""
     )
 )
+#: Fields that describe a company; with a company column and no person column, a file
+#: is a company list (issue 18: offered as accounts).
+COMPANY_FIELDS = frozenset({Field.WEBSITE, Field.INDUSTRY, Field.EMPLOYEES, Field.REGION, Field.COUNTRY})
+#: Columns only a person has ("Phone" may be a company's switchboard).
+PERSON_ONLY_FIELDS = frozenset(
+    {Field.FIRST_NAME, Field.LAST_NAME, Field.FULL_NAME, Field.EMAIL, Field.TITLE, Field.MOBILE}
+)
 
 
 def is_identifier_header(header: str) -> bool:
@@ -284,7 +311,7 @@ def guess_mapping(headers: Sequence[str], samples: Sequence[Sequence[str]] = ())
     if (
         Field.COMPANY not in fields
         and not fields & {Field.FIRST_NAME, Field.LAST_NAME, Field.EMAIL, Field.TITLE}
-        and keys & _COMPANY_COLUMNS
+        and (keys & _COMPANY_COLUMNS or fields & {Field.INDUSTRY, Field.EMPLOYEES})
     ):
         guesses = [(Field.COMPANY, s) if f is Field.FULL_NAME else (f, s) for f, s in guesses]
     best: dict[Field, tuple[int, int]] = {}
@@ -302,6 +329,22 @@ def guess_mapping(headers: Sequence[str], samples: Sequence[Sequence[str]] = ())
         else:
             mapping.append(None)
     return mapping
+
+
+def is_company_list(mapping: Sequence[Field | None]) -> bool:
+    """A company column, something about the company, and no column only a person has:
+    a list of accounts (a bought list, a CRM's organisations), not of leads."""
+    fields = set(mapping)
+    return Field.COMPANY in fields and bool(fields & COMPANY_FIELDS) and not fields & PERSON_ONLY_FIELDS
+
+
+def check_usable_accounts(mapping: Sequence[Field | None]) -> None:
+    """Accounts need a company name column."""
+    if Field.COMPANY not in set(mapping):
+        raise MappingError(
+            "no column is mapped to the company, so no account could be made; "
+            "map the file's company name column"
+        )
 
 
 def parse_field(name: str) -> Field:
@@ -380,6 +423,7 @@ def parse_kind(text: str) -> LeadKind | None:
 
 
 __all__ = [
+    "COMPANY_FIELDS",
     "FIELD_LABELS",
     "MULTI_COLUMN",
     "SYNONYMS",
@@ -388,9 +432,11 @@ __all__ = [
     "MappingError",
     "apply_preset",
     "check_usable",
+    "check_usable_accounts",
     "guess_field",
     "guess_mapping",
     "header_key",
+    "is_company_list",
     "is_identifier_header",
     "looks_like_identifiers",
     "parse_field",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
@@ -80,6 +80,8 @@ def type_path(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
     edit.setFocus()
     qtbot.keyClicks(edit, str(path))
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+    # The file is read on a worker; Enter (Next) moves on once it is.
+    qtbot.waitUntil(lambda: not wizard.reading(), timeout=20_000)
 
 
 def preview(qtbot: QtBot, wizard: ImportWizard) -> Any:
@@ -197,6 +199,7 @@ def test_unreadable_file_and_overrides(qtbot: QtBot, wizard: ImportWizard, tmp_p
     combo = wizard.file_page.encoding
     combo.setCurrentIndex(combo.findData("utf-8"))
     combo.activated.emit(combo.currentIndex())  # as when the rep picks it from the list
+    qtbot.waitUntil(lambda: wizard.preview_data is not None, timeout=20_000)
     assert wizard.preview_data.format.encoding == "utf-8"
     assert wizard.preview_data.rows[0].values == ["Jos\ufffd", "Caf\ufffd"]
 
@@ -303,3 +306,39 @@ def test_file_menu_opens_the_wizard_with_ctrl_i(qtbot: QtBot, ctx: AppContext, a
     qtbot.waitExposed(wizard)
     wizard.close()
     qtbot.waitUntil(lambda: actions.wizard is None)
+
+
+def test_a_big_file_is_read_on_a_worker_and_cancel_stops_it(
+    qtbot: QtBot, wizard: ImportWizard, wb: Workbench, tmp_path: Path
+) -> None:
+    # Excel's CSV on Western Windows: cp1252, so the encoding is worked out as well.
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="cp1252", newline="") as fh:
+        fh.write("First Name,Last Name,Company,Email\n")
+        fh.writelines(f"José{i},Müller,Café {i},p{i}@c{i}.example\n" for i in range(200_000))
+    seen: list[bool] = []
+
+    def tick() -> None:
+        # The event loop runs while the file is read, and the rep can press Cancel.
+        seen.append(wizard.reading())
+        if wizard.reading():
+            assert wizard.file_page.read_bar.isVisible()
+            qtbot.mouseClick(wizard.cancel_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, tick)
+    wizard.open_path(path)
+    assert wizard.reading()
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    assert seen == [True]
+    assert not wizard.reading() and wizard.isVisible() and wizard.page() == FILE
+    assert "cancelled" in wizard.file_page.error.text()
+    assert wizard.preview_data is None and not wizard.next_button.isEnabled()
+    assert not wizard.file_page.read_bar.isVisible()
+    assert names(wb) == [] and import_history.list_batches(wb) == []
+    # The wizard is usable: the same file read to the end, then on to the mapping.
+    with qtbot.waitSignal(wizard.fileRead, timeout=20_000) as done:
+        wizard.open_path(path)
+    assert done.args[0] is not None and wizard.preview_data is not None
+    assert wizard.preview_data.rows[0].values[:2] == ["José0", "Müller"]
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.page() == MAPPING

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDeadlineTimer, Qt, QThread, QThreadPool, QTimer
+from PySide6.QtCore import QDeadlineTimer, QLocale, Qt, QThread, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -60,7 +60,43 @@ def test_the_welcome_asks_name_and_goals(qtbot: QtBot) -> None:
     dialog.touches_spin.setValue(25)
     dialog.targets_spin.setValue(15)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.choice == WelcomeChoice("start", "Dana Reyes", 25, 15)
+    assert dialog.choice == WelcomeChoice("start", "Dana Reyes", 25, 15, dialog.region())
+
+
+def test_the_welcome_asks_the_default_region_from_the_locale(qtbot: QtBot) -> None:
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium))
+    try:
+        dialog = WelcomeDialog()
+    finally:
+        QLocale.setDefault(previous)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    combo = dialog.region_combo
+    assert combo.currentData() == "BE" and combo.currentText() == "België (BE)"  # CLDR's name
+    # The rep works Dutch accounts: Alt+R goes to the field, typing picks the country.
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClicks(combo, "Nederland")
+    assert combo.currentData() == "NL"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == WelcomeChoice("import", region="NL")
+
+
+def test_the_default_region_is_kept_for_a_start_and_an_import(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for action in ("start", "import"):
+        path = tmp_path / f"{action}.db"
+        answer_welcome(monkeypatch, WelcomeChoice(action, region="NL"))
+        started = first_run.first_run(path)
+        assert started is not None
+        try:
+            assert settings.read(started.wb, "profile.phone_region") == "NL"
+        finally:
+            started.wb.close()
 
 
 def test_start_my_workbench_creates_the_file_with_name_and_goals(

@@ -6,7 +6,10 @@
 * leads it added that have activities, follow-ups, an opportunity or a contact since
   are moved to the trash with those (restorable there), never silently destroyed;
 * fields it filled on existing leads (merges) are emptied again — only where the
-  field still holds what the import put there, so later edits by the rep stay.
+  field still holds what the import put there, so later edits by the rep stay;
+* a company list imported as accounts: the accounts it created are deleted (or, worked
+  on since, trashed), those it put on the target list are taken off again, the fields
+  it filled and the leads it linked are as before (:func:`.accounts.undo_accounts`).
 
 The batch stays in the history, marked undone, and its file may be imported again.
 """
@@ -33,6 +36,7 @@ from workbench.domain import (
 )
 from workbench.domain.enums import ImportStatus
 from workbench.services.clock import Clock, system_clock
+from workbench.services.imports import accounts
 from workbench.services.imports.merge import MERGE_FIELDS
 from workbench.services.outreach import touches
 from workbench.services.settings import values as settings
@@ -72,6 +76,11 @@ class BatchInfo:
     def undone(self) -> bool:
         return self.status == ImportStatus.UNDONE.value
 
+    @property
+    def accounts(self) -> bool:
+        """A company list imported as accounts (not leads)."""
+        return bool(self.options.get("as", "leads") != "leads")
+
 
 @dataclass(frozen=True)
 class UndoResult:
@@ -79,6 +88,11 @@ class UndoResult:
     deleted: int
     trashed: int
     restored_fields: int
+    #: An account import (a company list): accounts removed, moved to the trash (worked
+    #: on since), and accounts it had put on the target list taken off again.
+    accounts_deleted: int = 0
+    accounts_trashed: int = 0
+    demoted: int = 0
 
 
 def list_batches(wb: Workbench, *, limit: int = 500) -> list[BatchInfo]:
@@ -154,12 +168,17 @@ def undo_import(wb: Workbench, batch_id: int, *, clock: Clock = system_clock) ->
             raise UndoRefused(f"Import {batch_id} ({batch['file_name']}) was undone already.")
         restored = _undo_merges(conn, batch_id)
         deleted, trashed = _remove_leads(conn, batch_id, now)
+        record = _options(batch["options"]).get(accounts.UNDO_KEY)
+        gone = binned = demoted = 0
+        if isinstance(record, dict):
+            gone, binned, filled, demoted = accounts.undo_accounts(conn, record, now)
+            restored += filled
         conn.execute(
             update(_BATCH)
             .where(_BATCH.c.id == batch_id)
             .values(status=ImportStatus.UNDONE.value, undone_at=now)
         )
-    return UndoResult(batch_id, deleted, trashed, restored)
+    return UndoResult(batch_id, deleted, trashed, restored, gone, binned, demoted)
 
 
 def _undo_merges(conn: Connection, batch_id: int) -> int:

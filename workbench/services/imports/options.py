@@ -28,6 +28,20 @@ class DupAction(StrEnum):
     KEEP = "keep"  # import the row as another lead
 
 
+class ImportAs(StrEnum):
+    """What a file's rows become."""
+
+    LEADS = "leads"
+    #: A company list (issue 18): one account per company, put on the target list…
+    TARGETS = "targets"
+    #: …or kept as other accounts, off the list.
+    ACCOUNTS = "accounts"
+
+    @property
+    def accounts(self) -> bool:
+        return self is not ImportAs.LEADS
+
+
 class ImportRefused(Exception):
     """The file cannot be read or mapped; nothing was written."""
 
@@ -39,6 +53,8 @@ class ImportCancelled(Exception):
 @dataclass(frozen=True)
 class ImportOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
+    #: Leads, or (for a company list) accounts on or off the target list.
+    import_as: ImportAs = ImportAs.LEADS
     #: The header's line as a spreadsheet shows it; None = found (report preambles skipped).
     header_row: int | None = None
     #: The field of every column; None = guessed (then ``preset`` laid over the guesses).
@@ -156,6 +172,24 @@ class ImportResult:
     header_line: int = 1
     preamble_lines: int = 0
     footer_lines: int = 0
+    #: What the rows became. For accounts, ``inserted`` counts new accounts, ``merged``
+    #: accounts it filled empty fields of, ``skipped_duplicates`` those already present.
+    import_as: ImportAs = ImportAs.LEADS
+    #: Accounts already present that this import put on the target list.
+    promoted: int = 0
+    #: Leads linked to an account of this import (by email domain or company name).
+    linked_leads: int = 0
+    #: The target list's goal, and its active targets before and after this import.
+    target_goal: int = 0
+    targets_before: int = 0
+    targets_after: int = 0
+
+    @property
+    def over_goal(self) -> int:
+        """Active targets beyond the list's goal once imported (0 when within it)."""
+        if self.import_as is not ImportAs.TARGETS or self.targets_after <= self.targets_before:
+            return 0
+        return max(0, self.targets_after - self.target_goal)
 
     def layout(self) -> str:
         """ "header on line 9; 8 lines above it skipped; 3 footer lines ignored"."""
@@ -195,6 +229,26 @@ class ImportResult:
                 for p in self.problems[:JSON_PROBLEMS]
             ],
             "problem_rows": self.warnings + self.rejected,
+            "as": self.import_as.value,
+            **(self._accounts_dict() if self.import_as.accounts else {}),
+        }
+
+    def _accounts_dict(self) -> dict[str, Any]:
+        return {
+            "accounts": {
+                "new": self.inserted,
+                "already_present": self.skipped_duplicates,
+                "merged": self.merged,
+                "put_on_target_list": self.promoted
+                + (self.inserted if self.import_as is ImportAs.TARGETS else 0),
+                "linked_leads": self.linked_leads,
+            },
+            "target_list": {
+                "goal": self.target_goal,
+                "before": self.targets_before,
+                "after": self.targets_after,
+                "over_goal": self.over_goal,
+            },
         }
 
     def discard_rejects(self) -> None:

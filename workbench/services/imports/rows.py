@@ -87,6 +87,7 @@ class Prepared(NamedTuple):
 
 
 _NO_KEYS = Keys()
+_ACCOUNT_FIELDS = {Field.INDUSTRY, Field.EMPLOYEES, Field.REGION}
 _LABEL_FIELDS = {"name": Field.LAST_NAME, "company": Field.COMPANY, "title": Field.TITLE}
 
 
@@ -115,12 +116,11 @@ class RowPreparer:
                 first.setdefault(field, index)
         self._col = first
         self._notes = notes
-        self._unmapped = (
-            [(i, h) for i, h in enumerate(headers) if i < len(mapping) and mapping[i] is None]
-            + [(i, h) for i, h in enumerate(headers) if i >= len(mapping)]
-            if settings.unmapped is Unmapped.NOTES
-            else []
-        )
+        # A company list's columns have no place on a lead: kept as "Header: value" too.
+        kept = _ACCOUNT_FIELDS if settings.unmapped is Unmapped.IGNORE else {None, *_ACCOUNT_FIELDS}
+        self._unmapped = [
+            (i, h) for i, h in enumerate(headers) if (mapping[i] if i < len(mapping) else None) in kept
+        ]
         kind = settings.kind.strip().casefold() if settings.kind else ""
         if kind and kind not in {k.value for k in LeadKind}:
             parsed = parse_kind(kind)

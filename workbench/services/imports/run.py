@@ -34,14 +34,14 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from workbench import temp_files
 from workbench.domain import ImportBatch, Lead, LeadSource, new_uuid, table_of
 from workbench.domain.enums import ImportStatus, LeadStatus
 from workbench.exchange.csv_safe import neutralise
 from workbench.exchange.dates import DateOrder, guess_order
-from workbench.exchange.header_row import open_report
+from workbench.exchange.header_row import HeaderedTable, open_report
 from workbench.exchange.mapping import (
     Field,
     MappingError,
@@ -50,12 +50,19 @@ from workbench.exchange.mapping import (
 from workbench.exchange.readers import ReadError, SourceRow
 from workbench.services.clock import Clock, system_clock
 from workbench.services.imports.dedupe import DuplicateIndex
-from workbench.services.imports.file_preview import FilePreview, file_sha256, preview_file, resolve_mapping
+from workbench.services.imports.file_preview import (
+    FilePreview,
+    file_sha256,
+    preview_file,
+    previous_import,
+    resolve_mapping,
+)
 from workbench.services.imports.links import AccountLinker
 from workbench.services.imports.merge import MergeRequest, merge_rows
 from workbench.services.imports.options import (
     DupAction,
     DuplicateGroup,
+    ImportAs,
     ImportCancelled,
     ImportOptions,
     ImportProgress,
@@ -90,17 +97,6 @@ _BATCH = table_of(ImportBatch)
 def source_key(name: str) -> str:
     """Sources match case- and space-insensitively ("Trade  Show" = "trade show")."""
     return " ".join(name.split()).casefold()
-
-
-def previous_import(conn: Connection, file_hash: str) -> int | None:
-    stmt = (
-        select(_BATCH.c.id)
-        .where(_BATCH.c.file_hash == file_hash, _BATCH.c.status == ImportStatus.DONE.value)
-        .order_by(_BATCH.c.id.desc())
-        .limit(1)
-    )
-    found = conn.execute(stmt).scalar_one_or_none()
-    return int(found) if found is not None else None
 
 
 class _Rejects:
@@ -215,25 +211,28 @@ def run_import(
         if options.rejects_to is not None or options.keep_rejects:
             folder = options.rejects_to.parent if options.rejects_to is not None else None
             rejects = _Rejects(reader.headers, folder)
-        region = options.phone_region or str(settings.read(wb, "profile.phone_region") or "US")
-        file_settings = FileSettings(
-            kind=options.kind,
-            source=options.source,
-            campaign=options.campaign,
-            unmapped=options.unmapped,
-            phone_region=region,
-            date_order=order,
-            timezone=options.timezone,
-            warn_short_rows=not reader.format.is_spreadsheet,
-        )
-        try:
-            preparer = RowPreparer(reader.headers, mapping, file_settings, clock())
-        except ValueError as exc:
-            raise ImportRefused(str(exc)) from exc
-        if not options.dry_run and not _imported_before(wb, result.file_hash):
-            _back_up_first(wb, result, progress, clock)
-        run = _Run(wb, result, options, preparer, rejects, collect, clock)
-        run.execute(rows, reader.fraction, progress, started)
+        if options.import_as.accounts:
+            _run_accounts(wb, result, options, rows, reader, rejects, collect, progress, clock, started)
+        else:
+            region = options.phone_region or str(settings.read(wb, "profile.phone_region") or "US")
+            file_settings = FileSettings(
+                kind=options.kind,
+                source=options.source,
+                campaign=options.campaign,
+                unmapped=options.unmapped,
+                phone_region=region,
+                date_order=order,
+                timezone=options.timezone,
+                warn_short_rows=not reader.format.is_spreadsheet,
+            )
+            try:
+                preparer = RowPreparer(reader.headers, mapping, file_settings, clock())
+            except ValueError as exc:
+                raise ImportRefused(str(exc)) from exc
+            if not options.dry_run and not _imported_before(wb, result.file_hash):
+                _back_up_first(wb, result, progress, clock)
+            run = _Run(wb, result, options, preparer, rejects, collect, clock)
+            run.execute(rows, reader.fraction, progress, started)
         result.footer_lines = reader.footer_lines
         if rejects is not None:
             # The import is committed by now: a rejects file that cannot be finished
@@ -260,6 +259,35 @@ def run_import(
         raise
     finally:
         reader.close()
+
+
+def _run_accounts(
+    wb: Workbench,
+    result: ImportResult,
+    options: ImportOptions,
+    rows: Iterator[SourceRow],
+    reader: HeaderedTable,
+    rejects: _Rejects | None,
+    collect: bool,
+    progress: ProgressFn | None,
+    clock: Clock,
+    started: float,
+) -> None:
+    """A company list as accounts (:mod:`~workbench.services.imports.accounts`)."""
+    from workbench.services.imports.accounts import AccountRun, Company, CompanyPreparer
+
+    result.import_as = options.import_as
+
+    def reject(row: SourceRow, company: Company) -> None:
+        if rejects is not None:
+            rejects.write(row.values, "; ".join(company.problems))
+
+    preparer = CompanyPreparer(reader.headers, result.mapping, options.unmapped)
+    if not options.dry_run and not _imported_before(wb, result.file_hash):
+        _back_up_first(wb, result, progress, clock)
+    AccountRun(wb, result, options, preparer, reject, collect, clock).execute(
+        rows, reader.fraction, progress, started
+    )
 
 
 def _guess_order(head: Sequence[SourceRow], mapping: Sequence[Field | None]) -> DateOrder:
@@ -618,6 +646,7 @@ __all__ = [
     "DupAction",
     "DuplicateGroup",
     "FilePreview",
+    "ImportAs",
     "ImportCancelled",
     "ImportOptions",
     "ImportProgress",

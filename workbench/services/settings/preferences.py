@@ -83,6 +83,36 @@ def phone_regions() -> list[str]:
     return sorted(phonenumbers.SUPPORTED_REGIONS)
 
 
+#: The default region when the computer's locale names no country phone numbers know.
+FALLBACK_REGION = "US"
+
+
+def region_choices(locale_name: str = "en") -> list[tuple[str, str]]:
+    """``(code, "Netherlands (NL)")`` for every region phones can be read for, named in
+    the rep's language by CLDR (babel) and sorted by that name. The *default region*
+    reads a number typed without ``+country`` (a lead's own country column wins)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(locale_name or "en").territories
+    except (UnknownLocaleError, ValueError):
+        names = Locale("en").territories
+    choices = [(code, f"{names[code]} ({code})" if code in names else code) for code in phone_regions()]
+    choices.sort(key=lambda item: item[1].casefold())
+    return choices
+
+
+def region_of_locale(locale_name: str) -> str:
+    """The default region a computer's locale suggests ("nl_BE" → "BE"); the fallback
+    when it names no country (C, POSIX, a bare language) or one phones do not know."""
+    import phonenumbers
+
+    text = locale_name.split(".")[0].split("@")[0].replace("-", "_")
+    parts = [p for p in text.split("_")[1:] if len(p) == 2 and p.isalpha()]
+    code = parts[-1].upper() if parts else ""
+    return code if code in phonenumbers.SUPPORTED_REGIONS else FALLBACK_REGION
+
+
 def check(key: str, value: Any) -> Any:
     """``value`` as it will be stored; :class:`PreferenceError` when it cannot be."""
     if key in NUMBERS:
@@ -108,7 +138,7 @@ def check(key: str, value: Any) -> Any:
         region = text.upper()
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise PreferenceError(
-                f"Phone region: {text or '(empty)'} is not a country code phone numbers know."
+                f"Default region: {text or '(empty)'} is not a country code phone numbers know."
             )
         return region
     if key == APPEARANCE_KEY:

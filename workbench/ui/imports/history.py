@@ -36,11 +36,11 @@ def _cell(batch: BatchInfo, column: int) -> Any:
         batch.file_name,
         fmt.datetime_text(batch.started_at),
         f"{batch.rows:,}",
-        f"{batch.inserted:,}",
+        tr("{0} accounts").format(f"{batch.inserted:,}") if batch.accounts else f"{batch.inserted:,}",
         f"{batch.merged:,}",
         f"{batch.skipped:,}",
         f"{batch.rejected:,}",
-        f"{batch.live_leads:,}",
+        "" if batch.accounts else f"{batch.live_leads:,}",
         tr("undone {0}").format(fmt.datetime_text(batch.undone_at)) if batch.undone_at else tr("imported"),
     )
     return values[column]
@@ -127,10 +127,17 @@ class ImportHistoryDialog(QDialog):
         batch = self.selected()
         if batch is None or batch.undone or self.job is not None:
             return
-        text = self.tr(
-            "Undo import {0} ({1})? Its {2} are removed; leads you have worked on since go to "
-            "the trash with their activities, and fields it filled on your leads are emptied again."
-        ).format(batch.id, batch.file_name, plural("%n lead(s)", batch.live_leads))
+        if batch.accounts:
+            text = self.tr(
+                "Undo import {0} ({1})? Its {2} are removed (accounts you have worked on "
+                "since go to the trash), accounts it put on the target list are taken off again, and "
+                "fields it filled are emptied again."
+            ).format(batch.id, batch.file_name, plural("%n new account(s)", batch.inserted))
+        else:
+            text = self.tr(
+                "Undo import {0} ({1})? Its {2} are removed; leads you have worked on since go to "
+                "the trash with their activities, and fields it filled on your leads are emptied again."
+            ).format(batch.id, batch.file_name, plural("%n lead(s)", batch.live_leads))
         if not self.confirm(self, self.tr("Undo import"), text):
             return
         wb, clock = self.ctx.wb, self.ctx.clock
@@ -144,14 +151,28 @@ class ImportHistoryDialog(QDialog):
 
     def _undone(self, result: UndoResult) -> None:
         self.job = None
-        self.status.setText(
-            self.tr("Import {0} undone: {1} removed, {2} moved to the trash, {3} emptied.").format(
-                result.batch_id,
-                plural("%n lead(s)", result.deleted),
-                f"{result.trashed:,}",
-                plural("%n merged field(s)", result.restored_fields),
+        if result.accounts_deleted or result.accounts_trashed or result.demoted:
+            self.status.setText(
+                self.tr(
+                    "Import {0} undone: {1} removed, {2} moved to the trash, {3} taken off the target"
+                    " list, {4} emptied."
+                ).format(
+                    result.batch_id,
+                    plural("%n account(s)", result.accounts_deleted),
+                    f"{result.accounts_trashed:,}",
+                    f"{result.demoted:,}",
+                    plural("%n filled field(s)", result.restored_fields),
+                )
             )
-        )
+        else:
+            self.status.setText(
+                self.tr("Import {0} undone: {1} removed, {2} moved to the trash, {3} emptied.").format(
+                    result.batch_id,
+                    plural("%n lead(s)", result.deleted),
+                    f"{result.trashed:,}",
+                    plural("%n merged field(s)", result.restored_fields),
+                )
+            )
         self.ctx.notify(Topic.LEADS)
         self.ctx.notify(Topic.ACCOUNTS)
         self.reload()

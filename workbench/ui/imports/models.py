@@ -130,6 +130,7 @@ def problems_model(parent: Any = None) -> ListModel[RowProblem]:
 
 
 _OUTCOMES = {
+    "new account": "new account",
     "new": "new lead",
     "keep": "new lead (duplicate kept)",
     "duplicate": "already present",
@@ -152,6 +153,23 @@ def sample_model(parent: Any = None) -> ListModel[PreviewRow]:
         return WARNING_COLOUR if r.note and r.outcome in ("new", "keep") else ""
 
     headers = [tr("Row"), tr("Outcome"), tr("Name"), tr("Company"), tr("Email"), tr("Received"), tr("Note")]
+    return ListModel(headers, cell, colour, parent)
+
+
+def account_sample_model(parent: Any = None) -> ListModel[PreviewRow]:
+    """The sample of a company list imported as accounts (its name and domain are in the
+    row's ``name`` and ``email``)."""
+
+    def cell(r: PreviewRow, column: int) -> str:
+        values = (str(r.row), tr(_OUTCOMES.get(r.outcome, r.outcome)), r.name, r.email)
+        return values[column] if column < len(values) else r.note
+
+    def colour(r: PreviewRow) -> str:
+        if r.outcome == "rejected":
+            return REJECTED_COLOUR
+        return DUPLICATE_COLOUR if r.outcome == "duplicate" else ""
+
+    headers = [tr("Row"), tr("Outcome"), tr("Account"), tr("Domain"), tr("Note")]
     return ListModel(headers, cell, colour, parent)
 
 

@@ -33,14 +33,16 @@ from workbench.exchange.dates import DateOrder
 from workbench.exchange.mapping import FIELD_LABELS, Field
 from workbench.exchange.readers import DELIMITER_NAMES, ENCODINGS, Preview
 from workbench.services.imports.file_preview import FilePreview
-from workbench.services.imports.options import DupAction, ImportResult
+from workbench.services.imports.options import DupAction, ImportAs, ImportResult
 from workbench.services.imports.rows import Unmapped
+from workbench.ui.common.plain import plain
 from workbench.ui.common.plural import plural
 from workbench.ui.common.widgets import configure_big_table
 from workbench.ui.imports.models import (
     GroupsModel,
     ListModel,
     MappingModel,
+    account_sample_model,
     action_label,
     problems_model,
     raw_rows_model,
@@ -137,12 +139,17 @@ class FilePage(QWidget):
         form.addRow(self.tr("&Sheet:"), self.sheet)
         form.addRow(self.tr("&Header on line:"), self.header_row)
         layout.addLayout(form)
-        self.detected = QLabel(self)
+        self.detected = plain(QLabel(self))  # file, sheet and encoding names are the file's
         self.detected.setWordWrap(True)
-        self.error = QLabel(self)
+        self.error = plain(QLabel(self))
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
+        # While a file is read (on a worker): busy, then rows; the wizard's Cancel stops it.
+        self.read_bar = QProgressBar(self)
+        self.read_bar.setObjectName("importReadProgress")
+        self.read_bar.hide()
         layout.addWidget(self.detected)
+        layout.addWidget(self.read_bar)
         layout.addWidget(self.error)
         self.rows_model: ListModel[Any] = raw_rows_model([], self)
         self.table = _table(self, self.rows_model)
@@ -152,7 +159,22 @@ class FilePage(QWidget):
         self.header_row.editingFinished.connect(self.optionsChanged.emit)
         self.show_preview(None)
 
+    def reading(self, name: str) -> None:
+        """A file is being read: say so, busy bar until the first rows come."""
+        self.error.setText("")
+        self.detected.setText(self.tr("Reading {0}… (Cancel stops reading)").format(name))
+        self.read_bar.setRange(0, 0)
+        self.read_bar.show()
+        self.rows_model = raw_rows_model([], self)
+        self.table.setModel(self.rows_model)
+
+    def read_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.read_bar.setRange(0, total)
+            self.read_bar.setValue(min(done, total))
+
     def show_preview(self, preview: Preview | FilePreview | None, error: str = "") -> None:
+        self.read_bar.hide()
         self.error.setText(error)
         if preview is None:
             self.detected.setText(
@@ -225,6 +247,33 @@ class MappingPage(QWidget):
         row.addWidget(self.save_preset)
         row.addWidget(self.delete_preset)
         layout.addLayout(row)
+        # A company list (no person columns) is offered as accounts (issue 18).
+        self.company_note = QLabel(
+            self.tr(
+                "<b>This file lists companies, not people.</b> Import them as accounts: onto your "
+                "target list, or as other accounts. Accounts already present (same domain, else same "
+                "name) are not added twice."
+            ),
+            self,
+        )
+        self.company_note.setWordWrap(True)
+        self.company_note.hide()
+        layout.addWidget(self.company_note)
+        as_row = QHBoxLayout()
+        self.import_as = _combo(
+            self,
+            [
+                (self.tr("Leads"), ImportAs.LEADS),
+                (self.tr("Accounts onto the target list"), ImportAs.TARGETS),
+                (self.tr("Other accounts (not on the target list)"), ImportAs.ACCOUNTS),
+            ],
+        )
+        self.import_as.setObjectName("importAs")
+        as_label = QLabel(self.tr("Import the rows &as:"), self)
+        as_label.setBuddy(self.import_as)
+        as_row.addWidget(as_label)
+        as_row.addWidget(self.import_as, 1)
+        layout.addLayout(as_row)
         self.model = MappingModel(self)
         self.table = _table(self, self.model, (200, 300, 220))
         self.table.setEditTriggers(
@@ -273,6 +322,14 @@ class MappingPage(QWidget):
         form.addRow(self.tr("&Unmapped columns:"), self.unmapped)
         form.addRow(self.tr("D&uplicates:"), self.on_duplicate)
         layout.addLayout(form)
+        #: What only leads have: off while the rows become accounts.
+        self.lead_only: tuple[QWidget, ...] = (
+            self.kind,
+            self.source,
+            self.campaign,
+            self.date_order,
+            self.on_duplicate,
+        )
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828;")
@@ -285,6 +342,22 @@ class MappingPage(QWidget):
         )
         self.model.dataChanged.connect(lambda *_a: self.mappingChanged.emit())
         self.model.modelReset.connect(self.mappingChanged)
+
+    def chosen_as(self) -> ImportAs:
+        # Qt hands enum item data back as plain text.
+        return ImportAs(self.import_as.currentData())
+
+    def offer_accounts(self, company_list: bool) -> None:
+        """A new file: a company list is offered as accounts (onto the target list)."""
+        self.company_note.setVisible(company_list)
+        chosen = ImportAs.TARGETS if company_list else ImportAs.LEADS
+        self.import_as.setCurrentIndex(self.import_as.findData(chosen))
+        self.as_changed()
+
+    def as_changed(self) -> None:
+        leads = self.chosen_as() is ImportAs.LEADS
+        for widget in self.lead_only:
+            widget.setEnabled(leads)
 
     def set_presets(self, names: Sequence[str], current: str = "") -> None:
         self.preset.clear()
@@ -315,7 +388,9 @@ class PreviewPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.bar)
         self.tabs = QTabWidget(self)
-        self.rows = sample_model(self)
+        self.lead_rows = sample_model(self)
+        self.account_rows = account_sample_model(self)
+        self.rows = self.lead_rows
         self.problems = problems_model(self)
         self.groups = GroupsModel(self)
         self.rows_view = _table(self, self.rows, (50, 150, 160, 160, 200, 120))
@@ -363,6 +438,10 @@ class PreviewPage(QWidget):
     def show_result(self, result: ImportResult, default: DupAction) -> None:
         self.bar.hide()
         self.tabs.setEnabled(True)
+        self.rows = self.account_rows if result.import_as.accounts else self.lead_rows
+        if self.rows_view.model() is not self.rows:
+            self.rows_view.setModel(self.rows)
+        self.tabs.setTabVisible(2, not result.import_as.accounts)
         self.rows.set_items(result.sample)
         self.problems.set_items(result.problems)
         self.groups.set_groups(list(result.groups.values()), default)
@@ -374,6 +453,11 @@ class PreviewPage(QWidget):
                     "<b>This file was imported already</b> (import {0} in File → Import history). "
                     "Importing it again would add nothing: all {1} of its leads are present."
                 ).format(result.already_imported, f"{result.skipped_duplicates:,}")
+            )
+            return
+        if result.import_as.accounts:
+            self.status.setText(
+                account_counts(self, result) + "<br>" + received_note(self, result, accounts=True)
             )
             return
         text = self.tr(
@@ -389,7 +473,64 @@ class PreviewPage(QWidget):
             f"{result.rejected:,}",
             f"{result.warnings:,}",
         )
-        self.status.setText(text + "<br>" + self.tr("Read with {0}.").format(result.layout()))
+        self.status.setText(
+            text
+            + "<br>"
+            + self.tr("Read with {0}.").format(result.layout())
+            + "<br>"
+            + received_note(self, result, accounts=False)
+        )
+
+
+def received_note(widget: QWidget, result: ImportResult, *, accounts: bool) -> str:
+    """Where the received date comes from, and how to change it (issue 18)."""
+    if accounts:
+        return widget.tr("Read with {0}.").format(result.layout())
+    if Field.RECEIVED_AT in result.mapping:
+        header = result.headers[result.mapping.index(Field.RECEIVED_AT)]
+        return widget.tr(
+            "Received dates from the column “{0}” (the Received column below); Back changes the "
+            "column or how dates are written."
+        ).format(html.escape(header))
+    return widget.tr(
+        "No column holds the received date, so every lead is received now; Back lets you map one."
+    )
+
+
+def account_counts(widget: QWidget, result: ImportResult) -> str:
+    """The preview's (and summary's) counts of a company list imported as accounts."""
+    where = (
+        widget.tr("onto your target list")
+        if result.import_as is ImportAs.TARGETS
+        else widget.tr("as other accounts")
+    )
+    text = widget.tr(
+        "<b>{0} rows</b>: {1} new accounts {2}, {3} already present, {4} merged (empty fields "
+        "filled), {5} rejected, {6} with warnings; {7} of your leads linked to them."
+    ).format(
+        f"{result.rows:,}",
+        f"{result.inserted:,}",
+        where,
+        f"{result.skipped_duplicates:,}",
+        f"{result.merged:,}",
+        f"{result.rejected:,}",
+        f"{result.warnings:,}",
+        f"{result.linked_leads:,}",
+    )
+    if result.promoted:
+        text += " " + widget.tr("{0} accounts already present go onto the target list.").format(
+            f"{result.promoted:,}"
+        )
+    if result.import_as is ImportAs.TARGETS:
+        text += "<br>" + widget.tr("The target list: {0} active targets, its goal is {1}.").format(
+            f"{result.targets_after:,}", f"{result.target_goal:,}"
+        )
+        if result.over_goal:
+            text += " " + widget.tr(
+                "<b>That is {0} over the goal</b> — import them as other accounts and promote the "
+                "best ones, or raise the goal in Settings."
+            ).format(f"{result.over_goal:,}")
+    return text
 
 
 class ProgressPage(QWidget):
@@ -440,6 +581,19 @@ class SummaryPage(QWidget):
                     result.already_imported
                 )
             )
+        elif result.import_as.accounts:
+            self.text.setText(
+                "<p>"
+                + self.tr("<b>Imported {0}</b> (import {1}).").format(
+                    html.escape(result.file_name), result.batch_id
+                )
+                + "</p><p>"
+                + account_counts(self, result)
+                + "</p><p>"
+                + self.tr("File → Import history… undoes the whole import.")
+                + "</p>"
+                + self._backup_note(result)
+            )
         else:
             self.text.setText(
                 self.tr(
@@ -449,7 +603,7 @@ class SummaryPage(QWidget):
                     "<p>File → Import history… undoes the whole import.</p>"
                 ).format(
                     f"{result.inserted:,}",
-                    result.file_name,
+                    html.escape(result.file_name),
                     result.batch_id,
                     f"{result.seconds:,.1f}",
                     f"{result.merged:,}",

@@ -1,7 +1,12 @@
 """File → Import leads… (Ctrl+I): file → read options → mapping → preview → import → summary.
 
-The preview is the import itself run as a dry run (every check, every duplicate, then
-rolled back), so what it shows is what the import will do. Both run in an
+A company list (company columns, no person columns) is offered as accounts, onto the
+target list or as other accounts (:mod:`workbench.services.imports.accounts`).
+
+Reading the file (header row, first rows, guessed mapping) runs on a worker with a
+progress bar; Cancel stops it and the rep may choose again. The preview is the import
+itself run as a dry run (every check, every duplicate, then rolled back), so what it
+shows is what the import will do. Both run in an
 :class:`~workbench.ui.imports.worker.ImportJob` off the UI thread with a progress bar,
 rows per second and Cancel; the job only reports through signals. Nothing is written
 until the rep presses Import, and a cancelled import writes nothing at all.
@@ -18,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -32,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.exchange.dates import DateOrder
-from workbench.exchange.mapping import Field, MappingError, check_usable, preset_of
+from workbench.exchange.mapping import Field, MappingError, check_usable, check_usable_accounts, preset_of
 from workbench.exchange.readers import ReadError, ReadOptions
 from workbench.services.imports import file_preview
 from workbench.services.imports import history as import_history
@@ -48,7 +53,7 @@ from workbench.services.imports.options import (
 from workbench.services.imports.rows import Unmapped
 from workbench.services.leads import edit as leads
 from workbench.store import StoreError
-from workbench.ui.common import file_dialogs
+from workbench.ui.common import file_dialogs, workers
 from workbench.ui.common.context import AppContext, Topic
 from workbench.ui.imports.pages import FilePage, MappingPage, PreviewPage, ProgressPage, SummaryPage
 from workbench.ui.imports.worker import ImportJob, start
@@ -62,6 +67,8 @@ class ImportWizard(QDialog):
     imported = Signal(object)
     #: Emitted when the dry run (preview) is ready.
     previewed = Signal(object)
+    #: Emitted when reading a file ended: its FilePreview, or None (unreadable, cancelled).
+    fileRead = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: Path | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +80,10 @@ class ImportWizard(QDialog):
         self.preview_result: ImportResult | None = None
         self.import_result: ImportResult | None = None
         self.job: ImportJob | None = None
+        #: The file being read for the file page (header, first rows, mapping guesses).
+        self.read_job: workers.Job | None = None
+        #: Next (or Enter) was pressed while the file was read: move on once it is.
+        self._next_when_read = False
         self._close_when_stopped = False
 
         layout = QVBoxLayout(self)
@@ -113,6 +124,7 @@ class ImportWizard(QDialog):
         self.mapping_page.deletePreset.connect(self.delete_preset)
         self.mapping_page.mappingChanged.connect(self._mapping_changed)
         self.mapping_page.on_duplicate.currentIndexChanged.connect(self._invalidate_preview)
+        self.mapping_page.import_as.currentIndexChanged.connect(self._import_as_changed)
         self.summary_page.saveRejects.connect(self.save_rejects)
         self.summary_page.showHistory.connect(self.show_history)
         self._load_lists()
@@ -162,12 +174,12 @@ class ImportWizard(QDialog):
     def _update_buttons(self) -> None:
         page = self.page()
         running = self.job is not None
-        self.back_button.setEnabled(page in (MAPPING, PREVIEW) and not running)
+        self.back_button.setEnabled(page in (MAPPING, PREVIEW) and not running and not self.reading())
         self.back_button.setVisible(page < PROGRESS)
         self.cancel_button.setText(self.tr("Close") if page == SUMMARY else self.tr("Cancel"))
         if page == FILE:
             self.next_button.setText(self.tr("&Next >"))
-            self.next_button.setEnabled(self.preview_data is not None)
+            self.next_button.setEnabled(self.preview_data is not None or self.reading())
         elif page == MAPPING:
             self.next_button.setText(self.tr("&Preview >"))
             self.next_button.setEnabled(self._mapping_problem() == "")
@@ -184,7 +196,9 @@ class ImportWizard(QDialog):
 
     def go_next(self) -> None:
         page = self.page()
-        if page == FILE and self.preview_data is not None:
+        if page == FILE and self.reading():
+            self._next_when_read = True
+        elif page == FILE and self.preview_data is not None:
             self.stack.setCurrentIndex(MAPPING)
         elif page == MAPPING and self._mapping_problem() == "":
             self.stack.setCurrentIndex(PREVIEW)
@@ -194,7 +208,7 @@ class ImportWizard(QDialog):
         self._update_buttons()
 
     def go_back(self) -> None:
-        if self.job is None and self.page() in (MAPPING, PREVIEW):
+        if self.job is None and not self.reading() and self.page() in (MAPPING, PREVIEW):
             self.stack.setCurrentIndex(self.page() - 1)
         self._update_buttons()
 
@@ -222,27 +236,85 @@ class ImportWizard(QDialog):
         encoding, delimiter, sheet = self.file_page.chosen()
         return ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet)
 
+    def reading(self) -> bool:
+        """Whether the file page's file is being read (on the thread pool)."""
+        return self.read_job is not None
+
     def reload_file(self) -> None:
+        """Read the file's header and first rows on a worker (issue 19: a big or hostile
+        file never blocks the window); the wizard's Cancel stops the read."""
         if self.path is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.preview_data = file_preview.preview_file(
-                self.path, self.read_options(), header_row=self.file_page.chosen_header_row()
-            )
-        except ReadError as exc:
-            self.preview_data = None
-            self.file_page.show_preview(None, self.tr("This file cannot be read: {0}.").format(exc))
-        else:
-            self.file_page.show_preview(self.preview_data)
-            self.mapping_page.model.set_columns(
-                self.preview_data.headers, self.preview_data.rows, self.preview_data.mapping
-            )
-            self.mapping_page.preset.setCurrentIndex(0)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        if self.read_job is not None:  # a new choice replaces the read in progress
+            self.read_job.cancel()
+        path, read, header_row = self.path, self.read_options(), self.file_page.chosen_header_row()
+
+        def work(report: Callable[[int, int], bool]) -> file_preview.FilePreview:
+            return file_preview.preview_file(path, read, header_row=header_row, progress=report)
+
+        job = workers.Job(work)
+        job.signals.progress.connect(self._read_progress)
+        job.signals.finished.connect(self._read_finished)
+        job.signals.failed.connect(self._read_failed)
+        self.read_job = job
+        self.preview_data = None
+        self.file_page.reading(path.name)
         self._invalidate_preview()
-        self._update_buttons()
+        workers.start(job)
+
+    def _current_read(self) -> bool:
+        """Whether the signal being handled comes from the read still wanted (a replaced
+        or cancelled read reports into the void)."""
+        job = self.read_job
+        return job is not None and self.sender() is job.signals
+
+    def _read_progress(self, done: int, total: int) -> None:
+        if self._current_read():
+            self.file_page.read_progress(done, total)
+
+    def _read_finished(self, preview: file_preview.FilePreview) -> None:
+        if not self._current_read():
+            return
+        self.read_job = None
+        self.preview_data = preview
+        self.file_page.show_preview(preview)
+        self.mapping_page.model.set_columns(preview.headers, preview.rows, preview.mapping)
+        self.mapping_page.preset.setCurrentIndex(0)
+        self.mapping_page.offer_accounts(preview.company_list)
+        self._invalidate_preview()
+        self.fileRead.emit(preview)
+        if self._next_when_read and self.page() == FILE:
+            self._next_when_read = False
+            self.go_next()
+        self._next_when_read = False
+
+    def _read_failed(self, exc: BaseException) -> None:
+        if not self._current_read():
+            return
+        self.read_job = None
+        self._next_when_read = False
+        if isinstance(exc, ReadError | OSError):
+            message = self.tr("This file cannot be read: {0}.").format(exc)
+        else:
+            message = self.tr("This file cannot be read: {0}: {1}").format(type(exc).__name__, exc)
+        self.file_page.show_preview(None, message)
+        self._invalidate_preview()
+        self.fileRead.emit(None)
+
+    def cancel_reading(self) -> bool:
+        """Stop reading the file (nothing was written; the rep may choose again)."""
+        job = self.read_job
+        if job is None:
+            return False
+        job.cancel()
+        self.read_job = None
+        self._next_when_read = False
+        self.file_page.show_preview(
+            None, self.tr("Reading was cancelled. Choose the file again, or another one.")
+        )
+        self._invalidate_preview()
+        self.fileRead.emit(None)
+        return True
 
     # --- mapping ----------------------------------------------------------------------------
     def _load_lists(self) -> None:
@@ -257,10 +329,17 @@ class ImportWizard(QDialog):
         if self.preview_data is None:
             return self.tr("Choose a file first.")
         try:
-            check_usable(self.mapping())
+            if self.mapping_page.chosen_as().accounts:
+                check_usable_accounts(self.mapping())
+            else:
+                check_usable(self.mapping())
         except MappingError as exc:
             return str(exc).capitalize() + "."
         return ""
+
+    def _import_as_changed(self) -> None:
+        self.mapping_page.as_changed()
+        self._mapping_changed()
 
     def _mapping_changed(self) -> None:
         self.mapping_page.problem.setText(self._mapping_problem())
@@ -311,6 +390,7 @@ class ImportWizard(QDialog):
         order = page.date_order.currentData()
         return ImportOptions(
             read=self.read_options(),
+            import_as=page.chosen_as(),
             header_row=self.file_page.chosen_header_row(),
             mapping=self.mapping(),
             kind=page.kind.currentData(),
@@ -480,6 +560,8 @@ class ImportWizard(QDialog):
         if self.job is not None:
             self.stop_job()
             return
+        if self.cancel_reading():
+            return
         started = self.page() in (MAPPING, PREVIEW)
         if started and not self.confirm(
             self,
@@ -504,6 +586,9 @@ class ImportWizard(QDialog):
             event.ignore()
             self.reject()
             return
+        if self.read_job is not None:  # only a read: nothing to wait for
+            self.read_job.cancel()
+            self.read_job = None
         self._cleanup()
         super().closeEvent(event)
 

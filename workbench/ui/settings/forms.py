@@ -26,12 +26,6 @@ from workbench.ui.outreach.icons import channel_label, outcome_label
 from workbench.ui.settings.base import PreferenceForm, SettingsPage
 
 
-def region_name(code: str) -> str:
-    territory = QLocale.codeToTerritory(code)
-    name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyTerritory else ""
-    return f"{name} ({code})" if name else code
-
-
 class ProfilePage(PreferenceForm):
     topics = (Topic.SETTINGS, Topic.ALL)
 
@@ -46,11 +40,13 @@ class ProfilePage(PreferenceForm):
         self.name = self.text(
             "profile.rep_name", self.tr("Your &name:"), self.tr("As your manager knows you")
         )
-        regions = [(code, region_name(code)) for code in preferences.phone_regions()]
-        regions.sort(key=lambda item: item[1].casefold())
-        self.region = self.choice("profile.phone_region", self.tr("&Phone numbers from:"), regions)
+        regions = preferences.region_choices(QLocale().name())
+        self.region = self.choice("profile.phone_region", self.tr("Default &region:"), regions)
         self.region.setToolTip(
-            self.tr("Numbers typed without a +country code are read as numbers of this country.")
+            self.tr(
+                "Phone numbers typed without a +country code are read as numbers of this country "
+                "(an imported lead's own country column comes first)."
+            )
         )
         self.currency = self.text("profile.currency", self.tr("&Currency:"), "USD")
         self.currency.setMaxLength(3)

@@ -8,6 +8,9 @@ before making anything (never an empty, confusing window):
 * **Import leads from a file** — creates the file and opens the import wizard as soon
   as the window shows.
 
+Before any choice the welcome asks the rep's *default region* (pre-filled from the
+computer's locale): phone numbers written without ``+country`` are read in it.
+
 Tests answer the welcome through :func:`ask_welcome` and the demo build through
 :func:`build_demo_file` (both module functions they replace).
 """
@@ -87,7 +90,7 @@ def first_run(db_path: Path, parent: QWidget | None = None) -> Started | None:
         except StoreError as exc:
             warn(parent, _tr("Cannot open the workbench"), str(exc))
             continue
-        if choice.action == "start":
+        if choice.action in ("start", "import"):
             write_profile(wb, choice)
         return Started(wb, choice, import_after_show=choice.action == "import")
 
@@ -95,13 +98,22 @@ def first_run(db_path: Path, parent: QWidget | None = None) -> Started | None:
 def write_profile(wb: Workbench, choice: WelcomeChoice) -> None:
     from workbench.services.settings import values as settings
 
-    values: dict[str, Any] = {
-        "goals.touches_per_day": choice.touches_per_day,
-        "goals.touches_per_week": choice.touches_per_day * WORKDAYS,
-        "targets.goal": choice.target_goal,
-    }
+    values: dict[str, Any] = {}
+    if choice.action == "start":
+        values.update(
+            {
+                "goals.touches_per_day": choice.touches_per_day,
+                "goals.touches_per_week": choice.touches_per_day * WORKDAYS,
+                "targets.goal": choice.target_goal,
+            }
+        )
     if choice.rep_name:
         values["profile.rep_name"] = choice.rep_name
+    if choice.region:
+        # The default region reads the phones of the first import (issue 18).
+        values["profile.phone_region"] = choice.region
+    if not values:
+        return
     settings.write_many(wb, values)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services.settings import preferences
 from workbench.ui.common.icons import app_icon
 
 
@@ -28,6 +30,8 @@ class WelcomeChoice:
     rep_name: str = ""
     touches_per_day: int = 20
     target_goal: int = 20
+    #: The default region phone numbers are read in ("" = leave the setting alone).
+    region: str = ""
 
 
 class WelcomeDialog(QDialog):
@@ -73,6 +77,21 @@ class WelcomeDialog(QDialog):
         )
         for button in (self.start_button, self.demo_button, self.import_button):
             col.addWidget(button)
+        # Asked before any choice: an imported file's phones are read in this region.
+        region_row = QFormLayout()
+        self.region_combo = QComboBox(first)
+        self.region_combo.setObjectName("welcomeRegion")
+        for code, name in preferences.region_choices(QLocale().name()):
+            self.region_combo.addItem(name, code)
+        suggested = preferences.region_of_locale(QLocale().name())
+        self.region_combo.setCurrentIndex(max(self.region_combo.findData(suggested), 0))
+        self.region_combo.setToolTip(
+            self.tr("Phone numbers written without a +country code are read as numbers of this country.")
+        )
+        region_label = QLabel(self.tr("Your default &region:"), first)
+        region_label.setBuddy(self.region_combo)
+        region_row.addRow(region_label, self.region_combo)
+        col.addLayout(region_row)
         col.addStretch(1)
         self.pages.addWidget(first)
 
@@ -103,7 +122,9 @@ class WelcomeDialog(QDialog):
 
         self.start_button.clicked.connect(self._ask_details)
         self.demo_button.clicked.connect(lambda: self._choose(WelcomeChoice("demo")))
-        self.import_button.clicked.connect(lambda: self._choose(WelcomeChoice("import")))
+        self.import_button.clicked.connect(
+            lambda: self._choose(WelcomeChoice("import", region=self.region()))
+        )
         self.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_details(self) -> None:
@@ -119,8 +140,12 @@ class WelcomeDialog(QDialog):
                 rep_name=self.name_edit.text().strip(),
                 touches_per_day=self.touches_spin.value(),
                 target_goal=self.targets_spin.value(),
+                region=self.region(),
             )
         )
+
+    def region(self) -> str:
+        return str(self.region_combo.currentData() or "")
 
     def reject(self) -> None:
         # Esc or Cancel on the name-and-goals page goes back to the three choices;
