@@ -41,7 +41,7 @@ def test_two_reps_sequences_side_by_side(qtbot: QtBot, tmp_path: Path) -> None:
         ("New inbound", "Lee", 5),
         ("New inbound", "Team (2 reps)", 45),
         ("Target account contact", "Dana", 25),
-        ("Target account contact", "Team (1 reps)", 25),
+        ("Target account contact", "Team (1 rep)", 25),
     ]
     dana_row, lee_row, team_row = rows[:3]
     assert dana_row[5] == 0.3 and dana_row[6] == "18–45 %"  # reply or meeting, its interval

@@ -229,7 +229,8 @@ class ManagerArea(Area):
         self.sequence_view = table_view(
             self.sequence_model,
             lower,
-            [170, 150, 70, 60, 70, 90, 90, 80, 90, 90, 90, 90, 90, 60, 80, 90],
+            # Wide enough for each header whole ("Reply or meeting", "Opportunity rate").
+            [170, 150, 70, 60, 70, 125, 90, 80, 90, 110, 100, 120, 90, 60, 80, 90],
         )
         self.sequence_hint = empty_state(
             self.tr(
@@ -471,7 +472,7 @@ class ManagerArea(Area):
                 self._sequence_row(
                     STYLE_TOTAL,
                     compared.name,
-                    self.tr("Team ({0} reps)").format(len(compared.reps)),
+                    self.tr("Team (%n rep(s))", "", len(compared.reps)),
                     compared.team,
                 )
             )
