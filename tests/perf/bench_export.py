@@ -94,12 +94,15 @@ FLOOR_SQL = {
         "SELECT o.uuid, o.name, a.name, a.uuid, c.name, s.name, o.outcome, o.amount, o.currency,"
         " coalesce(o.probability, s.probability), o.amount * coalesce(o.probability, s.probability),"
         " o.expected_close, o.next_step, o.next_step_due, 0, o.last_touch_at, o.stage_entered_at,"
-        " o.created_at, o.closed_at, o.close_reason, o.kind, o.source, o.campaign, l.uuid, o.lead_received_at"
+        " o.created_at, o.closed_at, o.close_reason,"
+        # the reason's list: a closed deal's own outcome
+        " CASE WHEN o.close_reason = '' OR o.outcome = 'open' THEN '' ELSE o.outcome END,"
+        " o.kind, o.source, o.campaign, l.uuid, o.lead_received_at"
         " FROM opportunity o JOIN pipeline_stage s ON s.id = o.stage_id"
         " LEFT JOIN account a ON a.id = o.account_id LEFT JOIN contact c ON c.id = o.contact_id"
         " LEFT JOIN lead l ON l.id = o.origin_lead_id WHERE o.deleted_at IS NULL ORDER BY o.id",
         {11, 13},
-        {15, 16, 17, 18, 24},
+        {15, 16, 17, 18, 25},
     ),
     "Leads": (
         "SELECT l.uuid, l.received_at, l.name, l.company, l.title, l.email, l.phone, l.kind, l.source,"
