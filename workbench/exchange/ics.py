@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from workbench.exchange.atomic import atomic_output
 
@@ -24,6 +23,9 @@ PRODID = "-//Prospecting Workbench//Follow-ups//EN"
 UID_DOMAIN = "prospecting-workbench"
 #: SEQUENCE counts seconds since this moment, so it fits in 32 bits for decades.
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ def _description(item: CalendarItem) -> str:
 
 
 def calendar(items: Iterable[CalendarItem], *, now: datetime) -> icalendar.Calendar:
+    # Imported here: icalendar takes ~0.5 s to import and only an export needs it (the
+    # follow-ups service, which every area loads, would otherwise pay it on the UI thread).
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -123,5 +129,7 @@ def write_calendar(path: Path, items: Iterable[CalendarItem], *, now: datetime) 
 
 def read_uids(path: Path) -> list[str]:
     """The event UIDs of an ``.ics`` file (for checks and tests)."""
+    import icalendar
+
     cal = icalendar.Calendar.from_ical(Path(path).read_bytes())
     return [str(c["uid"]) for c in cal.walk("VEVENT")]

@@ -138,7 +138,7 @@ def test_csv_export_is_neutralised(
 def test_quota_math_from_what_the_rep_types(qtbot: QtBot, wb: Workbench, window: MainWindow) -> None:
     data.build(wb)
     area = open_insights(qtbot, window)
-    area.tabs.setCurrentWidget(area.quota)
+    area.show_tab(area.quota)
     tab = area.quota
     assert not tab.table.isVisible()
     tab.first_day.setDate(tab.first_day.date().fromString("2026-04-01", "yyyy-MM-dd"))

@@ -59,18 +59,18 @@ def test_the_explanation_lines_stand_beside_their_figures(
     assert any("leads received in the period" in t and "created in the period" in t for t in conversion)
     assert any("Opportunity → won" in t and "Win rate (closed)" in t for t in conversion)
     assert area.conversion.cohort_note.textFormat() == Qt.TextFormat.PlainText
-    area.tabs.setCurrentWidget(area.activity)
+    area.show_tab(area.activity)
     assert area.activity.opportunities_note.isVisible()
     assert "created in the period" in area.activity.opportunities_note.text()
     # Speed-to-lead says which leads it counts: L4 and L5 are cold target leads.
-    area.tabs.setCurrentWidget(area.speed)
+    area.show_tab(area.speed)
     assert area.speed.scope.isVisible()
     assert area.speed.scope.text() == (
         "Speed-to-lead counts inbound and referral leads only; 2 cold/list leads left out."
     )
     assert "over 5 touched leads" in area.speed.summary.text()
     # Quota: "opportunities needed" vs "more needed to close the gap", once there is a quota.
-    area.tabs.setCurrentWidget(area.quota)
+    area.show_tab(area.quota)
     tab = area.quota
     assert not tab.needed_note.isVisible()
     tab.first_day.setDate(tab.first_day.date().fromString("2026-04-01", "yyyy-MM-dd"))
@@ -100,7 +100,7 @@ def test_speed_lines_in_the_singular_and_the_plural(qtbot: QtBot, wb: Workbench,
     _lead(wb, "Ina Inbound", LeadKind.INBOUND, "web form", 30, touch=True)
     _lead(wb, "Carl Cold", LeadKind.TARGET, "cold", 20, touch=True)
     area = open_insights(qtbot, window)
-    area.tabs.setCurrentWidget(area.speed)
+    area.show_tab(area.speed)
     assert "1 cold/list lead left out." in area.speed.scope.text()
     assert "over 1 touched lead;" in area.speed.summary.text()
     _lead(wb, "Lisa List", LeadKind.TARGET, "list", 10, touch=False)

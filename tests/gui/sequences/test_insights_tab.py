@@ -39,7 +39,7 @@ def test_the_sequences_tab_compares_two_sequences(qtbot: QtBot, wb: Workbench) -
     with qtbot.waitSignal(area.populated, timeout=20_000):
         win.show_area("insights")
     tab = area.sequences
-    area.tabs.setCurrentWidget(tab)
+    area.show_tab(tab)
     assert tab.choice.currentText() == "New inbound"
     tab.panel.compare.setCurrentIndex(tab.panel.compare.findText("Target account contact"))
     table = tab.panel.table

@@ -1,6 +1,6 @@
 """Edits only by intent: a mouse wheel passing over a combo box, spin box, date edit or
 slider while the rep scrolls a pane must not change it (one notch over *Source* once
-rewrote a lead's attribution). One application-wide event filter, installed at start,
+rewrote a lead's attribution). Handlers on the application's one event filter, installed at start,
 covers every detail pane, dialog and settings page, including ones added later.
 
 A guarded widget takes the wheel only while it has keyboard focus (click or Tab into
@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QSlider, QWidget
 
+from workbench.ui.common.app_events import app_events
+
 _GUARDED = (QComboBox, QAbstractSpinBox, QSlider)
 
 
@@ -21,33 +23,30 @@ def _guarded(obj: QObject) -> QWidget | None:
     return obj if isinstance(obj, _GUARDED) else None
 
 
-class WheelGuard(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Polish:
-            widget = _guarded(watched)
-            if widget is not None and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            return False
-        if kind != QEvent.Type.Wheel:
-            return False
-        widget = _guarded(watched)
-        if widget is None or widget.hasFocus():
-            return False
-        parent = widget.parentWidget()
-        if parent is not None:
-            # Qt hands an ignored wheel event on to the parents; a copy sent to the
-            # parent travels up to the scroll area the same way.
-            QApplication.sendEvent(parent, event.clone())
-        event.ignore()
-        return True
+def _on_polish(watched: QObject, _event: QEvent) -> bool:
+    widget = _guarded(watched)
+    if widget is not None and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return False
 
 
-def install(app: QApplication) -> WheelGuard:
-    """Install the guard on ``app`` (once; a second call returns the same guard)."""
-    existing = app.findChild(WheelGuard)
-    if isinstance(existing, WheelGuard):
-        return existing
-    guard = WheelGuard(app)
-    app.installEventFilter(guard)
-    return guard
+def _on_wheel(watched: QObject, event: QEvent) -> bool:
+    widget = _guarded(watched)
+    if widget is None or widget.hasFocus():
+        return False
+    parent = widget.parentWidget()
+    if parent is not None:
+        # Qt hands an ignored wheel event on to the parents; a copy sent to the
+        # parent travels up to the scroll area the same way.
+        QApplication.sendEvent(parent, event.clone())
+    event.ignore()
+    return True
+
+
+def install(app: QApplication) -> None:
+    """Install the guard on ``app`` (once; a second call changes nothing)."""
+    events = app_events(app)
+    if events is None or events.has(QEvent.Type.Wheel, _on_wheel):
+        return
+    events.on(QEvent.Type.Polish, _on_polish)
+    events.on(QEvent.Type.Wheel, _on_wheel)

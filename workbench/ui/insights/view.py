@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,9 +35,23 @@ from workbench.ui.common.undo import undoable
 from workbench.ui.insights.activity import ActivityTab, PipelineTab
 from workbench.ui.insights.lost import LostReasonsTab
 from workbench.ui.insights.quota import QuotaTab
+from workbench.ui.insights.sequences_tab import SequencesTab
 from workbench.ui.insights.tabs import ConversionTab, FunnelTab, SpeedTab
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T", bound=QWidget)
+#: The tabs, in their order on screen.
+_TAB_CLASSES: tuple[type[QWidget], ...] = (
+    ConversionTab,
+    SpeedTab,
+    FunnelTab,
+    ActivityTab,
+    PipelineTab,
+    LostReasonsTab,
+    QuotaTab,
+    SequencesTab,
+)
 
 #: Period choices: key → (first day, last day) from today; None means no limit.
 PRESETS = (
@@ -135,34 +150,108 @@ class InsightsArea(Area):
         )
         self.empty.hide()
         layout.addWidget(self.empty)
+        self.last_result: dict[str, Any] | None = None
         self.tabs = QTabWidget(self)
-        self.conversion = ConversionTab(self.tabs)
-        self.speed = SpeedTab(self.tabs)
-        self.funnel = FunnelTab(self.tabs)
-        self.activity = ActivityTab(self.tabs)
-        self.pipeline = PipelineTab(self.tabs)
-        self.lost = LostReasonsTab(self.tabs)
-        self.quota = QuotaTab(self.tabs)
-        from workbench.ui.insights.sequences_tab import SequencesTab
-
-        self.sequences = SequencesTab(self.tabs)
-        self.tabs.addTab(self.conversion, self.tr("&Conversion"))
-        self.tabs.addTab(self.speed, self.tr("&Speed to lead"))
-        self.tabs.addTab(self.funnel, self.tr("&Funnel"))
-        self.tabs.addTab(self.activity, self.tr("&Activity"))
-        self.tabs.addTab(self.pipeline, self.tr("Pipe&line"))
-        self.tabs.addTab(self.lost, self.tr("Lost &reasons"))
-        self.tabs.addTab(self.quota, self.tr("&Quota"))
-        self.tabs.addTab(self.sequences, self.tr("Seq&uences"))
+        # Each tab is built when first shown (or in an idle turn after the first result):
+        # building all eight at once stopped the UI for ~150 ms on the first visit.
+        self._pages: dict[type[QWidget], QWidget] = {}
+        self._holders: list[tuple[type[QWidget], QWidget]] = []
+        titles = (
+            self.tr("&Conversion"),
+            self.tr("&Speed to lead"),
+            self.tr("&Funnel"),
+            self.tr("&Activity"),
+            self.tr("Pipe&line"),
+            self.tr("Lost &reasons"),
+            self.tr("&Quota"),
+            self.tr("Seq&uences"),
+        )
+        for cls, title in zip(_TAB_CLASSES, titles, strict=True):
+            holder = QWidget(self.tabs)
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._holders.append((cls, holder))
+            self.tabs.addTab(holder, title)
+        self.tabs.currentChanged.connect(lambda index: self._page_at(index))
         layout.addWidget(self.tabs, 1)
-        self.quota.quotaChanged.connect(self._save_quota)
         self.preset.setCurrentIndex(PRESETS.index(DEFAULT_PRESET))
         self._apply_preset()
         self.preset.currentIndexChanged.connect(lambda _i: self._on_preset())
-        self.last_result: dict[str, Any] | None = None
+        self._page_at(self.tabs.currentIndex())
         self._job: workers.Job | None = None
         self._again = False
         self._started = 0.0
+
+    # --- tabs, built on first use ------------------------------------------------
+    def _page_at(self, index: int) -> QWidget | None:
+        if not 0 <= index < len(self._holders):
+            return None
+        cls, holder = self._holders[index]
+        page = self._pages.get(cls)
+        if page is None:
+            page = cls(holder)
+            layout = holder.layout()
+            assert layout is not None
+            layout.addWidget(page)
+            self._pages[cls] = page
+            if isinstance(page, QuotaTab):
+                page.quotaChanged.connect(self._save_quota)
+            if self.last_result is not None:
+                page.show_result(self.last_result)  # type: ignore[attr-defined]
+        return page
+
+    def _page(self, cls: type[_T]) -> _T:
+        index = _TAB_CLASSES.index(cls)
+        page = self._page_at(index)
+        assert isinstance(page, cls)
+        return page
+
+    def show_tab(self, page: QWidget) -> None:
+        """Bring the tab holding ``page`` to the front."""
+        for cls, holder in self._holders:
+            if self._pages.get(cls) is page:
+                self.tabs.setCurrentWidget(holder)
+                return
+        raise ValueError("not a tab of this area")
+
+    def _build_next_page(self) -> None:
+        """Build one tab not yet shown (one per event-loop turn, after a result)."""
+        for index, (cls, _holder) in enumerate(self._holders):
+            if cls not in self._pages:
+                self._page_at(index)
+                QTimer.singleShot(0, self._build_next_page)
+                return
+
+    @property
+    def conversion(self) -> ConversionTab:
+        return self._page(ConversionTab)
+
+    @property
+    def speed(self) -> SpeedTab:
+        return self._page(SpeedTab)
+
+    @property
+    def funnel(self) -> FunnelTab:
+        return self._page(FunnelTab)
+
+    @property
+    def activity(self) -> ActivityTab:
+        return self._page(ActivityTab)
+
+    @property
+    def pipeline(self) -> PipelineTab:
+        return self._page(PipelineTab)
+
+    @property
+    def lost(self) -> LostReasonsTab:
+        return self._page(LostReasonsTab)
+
+    @property
+    def quota(self) -> QuotaTab:
+        return self._page(QuotaTab)
+
+    @property
+    def sequences(self) -> SequencesTab:
+        return self._page(SequencesTab)
 
     def install_actions(self, window: object) -> None:
         add_action = getattr(window, "add_action", None)
@@ -239,11 +328,10 @@ class InsightsArea(Area):
         elapsed = (time.perf_counter() - self._started) * 1000
         self.status.setText(self.tr("Computed in {0} ms").format(f"{elapsed:,.0f}"))
         self.empty.setVisible(_is_empty(result))
-        tabs = (self.conversion, self.speed, self.funnel, self.activity, self.pipeline, self.lost, self.quota)
-        for tab in tabs:
-            tab.show_result(result)
-        self.sequences.show_result(result)
+        for page in self._pages.values():
+            page.show_result(result)  # type: ignore[attr-defined]
         self.populated.emit()
+        QTimer.singleShot(0, self._build_next_page)
 
     def _on_failed(self, error: object) -> None:
         if self._finish_job():

@@ -130,6 +130,8 @@ class SequencesArea(Area):
         from workbench.ui.sequences.stats_panel import StatsPanel
 
         self.stats = StatsPanel(ctx, self)
+        # The area is shown once its statistics are in (they come from the thread pool).
+        self.stats.computed.connect(self.populated.emit)
         layout.addWidget(self.stats, 2)
         self.empty = empty_state(
             self.tr("No sequences yet: press Ins (or New…) to plan a series of touches."), self
@@ -177,7 +179,6 @@ class SequencesArea(Area):
         self.select(keep if keep is not None else (self.items[0].id if self.items else None))
         self._show_current()
         self.nobody.setVisible(bool(self.items) and not any(sum(s.counts.values()) for s in self.items))
-        self.populated.emit()
 
     def select(self, sequence_id: int | None) -> None:
         for row in range(self.tree.topLevelItemCount()):

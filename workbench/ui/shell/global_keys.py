@@ -8,9 +8,11 @@ app-wide keys listed here; every other key (Ctrl+Z, Ctrl+A, Ctrl+C…) stays the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
+
+from workbench.ui.common.app_events import app_events
 
 #: The window's commands that must answer from every widget of the window.
 APP_WIDE: tuple[str, ...] = (
@@ -35,12 +37,12 @@ class WindowKeys(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        events = app_events()
+        if events is not None:
+            events.on(QEvent.Type.ShortcutOverride, self._on_shortcut_override, owner=self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+    def _on_shortcut_override(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:
             return False

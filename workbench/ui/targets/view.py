@@ -385,11 +385,21 @@ class TargetsArea(Area):
 
     def open_account(self, account_id: int) -> None:
         """Show an account (a target, parked or not) in the list and its detail."""
+        if self.select_account(account_id):
+            return
+        # Widen the list (parked shown, no grid cell) with one query, and go straight to
+        # the account: toggling each setting re-ran the query and re-read the old
+        # selection's detail every time (three detail reads for one click).
+        self.parked_check.blockSignals(True)
+        self.parked_check.setChecked(True)
+        self.parked_check.blockSignals(False)
+        self._ids_filter = None
+        self.cell_bar.hide()
+        if self.model is not None:
+            self.model.set_query(self._query())
+            self._show_stack()
         if not self.select_account(account_id):
-            self.parked_check.setChecked(True)
-            self.clear_cell_filter()
-            if not self.select_account(account_id):
-                self.detail.show_account(account_id)
+            self.detail.show_account(account_id)
 
     def open_contact(self, contact_id: int) -> bool:
         """Show a contact's account with the contact's timeline."""
