@@ -240,7 +240,10 @@ class MainWindow(QMainWindow):
             "workbench.services.safety.backups",
             "phonenumbers",  # the lead detail checks phone numbers (its first use took 30+ ms)
         ]
-        self.warm_imports = warm_areas(self, modules)
+        # Each area not yet shown is built in an idle turn too (hidden areas only mark
+        # themselves stale on changes, so this adds no work later).
+        build = [lambda k=e.key: self.area(k) for e in AREAS if e.key not in self._areas]
+        self.warm_imports = warm_areas(self, modules, build=build)
 
     # --- files -----------------------------------------------------------------
     def _history_restarts(self) -> None:

@@ -19,7 +19,7 @@ import importlib.util
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -170,10 +170,23 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
-def warm_areas(parent: QObject, modules: list[str], delay_ms: int = START_DELAY_MS) -> WarmImports:
+def warm_areas(
+    parent: QObject,
+    modules: list[str],
+    delay_ms: int = START_DELAY_MS,
+    build: Sequence[Callable[[], object]] = (),
+) -> WarmImports:
+    """Import ``modules``, then run ``build`` (the window's areas, made one per turn while
+    the rep reads the first screen, so a first visit only fills in its data)."""
     # What start-up made lives on; frozen now, the collections that the warm-up's own
     # imports set off walk only what they add (one took 80+ ms in the middle of it).
     freeze_long_lived_objects()
-    warm = WarmImports(modules, parent, then=[configure_orm, load_money_format, freeze_long_lived_objects])
+    steps: list[Callable[[], object]] = [
+        configure_orm,
+        load_money_format,
+        *(build or []),
+        freeze_long_lived_objects,
+    ]
+    warm = WarmImports(modules, parent, then=steps)
     warm.start(delay_ms)
     return warm
