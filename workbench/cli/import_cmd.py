@@ -28,7 +28,7 @@ from workbench.exchange.dates import DateOrder
 from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import MappingError, parse_mapping_json
 from workbench.exchange.readers import ReadError, ReadOptions
-from workbench.exchange.special_files import special_reason
+from workbench.exchange.special_files import special_kind, special_reason
 from workbench.services.imports import history as import_history
 from workbench.services.imports.file_preview import resolve_mapping
 from workbench.services.imports.rows import Unmapped
@@ -123,6 +123,14 @@ def _mapping_arg(value: str | None) -> tuple[dict[str, str] | None, str | None]:
     if not value:
         return None, None
     text = value.strip()
+    if not text.startswith("{"):
+        kind = special_kind(Path(text).expanduser())
+        if kind is not None:  # a pipe or a device is no preset name, and opening a FIFO blocks
+            what = "" if kind == "not a regular file" else f" ({kind})"
+            raise CliError(
+                f"--mapping: {text} is not a regular file{what}; give a .json file, "
+                "a JSON object or a saved preset's name"
+            )
     try:
         if text.startswith("{"):
             return parse_mapping_json(text), None
