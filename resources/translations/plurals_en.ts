@@ -402,5 +402,61 @@
             <numerusform>%n filled fields</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n column(s)</source>
+        <translation>
+            <numerusform>%n column</numerusform>
+            <numerusform>%n columns</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n row</numerusform>
+            <numerusform>%n rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)/s</source>
+        <translation>
+            <numerusform>%n row/s</numerusform>
+            <numerusform>%n rows/s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new lead(s)</source>
+        <translation>
+            <numerusform>%n new lead</numerusform>
+            <numerusform>%n new leads</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s)</source>
+        <translation>
+            <numerusform>%n duplicate</numerusform>
+            <numerusform>%n duplicates</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n active target(s)</source>
+        <translation>
+            <numerusform>%n active target</numerusform>
+            <numerusform>%n active targets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s) already present go onto the target list.</source>
+        <translation>
+            <numerusform>%n account already present goes onto the target list.</numerusform>
+            <numerusform>%n accounts already present go onto the target list.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>all %n of its lead(s) are present.</source>
+        <translation>
+            <numerusform>its %n lead is present.</numerusform>
+            <numerusform>all %n of its leads are present.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -28,7 +28,7 @@ from workbench.exchange.dates import DateOrder
 from workbench.exchange.header_row import open_report
 from workbench.exchange.mapping import MappingError, parse_mapping_json
 from workbench.exchange.readers import ReadError, ReadOptions
-from workbench.exchange.special_files import special_reason
+from workbench.exchange.special_files import special_kind, special_reason
 from workbench.services.imports import history as import_history
 from workbench.services.imports.file_preview import resolve_mapping
 from workbench.services.imports.rows import Unmapped
@@ -123,6 +123,14 @@ def _mapping_arg(value: str | None) -> tuple[dict[str, str] | None, str | None]:
     if not value:
         return None, None
     text = value.strip()
+    if not text.startswith("{"):
+        kind = special_kind(Path(text).expanduser())
+        if kind is not None:  # a pipe or a device is no preset name, and opening a FIFO blocks
+            what = "" if kind == "not a regular file" else f" ({kind})"
+            raise CliError(
+                f"--mapping: {text} is not a regular file{what}; give a .json file, "
+                "a JSON object or a saved preset's name"
+            )
     try:
         if text.startswith("{"):
             return parse_mapping_json(text), None
@@ -220,20 +228,26 @@ def _progress(update: ImportProgress) -> bool:
             say(f"backup: backing up the workbench first ({tenth * 10}%)")
         return True
     say(
-        f"progress: {update.rows:,} rows read ({update.fraction:.0%}), {update.inserted:,} new, "
-        f"{update.rows_per_second:,.0f} rows/s"
+        f"progress: {counted(update.rows, 'row', 'rows')} read ({update.fraction:.0%}), "
+        f"{update.inserted:,} new, {counted(round(update.rows_per_second), 'row', 'rows')}/s"
     )
     return True
 
 
 def summary_lines(result: ImportResult, rejects: str | None) -> list[str]:
     lines: list[str] = [
-        f"{result.file_name}: {result.format.describe()}, {result.rows:,} rows ({result.layout()})"
+        f"{result.file_name}: {result.format.describe()}, {counted(result.rows, 'row', 'rows')} "
+        f"({result.layout()})"
     ]
     if result.already_imported is not None:
         lines.append(
             f"This file was imported before (batch {result.already_imported}); "
-            f"all {result.skipped_duplicates:,} of its leads are already present and nothing was added."
+            + (
+                "its lead is already present"
+                if result.skipped_duplicates == 1
+                else f"all {result.skipped_duplicates:,} of its leads are already present"
+            )
+            + " and nothing was added."
         )
     elif result.import_as.accounts:
         lines.extend(_account_lines(result))
@@ -268,16 +282,19 @@ def _account_lines(result: ImportResult) -> list[str]:
     verb = "would add" if result.dry_run else "added"
     where = "on the target list" if result.import_as is ImportAs.TARGETS else "as other accounts"
     lines = [
-        f"{verb} {result.inserted:,} accounts {where}"
+        f"{verb} {counted(result.inserted, 'account', 'accounts')} {where}"
         + (f" (batch {result.batch_id})" if result.batch_id is not None else "")
         + f"; already present {result.skipped_duplicates:,}, merged {result.merged:,}, "
-        f"rejected {result.rejected:,}; {result.linked_leads:,} leads linked"
+        f"rejected {result.rejected:,}; {counted(result.linked_leads, 'lead', 'leads')} linked"
     ]
     if result.promoted:
-        lines.append(f"{result.promoted:,} accounts already present put on the target list")
+        lines.append(
+            f"{counted(result.promoted, 'account', 'accounts')} already present put on the target list"
+        )
     if result.import_as is ImportAs.TARGETS:
         lines.append(
-            f"target list: {result.targets_after:,} active targets, goal {result.target_goal:,}"
+            f"target list: {counted(result.targets_after, 'active target', 'active targets')}, "
+            f"goal {result.target_goal:,}"
             + (f" ({result.over_goal:,} over the goal)" if result.over_goal else "")
         )
     if result.dry_run:
@@ -310,16 +327,18 @@ def run_undo(args: argparse.Namespace) -> int:
         )
     elif result.accounts_deleted or result.accounts_trashed or result.demoted:
         say(
-            f"Undid import {result.batch_id}: {result.accounts_deleted:,} accounts removed, "
-            f"{result.accounts_trashed:,} worked-on accounts moved to the trash, "
+            f"Undid import {result.batch_id}: "
+            f"{counted(result.accounts_deleted, 'account', 'accounts')} removed, "
+            f"{counted(result.accounts_trashed, 'worked-on account', 'worked-on accounts')} "
+            "moved to the trash, "
             f"{result.demoted:,} taken off the target list again, "
-            f"{result.restored_fields:,} filled fields emptied again."
+            f"{counted(result.restored_fields, 'filled field', 'filled fields')} emptied again."
         )
     else:
         say(
             f"Undid import {result.batch_id}: {counted(result.deleted, 'lead', 'leads')} removed, "
-            f"{result.trashed:,} worked-on leads moved to the trash, "
-            f"{result.restored_fields:,} merged fields emptied again."
+            f"{counted(result.trashed, 'worked-on lead', 'worked-on leads')} moved to the trash, "
+            f"{counted(result.restored_fields, 'merged field', 'merged fields')} emptied again."
         )
     return 0
 

@@ -10,7 +10,7 @@ from workbench.cli.common import CliError, add_command, emit_json, json_arg, ope
 from workbench.services.insights.common import Period
 from workbench.services.insights.quota import Quota, quarter_of
 from workbench.services.insights.stats import compute_stats
-from workbench.services.plurals import counted
+from workbench.services.plurals import counted, word
 
 
 def register(sub: Any) -> None:
@@ -91,8 +91,9 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def _count(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
+def _counted(value: int | None, one: str, other: str) -> str:
+    """``counted`` for a figure that may be missing ("— leads")."""
+    return f"— {other}" if value is None else counted(value, one, other)
 
 
 def report_lines(result: dict[str, Any]) -> list[str]:
@@ -111,8 +112,10 @@ def report_lines(result: dict[str, Any]) -> list[str]:
             ci = group["lead_to_opportunity_ci"]
             interval = f"[{_pct(ci[0])} – {_pct(ci[1])}]" if ci else ""
             mark = "" if group["meaningful"] else "  (too few leads)"
+            leads, opps = group["leads"], group["opportunities"]
             lines.append(
-                f"  {name[:28]:<28} {group['leads']:>8,} leads {group['opportunities']:>6,} opps "
+                f"  {name[:28]:<28} {leads:>8,} {word(leads, 'lead', 'leads'):<5} "
+                f"{opps:>6,} {word(opps, 'opp', 'opps'):<4} "
                 f"{group['won']:>5,} won  {_pct(group['lead_to_opportunity']):>8} {interval}{mark}"
             )
     speed = result["speed_to_lead_hours"]
@@ -139,7 +142,7 @@ def report_lines(result: dict[str, Any]) -> list[str]:
     ]
     lost = result.get("lost_reasons") or {"lost": 0, "reasons": []}
     if lost["reasons"]:
-        lines += ["", f"lost reasons ({lost['lost']:,} deals lost):"]
+        lines += ["", f"lost reasons ({counted(lost['lost'], 'deal', 'deals')} lost):"]
         for entry in lost["reasons"][:15]:
             source = f"from the {entry['list']} list" if entry.get("list") else "on neither list now"
             lines.append(f"  {entry['reason'][:40]:<40} {entry['count']:>6,}  ({source})")
@@ -153,7 +156,8 @@ def report_lines(result: dict[str, Any]) -> list[str]:
     if quota is not None:
         lines.append(
             f"quota {_num(quota['quota'], 0)} ({quota['from']} – {quota['to']}): "
-            f"{_count(quota['opportunities_needed'])} opportunities, {_count(quota['leads_needed'])} leads, "
+            f"{_counted(quota['opportunities_needed'], 'opportunity', 'opportunities')}, "
+            f"{_counted(quota['leads_needed'], 'lead', 'leads')}, "
             f"{_num(quota['touches_per_week_needed'], 0)} touches a week; "
             f"gap to pipeline {_num(quota['gap'], 0)}"
         )

@@ -15,8 +15,13 @@ def _rule() -> Any:
     return Locale.parse("en").plural_form
 
 
+def word(n: int, one: str, other: str) -> str:
+    """The word alone in the form ``n`` takes, for a table that lines its numbers up:
+    ``word(1, "lead", "leads")`` is "lead"."""
+    return one if _rule()(n) == "one" else other
+
+
 def counted(n: int, one: str, other: str) -> str:
     """``n`` with its word in the form English takes: ``counted(1, "lead", "leads")`` is
     "1 lead", ``counted(25017, "lead", "leads")`` "25,017 leads"."""
-    word = one if _rule()(n) == "one" else other
-    return f"{n:,} {word}"
+    return f"{n:,} {word(n, one, other)}"

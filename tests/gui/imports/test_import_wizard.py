@@ -20,7 +20,7 @@ from workbench.domain import Lead, table_of
 from workbench.exchange.mapping import Field
 from workbench.services.clock import fixed_clock
 from workbench.services.imports import history as import_history
-from workbench.services.imports.options import DupAction
+from workbench.services.imports.options import DupAction, ImportProgress
 from workbench.services.imports.run import ImportOptions, run_import
 from workbench.store import Workbench
 from workbench.ui.common.context import AppContext
@@ -342,3 +342,62 @@ def test_a_big_file_is_read_on_a_worker_and_cancel_stops_it(
     assert wizard.preview_data.rows[0].values[:2] == ["José0", "Müller"]
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.page() == MAPPING
+
+
+def test_counts_read_1_row_and_1_new_lead(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
+    type_path(qtbot, wizard, write_csv(tmp_path / "one.csv", [["Company"], ["Acme"]]))
+    assert "; 1 column, header on line 1." in wizard.file_page.detected.text()
+    preview(qtbot, wizard)
+    status = wizard.preview_page.status.text()
+    assert "<b>1 row</b>: 1 new lead, 0 duplicates (0 merged, 0 already present, 0 kept as new)" in status
+    wizard._preview_progress(ImportProgress(rows=1, fraction=0.5, inserted=0, seconds=1.0))
+    assert wizard.preview_page.status.text() == "Checking… 1 row (1 row/s)"
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    summary = wizard.summary_page.text.text()
+    assert "<b>Imported 1 new lead</b> from one.csv" in summary
+    assert "0 already present, 0 duplicates kept as new leads, 0 rejected" in summary
+    wizard._import_progress(ImportProgress(rows=1, fraction=1.0, inserted=1, seconds=1.0))
+    assert wizard.progress_page.rate.text() == "1 row read, 1 new lead — 1 row/s"
+
+
+def test_counts_read_rows_and_new_leads_for_several(
+    qtbot: QtBot, wizard: ImportWizard, wb: Workbench, tmp_path: Path
+) -> None:
+    run_import(wb, leads_file(tmp_path / "old.csv", [["Ana", "López", "Acme", "ana@acme.com", "", ""]]))
+    rows = [
+        ["Ana", "López", "Acme", "ana@acme.com", "", ""],
+        ["Ben", "Ray", "Ray Ltd", "ben@ray.example", "", ""],
+        ["Cy", "Fox", "Fox AG", "cy@fox.example", "", ""],
+    ]
+    type_path(qtbot, wizard, leads_file(tmp_path / "three.csv", rows))
+    assert "; 6 columns, header on line 1." in wizard.file_page.detected.text()
+    wizard.mapping_page.on_duplicate.setCurrentIndex(
+        wizard.mapping_page.on_duplicate.findData(DupAction.KEEP)
+    )
+    preview(qtbot, wizard)
+    status = wizard.preview_page.status.text()
+    assert "<b>3 rows</b>: 2 new leads, 1 duplicate (0 merged, 0 already present, 1 kept as new)" in status
+    wizard._preview_progress(ImportProgress(rows=2_500, fraction=0.5, inserted=0, seconds=2.0))
+    assert wizard.preview_page.status.text() == "Checking… 2,500 rows (1,250 rows/s)"
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    summary = wizard.summary_page.text.text()
+    assert "<b>Imported 3 new leads</b> from three.csv" in summary
+    assert "0 already present, 1 duplicate kept as new leads, 0 rejected" in summary
+    wizard._import_progress(ImportProgress(rows=2_500, fraction=1.0, inserted=3, seconds=2.0))
+    assert wizard.progress_page.rate.text() == "2,500 rows read, 3 new leads — 1,250 rows/s"
+
+
+@pytest.mark.parametrize(
+    ("leads", "said"), [(1, "its 1 lead is present."), (2, "all 2 of its leads are present.")]
+)
+def test_the_same_file_again_counts_its_leads(
+    qtbot: QtBot, wizard: ImportWizard, wb: Workbench, tmp_path: Path, leads: int, said: str
+) -> None:
+    rows = [[f"Ann{i}", "Lee", f"Acme {i}", f"ann{i}@acme.com", "", ""] for i in range(leads)]
+    path = leads_file(tmp_path / "again.csv", rows)
+    run_import(wb, path, ImportOptions())
+    type_path(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    assert wizard.preview_page.status.text().endswith("Importing it again would add nothing: " + said)

@@ -86,7 +86,7 @@ def test_a_company_list_goes_onto_the_target_list_and_is_undone(
     result = preview(qtbot, wizard)
     assert (result.inserted, result.skipped_duplicates, result.merged) == (2, 1, 1)
     status = wizard.preview_page.status.text()
-    assert "2 new accounts onto your target list" in status and "1 already present" in status
+    assert "<b>4 rows</b>: 2 new accounts onto your target list, 1 already present" in status
     assert "1 merged" in status and "3 active targets, its goal is 2" in status
     assert "1 over the goal" in status
     rows = wizard.preview_page.rows
@@ -149,3 +149,34 @@ def test_a_lead_list_stays_leads_and_accounts_need_a_company(
     assert not wizard.next_button.isEnabled() and "company" in page.problem.text()
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)
     assert wizard.page() == FILE
+
+
+def test_one_company_already_present_reads_1_row_and_1_active_target(
+    qtbot: QtBot, wizard: ImportWizard, wb: Workbench, tmp_path: Path
+) -> None:
+    with wb.session() as session:
+        targets_accounts.create_account(
+            session, targets_accounts.AccountInput("Acme Corporation", "acme.com")
+        )
+    settings.write(wb, "targets.goal", 5)
+    open_file(qtbot, wizard, write_csv(tmp_path / "one.csv", [ROWS[0], ROWS[2]]))
+    preview(qtbot, wizard)
+    status = wizard.preview_page.status.text()
+    assert "<b>1 row</b>: 0 new accounts onto your target list, 0 already present, 1 merged" in status
+    assert "1 account already present goes onto the target list." in status
+    assert "The target list: 1 active target, its goal is 5." in status
+
+
+def test_one_new_company_reads_1_new_account_in_the_preview_summary_and_history(
+    qtbot: QtBot, wizard: ImportWizard, tmp_path: Path
+) -> None:
+    open_file(qtbot, wizard, write_csv(tmp_path / "new.csv", [ROWS[0], ROWS[1]]))
+    preview(qtbot, wizard)
+    status = wizard.preview_page.status.text()
+    assert "<b>1 row</b>: 1 new account onto your target list, 0 already present" in status
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)  # Import
+    qtbot.waitUntil(lambda: wizard.page() == SUMMARY, timeout=30_000)
+    assert "1 new account onto your target list" in wizard.summary_page.text.text()
+    history = ImportHistoryDialog(wizard.ctx, wizard)
+    qtbot.addWidget(history)
+    assert history.model.index(0, 4).data() == "1 account"

@@ -174,3 +174,29 @@ def test_renders_an_empty_file(qtbot: QtBot, window: MainWindow, qtmodeltester: 
     for i in range(area.tabs.count()):
         area.tabs.setCurrentIndex(i)
         qtbot.waitExposed(area.tabs.currentWidget())
+
+
+@pytest.mark.parametrize(
+    ("deals", "conversion", "pipeline"),
+    [
+        (1, "1 lead → 1 opportunity → 0 won.", " in 1 opportunity; weighted "),
+        (2, "2 leads → 2 opportunities → 0 won.", " in 2 opportunities; weighted "),
+    ],
+)
+def test_the_summaries_count_1_lead_and_1_opportunity(
+    qtbot: QtBot, wb: Workbench, window: MainWindow, deals: int, conversion: str, pipeline: str
+) -> None:
+    from datetime import timedelta
+
+    from workbench.services.leads.edit import LeadFields, create_lead
+    from workbench.services.pipeline.convert import convert_lead
+
+    clock = fixed_clock(data.NOW)
+    for i in range(deals):
+        lead = create_lead(
+            wb, LeadFields(name=f"Buyer {i}", company=f"Co {i}"), received_at=data.NOW - timedelta(days=3)
+        )
+        convert_lead(wb, lead, clock=clock)
+    area = open_insights(qtbot, window)
+    assert conversion in area.conversion.summary.text()
+    assert pipeline in area.pipeline.summary.text()

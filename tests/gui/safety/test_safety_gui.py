@@ -186,6 +186,39 @@ def test_damaged_file_offers_the_backup(qtbot: QtBot, db_path: Path) -> None:
     assert list(db_path.parent.glob(db_path.name + ".corrupt-*"))
 
 
+@pytest.mark.parametrize(
+    ("leads", "said"), [(1, "(1 lead, 1 opportunity)"), (3, "(3 leads, 3 opportunities)")]
+)
+def test_the_recovery_offer_counts_the_backups_leads_and_opportunities(
+    qtbot: QtBot, db_path: Path, leads: int, said: str
+) -> None:
+    from workbench.services.leads.edit import LeadFields, create_lead
+    from workbench.services.pipeline.convert import convert_lead
+    from workbench.store import StoreError
+    from workbench.ui.safety.recovery import offer_recovery
+
+    with open_workbench(db_path) as wb:
+        for i in range(leads):
+            convert_lead(wb, create_lead(wb, LeadFields(name=f"Rep {i}", company=f"Co {i}")))
+        backups.back_up(wb)
+    db_path.write_bytes(db_path.read_bytes()[:2048])
+    with pytest.raises(StoreError) as info:
+        open_workbench(db_path)
+    seen: list[str] = []
+
+    def read_then_quit() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, read_then_quit)
+            return
+        seen.append(box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Quit").click()
+
+    QTimer.singleShot(0, read_then_quit)
+    assert offer_recovery(None, db_path, info.value) is None
+    assert said in seen[0] and "A good backup from" in seen[0]
+
+
 def test_gui_session_makes_no_network_connection(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

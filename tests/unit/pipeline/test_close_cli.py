@@ -98,7 +98,8 @@ def test_won_and_lost_take_their_own_lists(db_path: Path, capsys: pytest.Capture
     stats = _one_json(capsys)
     assert [(r["reason"], r["list"]) for r in stats["lost_reasons"]["reasons"]] == [("went silent", "lost")]
     assert main(["stats", "--db", str(db_path)]) == 0
-    assert "went silent" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "went silent" in printed and "lost reasons (1 deal lost):" in printed
 
 
 @pytest.mark.parametrize(

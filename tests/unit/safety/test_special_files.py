@@ -87,6 +87,20 @@ def test_every_command_refuses_a_fifo_with_exit_2(
     assert all(p.is_fifo() for p in targets)  # nothing was renamed over a pipe
 
 
+@pytest.mark.parametrize("name", ["mapping.json", "mapping"])
+def test_a_fifo_given_as_the_mapping_is_refused_not_taken_for_a_preset(
+    small_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    leads = leads_file(tmp_path / "ok.csv", [["Ann Lee", "Acme", "ann@acme.example"]])
+    pipe = _fifo(tmp_path, name)
+    argv = ["import", str(leads), "--db", str(small_demo), "--mapping", str(pipe)]
+    code = _within_bound(lambda: main(argv))
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"--mapping: {pipe} is not a regular file (a pipe (FIFO))" in err
+    assert "no such preset" not in err and "no preset called" not in err and "Traceback" not in err
+
+
 def test_template_readers_restore_and_open_refuse_a_fifo(db_path: Path, tmp_path: Path) -> None:
     open_workbench(db_path).close()
     icp = _fifo(tmp_path, "criteria.json")

@@ -18,6 +18,7 @@ from workbench.exchange.csv_safe import write_csv
 from workbench.exchange.xlsx_tables import SheetTable, write_xlsx_tables
 from workbench.services.manager.changes import latest_changes
 from workbench.services.manager.rollup import MIN_GROUP, RepFigures, Rollup, SequenceFigures
+from workbench.services.plurals import counted
 
 OUT_FORMATS = (".xlsx", ".csv", ".json")
 
@@ -258,9 +259,10 @@ def rollup_text(rollup: Rollup) -> str:
     for f in _everyone(rollup):
         speed = "—" if f.speed_median_hours is None else f"{f.speed_median_hours:.1f} h"
         lines.append(
-            f"{f.rep}: {f.open_count} open deals, pipeline {f.open_amount:,.0f} "
+            f"{f.rep}: {counted(f.open_count, 'open deal', 'open deals')}, pipeline {f.open_amount:,.0f} "
             f"(weighted {f.weighted_amount:,.0f}); "
-            f"won {f.won_count} ({f.won_amount:,.0f}), lost {f.lost_count}; {f.touches} touches; "
+            f"won {f.won_count} ({f.won_amount:,.0f}), lost {f.lost_count}; "
+            f"{counted(f.touches, 'touch', 'touches')}; "
             f"speed to lead {speed}; {f.stale_count} stale"
         )
     for c in latest_changes(rollup.histories()):
@@ -274,6 +276,6 @@ def rollup_text(rollup: Rollup) -> str:
             lines.append(
                 f"  {rep}: {seq.enrolled} enrolled, reply {_pct(r['reply_rate'])}{_ci(r['reply_rate_ci'])}, "
                 f"meeting {_pct(r['meeting_rate'])}{_ci(r['meeting_rate_ci'])}, "
-                f"{seq.opportunities} opportunities, {seq.won} won{few}"
+                f"{counted(seq.opportunities, 'opportunity', 'opportunities')}, {seq.won} won{few}"
             )
     return "\n".join(lines)

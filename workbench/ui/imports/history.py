@@ -36,7 +36,7 @@ def _cell(batch: BatchInfo, column: int) -> Any:
         batch.file_name,
         fmt.datetime_text(batch.started_at),
         f"{batch.rows:,}",
-        tr("{0} accounts").format(f"{batch.inserted:,}") if batch.accounts else f"{batch.inserted:,}",
+        plural("%n account(s)", batch.inserted) if batch.accounts else f"{batch.inserted:,}",
         f"{batch.merged:,}",
         f"{batch.skipped:,}",
         f"{batch.rejected:,}",

@@ -195,8 +195,8 @@ class FilePage(QWidget):
             else self.tr("header on line {0}").format(line)
         )
         self.detected.setText(
-            self.tr("Read as {0}; {1} columns, {2}. The first rows:").format(
-                fmt.describe(), len(preview.headers), where
+            self.tr("Read as {0}; {1}, {2}. The first rows:").format(
+                fmt.describe(), plural("%n column(s)", len(preview.headers)), where
             )
         )
         self.rows_model = raw_rows_model(preview.headers, self)
@@ -451,8 +451,11 @@ class PreviewPage(QWidget):
             self.status.setText(
                 self.tr(
                     "<b>This file was imported already</b> (import {0} in File → Import history). "
-                    "Importing it again would add nothing: all {1} of its leads are present."
-                ).format(result.already_imported, f"{result.skipped_duplicates:,}")
+                    "Importing it again would add nothing: {1}"
+                ).format(
+                    result.already_imported,
+                    plural("all %n of its lead(s) are present.", result.skipped_duplicates),
+                )
             )
             return
         if result.import_as.accounts:
@@ -461,12 +464,12 @@ class PreviewPage(QWidget):
             )
             return
         text = self.tr(
-            "<b>{0} rows</b>: {1} new leads, {2} duplicates ({3} merged, {4} already present, "
+            "<b>{0}</b>: {1}, {2} ({3} merged, {4} already present, "
             "{5} kept as new), {6} rejected, {7} with warnings. Nothing is written until you import."
         ).format(
-            f"{result.rows:,}",
-            f"{result.inserted - result.kept_duplicates:,}",
-            f"{result.duplicate_rows:,}",
+            plural("%n row(s)", result.rows),
+            plural("%n new lead(s)", result.inserted - result.kept_duplicates),
+            plural("%n duplicate(s)", result.duplicate_rows),
             f"{result.merged:,}",
             f"{result.skipped_duplicates:,}",
             f"{result.kept_duplicates:,}",
@@ -505,11 +508,11 @@ def account_counts(widget: QWidget, result: ImportResult) -> str:
         else widget.tr("as other accounts")
     )
     text = widget.tr(
-        "<b>{0} rows</b>: {1} new accounts {2}, {3} already present, {4} merged (empty fields "
+        "<b>{0}</b>: {1} {2}, {3} already present, {4} merged (empty fields "
         "filled), {5} rejected, {6} with warnings; {7} of your leads linked to them."
     ).format(
-        f"{result.rows:,}",
-        f"{result.inserted:,}",
+        plural("%n row(s)", result.rows),
+        plural("%n new account(s)", result.inserted),
         where,
         f"{result.skipped_duplicates:,}",
         f"{result.merged:,}",
@@ -518,12 +521,10 @@ def account_counts(widget: QWidget, result: ImportResult) -> str:
         f"{result.linked_leads:,}",
     )
     if result.promoted:
-        text += " " + widget.tr("{0} accounts already present go onto the target list.").format(
-            f"{result.promoted:,}"
-        )
+        text += " " + plural("%n account(s) already present go onto the target list.", result.promoted)
     if result.import_as is ImportAs.TARGETS:
-        text += "<br>" + widget.tr("The target list: {0} active targets, its goal is {1}.").format(
-            f"{result.targets_after:,}", f"{result.target_goal:,}"
+        text += "<br>" + widget.tr("The target list: {0}, its goal is {1}.").format(
+            plural("%n active target(s)", result.targets_after), f"{result.target_goal:,}"
         )
         if result.over_goal:
             text += " " + widget.tr(
@@ -597,18 +598,18 @@ class SummaryPage(QWidget):
         else:
             self.text.setText(
                 self.tr(
-                    "<p><b>Imported {0} new leads</b> from {1} (import {2}, {3} s).</p>"
-                    "<p>{4} merged into leads you had, {5} already present, {6} duplicates kept as new "
+                    "<p><b>Imported {0}</b> from {1} (import {2}, {3} s).</p>"
+                    "<p>{4} merged into leads you had, {5} already present, {6} kept as new "
                     "leads, {7} rejected, {8} imported with warnings.</p>"
                     "<p>File → Import history… undoes the whole import.</p>"
                 ).format(
-                    f"{result.inserted:,}",
+                    plural("%n new lead(s)", result.inserted),
                     html.escape(result.file_name),
                     result.batch_id,
                     f"{result.seconds:,.1f}",
                     f"{result.merged:,}",
                     f"{result.skipped_duplicates:,}",
-                    f"{result.kept_duplicates:,}",
+                    plural("%n duplicate(s)", result.kept_duplicates),
                     f"{result.rejected:,}",
                     f"{result.warnings:,}",
                 )

@@ -55,6 +55,7 @@ from workbench.services.leads import edit as leads
 from workbench.store import StoreError
 from workbench.ui.common import file_dialogs, workers
 from workbench.ui.common.context import AppContext, Topic
+from workbench.ui.common.plural import plural
 from workbench.ui.imports.pages import FilePage, MappingPage, PreviewPage, ProgressPage, SummaryPage
 from workbench.ui.imports.worker import ImportJob, start
 
@@ -436,8 +437,8 @@ class ImportWizard(QDialog):
     def _preview_progress(self, progress: ImportProgress) -> None:
         self.preview_page.bar.setValue(int(progress.fraction * 1000))
         self.preview_page.status.setText(
-            self.tr("Checking… {0} rows ({1} rows/s)").format(
-                f"{progress.rows:,}", f"{progress.rows_per_second:,.0f}"
+            self.tr("Checking… {0} ({1})").format(
+                plural("%n row(s)", progress.rows), plural("%n row(s)/s", round(progress.rows_per_second))
             )
         )
 
@@ -460,8 +461,10 @@ class ImportWizard(QDialog):
                 )
             return
         self.progress_page.rate.setText(
-            self.tr("{0} rows read, {1} new leads — {2} rows/s").format(
-                f"{progress.rows:,}", f"{progress.inserted:,}", f"{progress.rows_per_second:,.0f}"
+            self.tr("{0} read, {1} — {2}").format(
+                plural("%n row(s)", progress.rows),
+                plural("%n new lead(s)", progress.inserted),
+                plural("%n row(s)/s", round(progress.rows_per_second)),
             )
         )
 

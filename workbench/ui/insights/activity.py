@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 from workbench.services.tables import ColumnKind
 from workbench.ui.common import charts
 from workbench.ui.common import format as fmt
+from workbench.ui.common.plural import plural
 from workbench.ui.insights.parts import ChartSlot, ReportTable, explanation, headline
 from workbench.ui.insights.tabs import splitter, tab_layout
 
@@ -116,9 +117,9 @@ class PipelineTab(QWidget):
     def show_result(self, result: dict[str, Any]) -> None:
         p = result["pipeline"]
         currency = str(result.get("currency") or "")
-        text = self.tr("Open {0} in {1} opportunities; weighted {2}; stale {3} in {4}.").format(
+        text = self.tr("Open {0} in {1}; weighted {2}; stale {3} in {4}.").format(
             fmt.money_text(p["open_amount"], currency),
-            fmt.display(NUMBER, p["open_count"]),
+            plural("%n opportunity(ies)", int(p["open_count"])),
             fmt.money_text(p["weighted_amount"], currency),
             fmt.money_text(p["stale_amount"], currency),
             fmt.display(NUMBER, p["stale_count"]),

@@ -116,9 +116,9 @@ class ConversionTab(QWidget):
         self._result = result["conversion"]
         total = self._result["total"]
         self.summary.setText(
-            self.tr("{0} leads → {1} opportunities → {2} won.  Lead → opportunity {3} ({4}).").format(
-                fmt.display(NUMBER, total["leads"]),
-                fmt.display(NUMBER, total["opportunities"]),
+            self.tr("{0} → {1} → {2} won.  Lead → opportunity {3} ({4}).").format(
+                plural("%n lead(s)", int(total["leads"])),
+                plural("%n opportunity(ies)", int(total["opportunities"])),
                 fmt.display(NUMBER, total["won"]),
                 percent(total["lead_to_opportunity"]),
                 interval_text(total["lead_to_opportunity_ci"]) or "—",

@@ -13,6 +13,7 @@ from workbench.store.backup import BackupInfo
 from workbench.store.lock import WriterLock
 from workbench.store.recovery import move_aside, newest_good_backup, restore_backup
 from workbench.ui.common import format as fmt
+from workbench.ui.common.plural import plural
 
 
 def recoverable(path: Path, exc: StoreError) -> BackupInfo | None:
@@ -32,6 +33,18 @@ def recover(path: Path, backup: BackupInfo) -> tuple[Workbench, Path]:
     return open_workbench(path), aside
 
 
+def backup_counts(backup: BackupInfo) -> str:
+    """ "1 lead, 2 opportunities": each count in its own form ("?" for one not recorded)."""
+    parts = []
+    for table, text, unknown in (
+        ("lead", "%n lead(s)", "? leads"),
+        ("opportunity", "%n opportunity(ies)", "? opportunities"),
+    ):
+        n = backup.counts.get(table)
+        parts.append(unknown if n is None else plural(text, n))
+    return ", ".join(parts)
+
+
 def offer_recovery(parent: QWidget | None, path: Path, exc: StoreError) -> Workbench | None:
     backup = recoverable(path, exc)
     if backup is None:
@@ -39,9 +52,7 @@ def offer_recovery(parent: QWidget | None, path: Path, exc: StoreError) -> Workb
         return None
     box = QMessageBox(QMessageBox.Icon.Warning, "The workbench file is damaged", str(exc), parent=parent)
     box.setInformativeText(
-        f"A good backup from {fmt.datetime_text(backup.taken_at)} exists "
-        f"({backup.counts.get('lead', '?')} leads, "
-        f"{backup.counts.get('opportunity', '?')} opportunities).\n\n"
+        f"A good backup from {fmt.datetime_text(backup.taken_at)} exists ({backup_counts(backup)}).\n\n"
         "Restore it? The damaged file will be kept beside it, renamed, so nothing is deleted."
     )
     restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
