@@ -55,6 +55,7 @@ from workbench.exchange.csv_safe import restore
 from workbench.exchange.mapping import Field, preset_of
 from workbench.exchange.readers import SourceRow
 from workbench.services.clock import Clock
+from workbench.services.imports.chunks import CHUNK_ROWS, in_chunks
 from workbench.services.imports.file_preview import previous_import
 from workbench.services.imports.options import (
     ImportAs,
@@ -72,7 +73,6 @@ from workbench.services.settings import values as settings
 from workbench.services.targets.accounts import AccountError, normalise_domain
 from workbench.store import Workbench
 
-CHUNK_ROWS = 2000
 MAX_PROBLEMS = 5000
 SAMPLE_ROWS = 200
 #: The account table's declared lengths.
@@ -291,15 +291,10 @@ class AccountRun:
                     self._count_only(rows)
                     return
                 self._start_batch()
-                chunk: list[SourceRow] = []
-                for row in rows:
-                    chunk.append(row)
-                    if len(chunk) >= CHUNK_ROWS:
-                        self._chunk(chunk)
-                        chunk = []
-                        self._report(progress, fraction(), started)
-                if chunk:
+                for chunk in in_chunks(rows, CHUNK_ROWS):
                     self._chunk(chunk)
+                    if len(chunk) == CHUNK_ROWS:  # the last, short one is reported as done below
+                        self._report(progress, fraction(), started)
                 self._report(progress, 1.0, started)
                 self._finish_batch()
                 result.targets_after = active_targets(conn)

@@ -49,6 +49,7 @@ from workbench.exchange.mapping import (
 )
 from workbench.exchange.readers import ReadError, SourceRow
 from workbench.services.clock import Clock, system_clock
+from workbench.services.imports.chunks import CHUNK_ROWS, in_chunks
 from workbench.services.imports.dedupe import DuplicateIndex
 from workbench.services.imports.file_preview import (
     FilePreview,
@@ -78,7 +79,6 @@ from workbench.services.settings import values as settings
 from workbench.store import Workbench
 from workbench.store.ids import reserve_ids
 
-CHUNK_ROWS = 2000
 #: Rows read ahead to guess the file's day/month order.
 DATE_SAMPLE_ROWS = 2000
 #: What the preview keeps for display (counts are always complete).
@@ -383,15 +383,10 @@ class _Run:
                 self._read_sources()
                 self.linker = AccountLinker(conn)
                 self._start_batch()
-                chunk: list[SourceRow] = []
-                for row in rows:
-                    chunk.append(row)
-                    if len(chunk) >= CHUNK_ROWS:
-                        self._chunk(chunk)
-                        chunk = []
-                        self._report(progress, fraction(), started)
-                if chunk:
+                for chunk in in_chunks(rows, CHUNK_ROWS):
                     self._chunk(chunk)
+                    if len(chunk) == CHUNK_ROWS:  # the last, short one is reported as done below
+                        self._report(progress, fraction(), started)
                 self._report(progress, 1.0, started)
                 self._finish_batch()
                 if self.options.dry_run:
