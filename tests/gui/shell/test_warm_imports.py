@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from workbench.store import Workbench
 from workbench.ui.shell import warm_imports
 
 
@@ -75,3 +76,45 @@ def test_the_warm_up_ends_by_hiding_what_lives_on_from_the_garbage_collector(
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_while_the_rep_reads_today_every_area_is_built_and_its_first_reads_run_off_the_ui_thread(
+    qtbot: QtBot, wb: Workbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tests.support import insights_data as data
+    from workbench.services.clock import fixed_clock
+    from workbench.services.targets import actions as target_actions
+    from workbench.services.targets.accounts import AccountInput
+    from workbench.ui.common.area_base import Area
+    from workbench.ui.common.context import AppContext
+    from workbench.ui.shell.areas import AREAS
+    from workbench.ui.shell.main_window import MainWindow
+    from workbench.ui.targets.view import TargetsArea
+
+    data.build(wb)
+    acme = target_actions.create_account(wb, AccountInput("Acme Robotics", website="acme.example"))
+    target_actions.promote(wb, acme)
+    read_on: list[bool] = []
+    account_view = target_actions.account_view
+
+    def spy(*args: object, **kwargs: object) -> object:
+        read_on.append(threading.current_thread() is threading.main_thread())
+        return account_view(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(target_actions, "account_view", spy)
+    win = MainWindow(AppContext(wb, clock=fixed_clock(data.NOW)), start_area="today")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: getattr(win, "warm_imports", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: win.warm_imports.done and bool(read_on), timeout=30_000)
+    built = {e.key for e in AREAS if win.findChild(Area, f"area-{e.key}") is not None}
+    assert built == {e.key for e in AREAS}
+    assert read_on == [False]  # the first target's detail was read on the thread pool
+    targets = win.findChild(TargetsArea, "area-targets")
+    assert targets is not None and targets.model is None  # built, not loaded: that waits for the visit
+    with qtbot.waitSignal(targets.populated, timeout=20_000):
+        win.show_area("targets")
+    assert targets.detail.view is not None and targets.detail.view.account.name
+    win.close()

@@ -205,6 +205,22 @@ class LeadsArea(Area):
             self.table.selectRow(current.row() if current.isValid() else 0)
 
     # --- data ---------------------------------------------------------------------------
+    def first_reads(self) -> Callable[[], object] | None:
+        if not self.ctx.has_workbench:
+            return None
+        wb, clock = self.ctx.wb, self.ctx.clock
+
+        def read() -> None:
+            source = lead_table(wb, clock)
+            query = TableQuery()
+            source.count(query)
+            rows = source.fetch(query, 0, 50)
+            leads.sources(wb)
+            if rows:
+                leads.lead_detail(wb, int(rows[0][0]))
+
+        return read
+
     def reload(self) -> None:
         if self.model is None or self.model.source.wb is not self.ctx.wb:
             self.source = lead_table(self.ctx.wb, self.ctx.clock)

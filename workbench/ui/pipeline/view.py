@@ -3,6 +3,8 @@ selected one's details beside them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import StageKind
 from workbench.services.pipeline import stages as pipeline
-from workbench.services.pipeline.board import OpportunityTable, opportunity_table
+from workbench.services.pipeline.board import OpportunityTable, detail, opportunity_table
 from workbench.services.tables import TableQuery
 from workbench.ui.common.area_base import Area, empty_state, simple_area_layout
 from workbench.ui.common.context import AppContext, Topic
@@ -171,6 +173,18 @@ class PipelineArea(Area):
             window.show_area("pipeline")
 
     # --- data -------------------------------------------------------------------------
+    def first_reads(self) -> Callable[[], object] | None:
+        if not self.ctx.has_workbench:
+            return None
+        wb, clock = self.ctx.wb, self.ctx.clock
+
+        def read() -> None:
+            rows = opportunity_table(wb, clock).fetch(TableQuery(), 0, 50)
+            if rows:
+                detail(wb, int(rows[0][0]), clock=clock)
+
+        return read
+
     def reload(self) -> None:
         wb = self.ctx.wb
         if self.model is None or self.model.source.wb is not wb:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.paths import config_dir
 from workbench.store import StoreError, Workbench, open_workbench
-from workbench.ui.common import file_dialogs, wheel_guard
+from workbench.ui.common import file_dialogs, wheel_guard, workers
 from workbench.ui.common.area_base import Area
 from workbench.ui.common.context import AppContext
 from workbench.ui.common.icons import app_icon, icon
@@ -242,8 +244,33 @@ class MainWindow(QMainWindow):
         ]
         # Each area not yet shown is built in an idle turn too (hidden areas only mark
         # themselves stale on changes, so this adds no work later).
-        build = [lambda k=e.key: self.area(k) for e in AREAS if e.key not in self._areas]
+        build: list[Callable[[], object]] = [
+            functools.partial(self.area, e.key) for e in AREAS if e.key not in self._areas
+        ]
+        build.append(self._first_reads)
         self.warm_imports = warm_areas(self, modules, build=build)
+
+    def _first_reads(self) -> None:
+        """Run the first reads of the areas not visited yet on the thread pool (their
+        statements compiled, the file's pages in memory) before the rep clicks on."""
+        if not self.ctx.has_workbench:
+            return
+        reads = [
+            read
+            for area in self._areas.values()
+            if area is not self.current_area() and (read := area.first_reads()) is not None
+        ]
+        if not reads:
+            return
+
+        def run(_report: object) -> None:
+            for read in reads:
+                try:
+                    read()
+                except Exception:  # only a warm-up: the visit itself reads and reports
+                    log.debug("first read %r failed", read, exc_info=True)
+
+        workers.start(workers.Job(run))
 
     # --- files -----------------------------------------------------------------
     def _history_restarts(self) -> None:

@@ -8,6 +8,7 @@ account's detail sits beside them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -224,6 +225,21 @@ class TargetsArea(Area):
         slot()
 
     # --- data --------------------------------------------------------------------------------
+    def first_reads(self) -> Callable[[], object] | None:
+        if not self.ctx.has_workbench:
+            return None
+        wb, clock = self.ctx.wb, self.ctx.clock
+
+        def read() -> None:
+            target_actions.summary(wb, clock)
+            target_actions.grid(wb)
+            target_actions.good_fit(wb)
+            rows = target_actions.list_targets(wb)
+            if rows:
+                target_actions.account_view(wb, rows[0].id)
+
+        return read
+
     def reload(self) -> None:
         wb = self.ctx.wb
         keep = self.selected_id()
