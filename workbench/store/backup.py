@@ -2,7 +2,7 @@
 
 A backup is copied page by page from a live connection (so it can run while the app
 writes), into a temporary file beside its final name; it is then checked with
-``integrity_check`` and only then renamed into place. A crash or a full disk at any
+``quick_check`` and only then renamed into place. A crash or a full disk at any
 point leaves either the previous set of backups or a complete, verified new one —
 never a half-written file under a backup's name (Zotero and Anki do the same). The
 temporary file is named for the process writing it (:mod:`workbench.temp_files`), so
@@ -98,8 +98,9 @@ def backup_file(
         started = time.perf_counter()
         _copy(source, tmp, progress)
         copied = time.perf_counter()
-        # The check reads every page (tens of seconds on a 2 GB file): Cancel interrupts it.
-        counts, state = _verify(tmp, stop=None if progress is None else lambda: not progress(1, 1))
+        # The check reads every page (seconds on a 2 GB file): Cancel interrupts it.
+        stop = None if progress is None else lambda: not progress(1, 1)
+        counts, state = _verify(tmp, stop=stop, full=False)
         verified = time.perf_counter()
         os.replace(tmp, final)
         _fsync_dir(dest_dir)
@@ -156,13 +157,21 @@ def _copy(source: Path, target: Path, progress: Progress | None) -> None:
         os.fsync(fh.fileno())
 
 
-def _verify(path: Path, stop: Callable[[], bool] | None = None) -> tuple[dict[str, int], str]:
-    """integrity_check the copy; its counts and its write-marker state. Once ``stop()``
-    returns True the check is interrupted (:class:`OperationCancelled`)."""
+def _verify(
+    path: Path, stop: Callable[[], bool] | None = None, *, full: bool = True
+) -> tuple[dict[str, int], str]:
+    """Check the copy; its counts and its write-marker state. Once ``stop()`` returns True
+    the check is interrupted (:class:`OperationCancelled`).
+
+    A fresh copy gets ``quick_check`` (``full=False``): it reads every page, record and
+    b-tree, which is what a page-by-page copy can get wrong (a torn page, a short
+    write). What it leaves out — whether each index agrees with its table — a page copy
+    cannot change, and on a 1.4 GB workbench it made the backup before every import take
+    100 s instead of 4. A backup about to be restored gets the full check."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     try:
         with interrupt_when(conn, stop, "The backup"):
-            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
         if result != ["ok"]:
             raise sqlite3.DatabaseError("the copy failed its integrity check: " + "; ".join(result[:3]))
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]

@@ -453,7 +453,7 @@ class ImportWizard(QDialog):
     def _import_progress(self, progress: ImportProgress) -> None:
         self.progress_page.bar.setValue(int(progress.fraction * 1000))
         if progress.phase == "backup":
-            if progress.fraction >= 1.0:  # copied: integrity_check reads it all once more
+            if progress.fraction >= 1.0:  # copied: quick_check reads it all once more
                 self.progress_page.rate.setText(self.tr("Backing up the workbench first… checking the copy"))
             else:
                 self.progress_page.rate.setText(
