@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 from tests.support.import_files import leads_file, write_csv
 from workbench.domain import ImportMerge, Lead, table_of
 from workbench.services.clock import fixed_clock
-from workbench.services.imports.dedupe import CANDIDATES_PER_KEY, initial
+from workbench.services.imports.dedupe import CANDIDATES_PER_KEY, Keys, _Block, initial
 from workbench.services.imports.run import DupAction, ImportOptions, run_import
 from workbench.store import Workbench
 
@@ -282,6 +282,36 @@ def test_crowded_keys_are_bounded(wb: Workbench, tmp_path: Path) -> None:
 def test_blocking_initials() -> None:
     assert initial("ana lopez") == initial("lopez ana") == "a"
     assert initial("") == ""
+
+
+def _keys(first: str, last: str, email: str = "") -> Keys:
+    return Keys(email=email, person=f"{first} {last}", first=first, last=last)
+
+
+def test_a_crowded_block_still_finds_each_name_and_knows_who_has_an_email() -> None:
+    """Past 64 names a block is divided by initial; the names added before that are
+    found again with their own id, and a stored lead with an email still never matches
+    a row with another email."""
+    rng = random.Random(3)
+    block = _Block()
+    people = [(f"{rng.getrandbits(30):x}x", f"{rng.getrandbits(30):x}y") for _ in range(200)]
+    for lead_id, (first, last) in enumerate(people, start=1):
+        block.add(first, last, lead_id, has_email=lead_id % 2 == 0)
+    assert block.divided and block.size == 200
+    for lead_id in (1, 7, 63, 64, 65, 150, 199):  # before and after the division
+        first, last = people[lead_id - 1]
+        assert block.best(_keys(first, last)) == (lead_id, 100.0)
+        with_email = block.best(_keys(first, last, email="other@x.com"))
+        assert with_email == (None if lead_id % 2 == 0 else (lead_id, 100.0))  # even ids have one
+    assert block.best(_keys("nobody", "atall")) is None
+
+
+def test_a_small_block_compares_names_whatever_their_initial() -> None:
+    block = _Block()
+    block.add("catherine", "myers", 1, has_email=False)
+    block.add("daniel", "lee", 2, has_email=False)
+    found = block.best(_keys("katherine", "myers"))
+    assert found is not None and found[0] == 1
 
 
 def test_a_file_whose_every_chunk_touches_every_company_reads_the_store_a_few_times(

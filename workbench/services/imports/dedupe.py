@@ -11,9 +11,11 @@ against a million stored leads.
 How it scales (blocking): rows arrive in chunks. For each chunk, :meth:`prefetch`
 reads the stored candidates with a few indexed ``IN (…)`` queries — by email, by
 phone, by domain, by company key — bounded per key. Name candidates are kept in
-memory per *block* (a domain or company key), sub-divided by the initial of the name's
-first word in alphabetical order, so each row is compared with a handful of names,
-never with the whole file. Rows that the import adds are registered with :meth:`add`,
+memory per *block* (a domain or company key) — a crowded block divided by the initial
+of the name's first word in alphabetical order — so each row is compared with a few
+dozen names, never with the whole file. Names are stored compactly (about 45 bytes
+each), so the cache holds the candidates of a million-lead workbench and is not
+re-read chunk after chunk. Rows that the import adds are registered with :meth:`add`,
 so later rows of the same file find them too; earlier chunks are already in the
 database, where the next chunk's queries see them (same transaction).
 """
@@ -50,8 +52,9 @@ CANDIDATES_PER_KEY = 500
 #: cache was last rebuilt, it is dropped and rebuilt with what the next chunk needs.
 #: Counting from the rebuild (not from zero) matters: when every chunk touches most
 #: keys (a file of a few thousand companies), a rebuild alone reads more than the limit,
-#: and dropping it again at the next chunk re-read the whole table per chunk.
-CACHE_LIMIT = 300_000
+#: and dropping it again at the next chunk re-read the whole table per chunk. Two
+#: million names take about 90 MB, so a million-row import is not re-read at all.
+CACHE_LIMIT = 2_000_000
 #: Keys per ``IN (…)`` query (SQLite's default limit on variables is far above).
 _IN_CHUNK = 900
 #: Whole-name similarity below which a candidate is not looked at more closely (the
@@ -96,32 +99,53 @@ def _name_of(first: str, last: str) -> str:
     return f"{first}{_SEP}{last}"
 
 
-class _Block:
-    """Names of one domain or company, by initial: parallel lists of names ("first\tlast"),
-    ids and whether the lead has an email (no tuple per candidate), since a
-    million-row import keeps millions of them."""
+#: A block of up to this many names is compared whole; a larger one is divided by
+#: initial, so a row of a crowded domain meets a few dozen names, not hundreds.
+_FLAT = 64
 
-    __slots__ = ("by_initial", "size")
+
+class _Block:
+    """Names of one domain or company. A *group* is ``[names joined by "\n", ids]``, an
+    id negative when that lead has an email: two objects per group and none per name,
+    since a million-row import keeps millions of names (one ``str`` each took 130 bytes
+    a name, and the cache had to be dropped and re-read as the file grew). One group
+    while the block is small, one per initial once it is larger than :data:`_FLAT`."""
+
+    __slots__ = ("divided", "groups", "size")
 
     def __init__(self) -> None:
-        self.by_initial: dict[str, tuple[list[str], array[int], bytearray]] = {}
+        self.groups: dict[str, list[Any]] = {}
         self.size = 0
+        self.divided = False
 
     def add(self, first: str, last: str, lead_id: int, has_email: bool) -> None:
-        key = initial(f"{first} {last}")
-        entries = self.by_initial.get(key)
-        if entries is None:
-            entries = self.by_initial[key] = ([], array("q"), bytearray())
-        entries[0].append(_name_of(first, last))
-        entries[1].append(lead_id)
-        entries[2].append(1 if has_email else 0)
+        if not self.divided and self.size >= _FLAT:
+            self._divide()
+        self._put("" if not self.divided else initial(f"{first} {last}"), _name_of(first, last),
+                  -lead_id if has_email else lead_id)  # fmt: skip
         self.size += 1
 
+    def _put(self, key: str, name: str, entry: int) -> None:
+        group = self.groups.get(key)
+        if group is None:
+            self.groups[key] = [name, array("q", (entry,))]
+        else:
+            group[0] = f"{group[0]}\n{name}"
+            group[1].append(entry)
+
+    def _divide(self) -> None:
+        self.divided = True
+        flat = self.groups.pop("", None)
+        if flat is not None:
+            for name, entry in zip(flat[0].split("\n"), flat[1], strict=True):
+                self._put(initial(name.replace(_SEP, " ")), name, entry)
+
     def best(self, keys: Keys) -> tuple[int, float] | None:
-        entries = self.by_initial.get(initial(keys.person))
-        if not entries:
+        group = self.groups.get(initial(keys.person) if self.divided else "")
+        if not group:
             return None
-        names, ids, emails = entries
+        names: list[str] = group[0].split("\n")
+        ids: array[int] = group[1]
         me = Person(first=keys.first, last=keys.last)
         best: tuple[int, float] | None = None
         for _name, _score, index in process.extract(
@@ -131,12 +155,13 @@ class _Block:
             score_cutoff=_PREFILTER,
             limit=8,
         ):
-            if keys.email and emails[index]:
+            entry = ids[index]
+            if keys.email and entry < 0:
                 continue  # two different emails: different people
             first, _sep, last = names[index].partition(_SEP)
             score = full_name_score(me, Person(first=first, last=last))
             if score >= NAME_SIMILARITY and (best is None or score > best[1]):
-                best = ids[index], score
+                best = abs(entry), score
         return best
 
 
